@@ -1,0 +1,9 @@
+namespace Migrator.Backfill;
+
+/// <summary>Where a running backfill is.</summary>
+/// <param name="RowsDone">Rows updated so far (across runs, from the checkpoint).</param>
+/// <param name="EstimatedTotal">Rows in the table according to pg_class.reltuples (an estimate).</param>
+/// <param name="Batches">Batches committed by this run.</param>
+/// <param name="Pass">Pass over the table, from 1.</param>
+/// <param name="LastKey">Key of the checkpoint.</param>
+public sealed record BackfillProgress(long RowsDone, long EstimatedTotal, long Batches, int Pass, string? LastKey);

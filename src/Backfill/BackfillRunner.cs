@@ -1,0 +1,122 @@
+using Npgsql;
+
+namespace Migrator.Backfill;
+
+/// <summary>
+/// Runs a <see cref="BackfillSpec"/> in keyset batches on its key: each batch is one short
+/// transaction that updates the pending rows of a key range (<c>key &gt; last AND key &lt;= hi</c>, a
+/// range predicate so the plan stays an index range scan) and saves the checkpoint in the same
+/// transaction. The batch marks itself with <c>SET LOCAL migrator.backfill = 'on'</c> so sync
+/// triggers leave its writes alone. When a pass reaches the end of the key space, a query proves no
+/// row is pending; rows written behind the cursor are picked up by another pass.
+/// </summary>
+public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore checkpoints, BackfillOptions options)
+{
+    private const string LockNotAvailable = "55P03";
+
+    public async Task<BackfillResult> RunAsync(long changeId, BackfillSpec spec, IProgress<BackfillProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        if (options.BatchSize <= 0)
+        {
+            throw new BackfillException($"batch size must be positive (got {options.BatchSize})", isBadInput: true);
+        }
+
+        var target = await BackfillTarget.ResolveAsync(connection, spec);
+        var checkpoint = await checkpoints.ReadAsync(connection, changeId, target.Name)
+            ?? new Checkpoint(null, 0, 1, false);
+        if (checkpoint.Completed && !await target.AnyPendingAsync(connection))
+        {
+            return new BackfillResult(0, 0, AlreadyComplete: true);
+        }
+
+        long total = await target.EstimateRowsAsync(connection);
+        long updated = 0, batches = 0;
+        string? last = checkpoint.Completed ? null : checkpoint.LastKey;
+        int pass = checkpoint.Completed ? 1 : checkpoint.Passes;
+        long rowsDone = checkpoint.RowsDone;
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var batch = await RunBatchWithRetriesAsync(changeId, target, last, rowsDone, pass, cancellation);
+            if (batch is { } done)
+            {
+                last = done.High;
+                updated += done.Rows;
+                rowsDone += done.Rows;
+                batches++;
+                progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last));
+                continue;
+            }
+
+            // End of the key space: prove nothing is left, or go round again for rows written behind us.
+            if (!await target.AnyPendingAsync(connection))
+            {
+                await checkpoints.SaveAsync(connection, null, changeId, target.Name, new Checkpoint(last, rowsDone, pass, Completed: true));
+                progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last));
+                return new BackfillResult(updated, batches, AlreadyComplete: false);
+            }
+
+            if (pass >= options.MaxPasses)
+            {
+                throw new BackfillException(
+                    $"{target.Name}: rows still match the pending predicate after {pass} passes; is the predicate true for rows the SET leaves unchanged?",
+                    isBadInput: false);
+            }
+
+            pass++;
+            last = null;
+            await checkpoints.SaveAsync(connection, null, changeId, target.Name, new Checkpoint(null, rowsDone, pass, Completed: false));
+        }
+    }
+
+    /// <summary>The completion check: true when no row of the table matches the spec's pending predicate.</summary>
+    public static async Task<bool> IsCompleteAsync(NpgsqlConnection connection, BackfillSpec spec)
+    {
+        var target = await BackfillTarget.ResolveAsync(connection, spec);
+        return !await target.AnyPendingAsync(connection);
+    }
+
+    private async Task<(string High, long Rows)?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, CancellationToken cancellation)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunBatchAsync(changeId, target, last, rowsDone, pass, cancellation);
+            }
+            catch (PostgresException e) when (e.SqlState == LockNotAvailable && attempt < options.LockRetries)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt) * (0.5 + Random.Shared.NextDouble() / 2)), cancellation);
+            }
+            catch (PostgresException e) when (e.SqlState != LockNotAvailable)
+            {
+                throw new BackfillException(
+                    $"{target.Name}: batch after key {last ?? "(start)"} failed: {e.SqlState}: {e.MessageText}; the checkpoint stays at {last ?? "(start)"}",
+                    isBadInput: e.SqlState.StartsWith("42", StringComparison.Ordinal),
+                    e);
+            }
+        }
+    }
+
+    private async Task<(string High, long Rows)?> RunBatchAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, CancellationToken cancellation)
+    {
+        await using var tx = await connection.BeginTransactionAsync(cancellation);
+        await using (var setup = new NpgsqlCommand(
+            $"SET LOCAL migrator.backfill = 'on'; SET LOCAL lock_timeout = '{(int)options.EffectiveLockTimeout.TotalMilliseconds}ms'", connection, tx))
+        {
+            await setup.ExecuteNonQueryAsync(cancellation);
+        }
+
+        string? high = await target.UpperBoundAsync(connection, tx, last, options.BatchSize, cancellation);
+        if (high is null)
+        {
+            await tx.RollbackAsync(cancellation);
+            return null;
+        }
+
+        long rows = await target.UpdateRangeAsync(connection, tx, last, high, cancellation);
+        await checkpoints.SaveAsync(connection, tx, changeId, target.Name, new Checkpoint(high, rowsDone + rows, pass, Completed: false));
+        await tx.CommitAsync(cancellation);
+        return (high, rows);
+    }
+}

@@ -1,0 +1,48 @@
+using Npgsql;
+
+namespace Migrator.Backfill;
+
+/// <summary>
+/// Reads and writes checkpoints in the ledger's backfill_checkpoints table. A batch writes its
+/// checkpoint in its own transaction, so a killed run resumes exactly after the last committed batch.
+/// </summary>
+public sealed class CheckpointStore(string ledgerSchema)
+{
+    private readonly string _table = "\"" + ledgerSchema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\".backfill_checkpoints";
+
+    public async Task<Checkpoint?> ReadAsync(NpgsqlConnection connection, long changeId, string table)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT last_key, rows_done, passes, completed_at IS NOT NULL FROM {_table} WHERE change_id = @id AND table_name = @table",
+            connection);
+        command.Parameters.AddWithValue("id", changeId);
+        command.Parameters.AddWithValue("table", table);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            return null;
+        }
+
+        return new Checkpoint(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetBoolean(3));
+    }
+
+    public async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long changeId, string table, Checkpoint checkpoint)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            INSERT INTO {_table} (change_id, table_name, last_key, rows_done, passes, completed_at)
+            VALUES (@id, @table, @last, @rows, @passes, CASE WHEN @completed THEN now() END)
+            ON CONFLICT (change_id, table_name) DO UPDATE SET last_key = EXCLUDED.last_key, rows_done = EXCLUDED.rows_done,
+                passes = EXCLUDED.passes, completed_at = EXCLUDED.completed_at, updated_at = now()
+            """,
+            connection,
+            transaction);
+        command.Parameters.AddWithValue("id", changeId);
+        command.Parameters.AddWithValue("table", table);
+        command.Parameters.AddWithValue("last", (object?)checkpoint.LastKey ?? DBNull.Value);
+        command.Parameters.AddWithValue("rows", checkpoint.RowsDone);
+        command.Parameters.AddWithValue("passes", checkpoint.Passes);
+        command.Parameters.AddWithValue("completed", checkpoint.Completed);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using Migrator.Authoring;
+using Migrator.Compatibility;
+using Migrator.Dialects.Postgres;
+using Migrator.Execution;
+using Migrator.Ledger;
+using Migrator.Planning;
+using Npgsql;
+using Spectre.Console;
+
+namespace Migrator.Cli;
+
+/// <summary>
+/// What a command works with: the config, the compiled changes, and (for commands that need one) a
+/// connection holding the ledger lock, with the ledger created or upgraded.
+/// </summary>
+public sealed class CliSession : IAsyncDisposable
+{
+    private NpgsqlDataSource? _dataSource;
+
+    private CliSession(CliContext cli, ParseResult parse, MigratorConfig config, IReadOnlyList<ChangePlan> plans)
+    {
+        Cli = cli;
+        Parse = parse;
+        Config = config;
+        Plans = plans;
+    }
+
+    public CliContext Cli { get; }
+
+    public ParseResult Parse { get; }
+
+    public MigratorConfig Config { get; }
+
+    public IReadOnlyList<ChangePlan> Plans { get; }
+
+    public IAnsiConsole Out => Cli.Out;
+
+    public LedgerStore? Ledger { get; private set; }
+
+    public LedgerStore RequireLedger => Ledger ?? throw new InvalidOperationException("no connection");
+
+    public bool Verbose => Parse.GetValue(CommonOptions.Verbose);
+
+    public ExecutionOptions Execution => new(
+        TimeSpan.FromMilliseconds(Parse.GetValue(CommonOptions.LockTimeout) ?? Config.LockTimeoutMs),
+        Config.LockRetries);
+
+    /// <summary>Loads config and changes; nothing touches a database yet.</summary>
+    public static CliSession Load(CliContext cli, ParseResult parse)
+    {
+        var config = MigratorConfig.Load(parse.GetValue(CommonOptions.Config));
+        if (parse.GetValue(CommonOptions.LockTimeout) is <= 0)
+        {
+            throw new MigratorException(ExitCodes.BadInput, "--lock-timeout must be a positive number of milliseconds");
+        }
+
+        if (parse.GetValue(CommonOptions.LockWait) is < 0)
+        {
+            throw new MigratorException(ExitCodes.BadInput, "--lock-wait must not be negative");
+        }
+
+        string? migrations = parse.GetValue(CommonOptions.Migrations) is { } flag
+            ? Path.GetFullPath(flag)
+            : config.Migrations is { } fromConfig ? config.Resolve(fromConfig) : null;
+        if (migrations is null)
+        {
+            throw new MigratorException(ExitCodes.BadInput, "no migrations given: set \"migrations\" in migrator.json or pass --migrations");
+        }
+
+        var changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations));
+        var plans = new PhaseCompiler(new PostgresDialect(config.LedgerSchema)).Compile(changes, new SchemaModel());
+        return new CliSession(cli, parse, config, plans);
+    }
+
+    /// <summary>The connection string from --connection, MIGRATOR_CONNECTION or the config, if any.</summary>
+    public string? ConnectionString
+    {
+        get
+        {
+            string? env = Environment.GetEnvironmentVariable("MIGRATOR_CONNECTION");
+            return Parse.GetValue(CommonOptions.Connection) ?? (string.IsNullOrEmpty(env) ? Config.Connection : env);
+        }
+    }
+
+    /// <summary>Connects, takes the ledger lock (waiting up to --lock-wait) and ensures the ledger.</summary>
+    public async Task ConnectAsync(CancellationToken cancellation)
+    {
+        string connectionString = ConnectionString
+            ?? throw new MigratorException(ExitCodes.BadInput, "no database given: pass --connection or set MIGRATOR_CONNECTION");
+        _dataSource = PostgresConnector.CreateDataSource(connectionString);
+        var connection = await PostgresConnector.OpenAsync(_dataSource, cancellation);
+        var wait = TimeSpan.FromSeconds(Parse.GetValue(CommonOptions.LockWait) ?? Config.LockWaitSeconds);
+        await LedgerLock.AcquireAsync(connection, Config.LedgerSchema, wait, cancellation);
+        Ledger = new LedgerStore(connection, Config.LedgerSchema);
+        await Ledger.EnsureAsync();
+        await Ledger.RecordChangesAsync(Plans);
+    }
+
+    public ChangePlan FindChange(long id) => Plans.FirstOrDefault(p => p.Id == id)
+        ?? throw new MigratorException(ExitCodes.BadInput, $"unknown change id {id}; known: {string.Join(", ", Plans.Select(p => p.Id))}");
+
+    /// <summary>The changes a command applies to: one with --change, else all.</summary>
+    public IReadOnlyList<ChangePlan> Selected(long? id) => id is { } one ? [FindChange(one)] : Plans;
+
+    public async Task<Func<ChangePlan, ChangeState>> StatesAsync()
+    {
+        var phases = await RequireLedger.PhasesAsync();
+        return plan => ChangeStates.Of(plan, phases);
+    }
+
+    public void Log(string line)
+    {
+        if (Verbose)
+        {
+            Cli.Line(line);
+        }
+    }
+
+    public Task HistoryAsync(string command, long? changeId, string outcome, string? detail = null) =>
+        Ledger is null ? Task.CompletedTask : Ledger.RecordHistoryAsync(command, changeId, outcome, detail);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Ledger is not null)
+        {
+            await Ledger.Connection.DisposeAsync();
+        }
+
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+    }
+}

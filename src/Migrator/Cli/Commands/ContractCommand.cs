@@ -1,0 +1,100 @@
+using System.CommandLine;
+using Migrator.Authoring;
+using Migrator.Backfill;
+using Migrator.Execution;
+using Migrator.Planning;
+using Spectre.Console;
+
+namespace Migrator.Cli.Commands;
+
+/// <summary>`contract`: the destructive phase, only once the backfill is verified complete and no live
+/// version is older than the change's ContractAfter (or with --force, which names whom it breaks).</summary>
+public static class ContractCommand
+{
+    private static readonly Option<bool> Force = new("--force") { Description = "Contract even though live versions still need the old shape (recorded in the history)" };
+
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("contract", "Run the contract phase (drop the old shape) of changes no live version needs any more") { CommonOptions.Change, Force };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            await using var session = CliSession.Load(cli, parse);
+            long? only = parse.GetValue(CommonOptions.Change);
+            bool force = parse.GetValue(Force);
+            var selected = session.Selected(only);
+            await session.ConnectAsync(cancellation);
+            var states = await session.StatesAsync();
+            var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
+            var executor = new PhaseExecutor(session.RequireLedger, session.Execution, session.Log);
+            var refused = new List<string>();
+            int ran = 0;
+            foreach (var plan in selected)
+            {
+                var state = states(plan);
+                if (state == ChangeState.Contracted)
+                {
+                    continue;
+                }
+
+                if (state < ChangeState.Backfilled)
+                {
+                    refused.Add($"change {plan.Id} is {state.Label()}: contract needs it expanded and backfilled");
+                    continue;
+                }
+
+                bool incomplete = false;
+                foreach (var spec in plan.Backfills)
+                {
+                    if (!await BackfillRunner.IsCompleteAsync(session.RequireLedger.Connection, spec))
+                    {
+                        incomplete = true;
+                        refused.Add($"change {plan.Id}: rows of {spec.Schema}.{spec.Table} still match \"{spec.Pending}\"; run backfill again");
+                    }
+                }
+
+                if (incomplete)
+                {
+                    continue;
+                }
+
+                var broken = VersionRules.VersionsBrokenByContract(plan, live);
+                if (broken.Count > 0 && !force)
+                {
+                    refused.Add($"change {plan.Id} contract would break live version(s) {string.Join(", ", broken)} (older than {plan.Change.ContractAfter}): retire them first, or --force");
+                    continue;
+                }
+
+                string forced = broken.Count > 0 ? $"forced while {string.Join(", ", broken)} live" : "";
+                if (forced.Length > 0)
+                {
+                    session.Cli.Line($"warning: --force: contracting change {plan.Id} breaks live version(s) {string.Join(", ", broken)}");
+                }
+
+                session.Cli.Line($"contract {plan.Id}: {plan.Change.Description}");
+                try
+                {
+                    await executor.RunAsync(plan, Phase.Contract, cancellation);
+                }
+                catch (MigratorException e)
+                {
+                    await session.HistoryAsync("contract", plan.Id, "failed", e.Message);
+                    throw;
+                }
+
+                await session.HistoryAsync("contract", plan.Id, "done", forced.Length > 0 ? forced : null);
+                ran++;
+            }
+
+            foreach (var reason in refused)
+            {
+                await cli.Error.WriteLineAsync($"refused: {reason}");
+                await session.HistoryAsync("contract", null, "refused", reason);
+            }
+
+            session.Cli.Line(ran == 0 ? "nothing contracted" : $"contracted {ran} change(s)");
+            bool explicitRefused = only is not null && refused.Count > 0;
+            return explicitRefused || (ran == 0 && refused.Count > 0) ? ExitCodes.Unsafe : ExitCodes.Ok;
+        });
+        return command;
+    }
+}

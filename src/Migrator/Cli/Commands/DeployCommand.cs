@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Text.Json;
+using Migrator.Ledger;
+using Migrator.Planning;
+using Spectre.Console;
+
+namespace Migrator.Cli.Commands;
+
+/// <summary>`deploy register|retire|list`: which app versions are live against this database.</summary>
+public static class DeployCommand
+{
+    private static readonly Argument<string> Version = new("version") { Description = "App version (SemVer), e.g. 2.0.0" };
+    private static readonly Option<string?> Slot = new("--slot") { Description = "Where it runs: blue, green, canary, stable …" };
+    private static readonly Option<string?> Usage = new("--usage") { Description = "Usage manifest (JSON) of this version, from `usage extract`" };
+
+    public static Command Create(CliContext cli)
+    {
+        var register = new Command("register", "Mark an app version live (refused while a change it needs is not expanded)") { Version, Slot, Usage };
+        register.SetAction(async (parse, cancellation) =>
+        {
+            string text = parse.GetValue(Version)!;
+            var version = ChangeCatalog.ParseVersion(text, "app version");
+            string? usage = ReadUsage(parse.GetValue(Usage));
+            await using var session = CliSession.Load(cli, parse);
+            await session.ConnectAsync(cancellation);
+            var states = await session.StatesAsync();
+            var blockers = VersionRules.RegisterBlockers(session.Plans, version, states);
+            if (blockers.Count > 0)
+            {
+                await session.HistoryAsync("deploy register " + text, null, "refused", blockers[0]);
+                throw new MigratorException(ExitCodes.Unsafe, $"cannot register {text}: {blockers[0]}");
+            }
+
+            var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
+            if (live.Any(d => d.AppVersion == version.ToString()))
+            {
+                session.Cli.Line($"{version} is already live");
+                return ExitCodes.Ok;
+            }
+
+            await session.RequireLedger.RegisterAsync(version.ToString(), parse.GetValue(Slot), usage);
+            await session.HistoryAsync("deploy register " + text, null, "done", parse.GetValue(Slot));
+            session.Cli.Line($"registered {version}{(parse.GetValue(Slot) is { } slot ? $" in slot {slot}" : "")}: it is live");
+            return ExitCodes.Ok;
+        });
+
+        var retire = new Command("retire", "Mark an app version no longer live (nothing may roll back to it)") { Version };
+        retire.SetAction(async (parse, cancellation) =>
+        {
+            string text = parse.GetValue(Version)!;
+            var version = ChangeCatalog.ParseVersion(text, "app version");
+            await using var session = CliSession.Load(cli, parse);
+            await session.ConnectAsync(cancellation);
+            int retired = await session.RequireLedger.RetireAsync(version.ToString());
+            if (retired == 0)
+            {
+                var all = await session.RequireLedger.DeploymentsAsync(liveOnly: false);
+                if (all.All(d => d.AppVersion != version.ToString()))
+                {
+                    throw new MigratorException(ExitCodes.BadInput, $"app version {version} was never registered");
+                }
+
+                session.Cli.Line($"{version} is not live: nothing to retire");
+                return ExitCodes.Ok;
+            }
+
+            await session.HistoryAsync("deploy retire " + text, null, "done");
+            session.Cli.Line($"retired {version}");
+            return ExitCodes.Ok;
+        });
+
+        var list = new Command("list", "List app versions, live and retired");
+        list.SetAction(async (parse, cancellation) =>
+        {
+            await using var session = CliSession.Load(cli, parse);
+            await session.ConnectAsync(cancellation);
+            RenderDeployments(session.Out, await session.RequireLedger.DeploymentsAsync(liveOnly: false), "App versions");
+            return ExitCodes.Ok;
+        });
+
+        return new Command("deploy", "Register, retire and list the app versions running against the database") { register, retire, list };
+    }
+
+    public static void RenderDeployments(IAnsiConsole output, IReadOnlyList<Deployment> deployments, string title)
+    {
+        var table = new Table().Title(title).AddColumns("Version", "Slot", "Registered", "Retired");
+        foreach (var d in deployments)
+        {
+            table.AddRow(new Text(d.AppVersion), new Text(d.Slot ?? "-"), new Text($"{d.RegisteredAt:yyyy-MM-dd HH:mm:ss}"), new Text(d.RetiredAt is { } r ? $"{r:yyyy-MM-dd HH:mm:ss}" : "live"));
+        }
+
+        if (deployments.Count == 0)
+        {
+            table.AddRow(new Text("(none)"), new Text(""), new Text(""), new Text(""));
+        }
+
+        output.Write(table);
+    }
+
+    private static string? ReadUsage(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new MigratorException(ExitCodes.BadInput, $"usage manifest not found: {path}");
+        }
+
+        string json = File.ReadAllText(path);
+        try
+        {
+            using var _ = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new MigratorException(ExitCodes.BadInput, $"usage manifest {path} is not valid JSON: {e.Message}");
+        }
+
+        return json;
+    }
+}

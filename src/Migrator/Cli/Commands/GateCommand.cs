@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Migrator.Backfill;
+using Migrator.Planning;
+using Semver;
+using Spectre.Console;
+
+namespace Migrator.Cli.Commands;
+
+/// <summary>
+/// `gate --to V`: opens (exit 0) only when every change V needs is expanded and its backfill verified
+/// complete, and no contracted change has removed a shape V or a live version still needs. Prints a
+/// checklist either way; exit 1 when closed.
+/// </summary>
+public static class GateCommand
+{
+    private static readonly Option<string> To = new("--to") { Description = "The app version traffic is about to switch to", Required = true };
+
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("gate", "Exit 0 only if switching traffic to the given app version is safe now") { To };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            string text = parse.GetValue(To)!;
+            var target = ChangeCatalog.ParseVersion(text, "--to");
+            await using var session = CliSession.Load(cli, parse);
+            await session.ConnectAsync(cancellation);
+            var states = await session.StatesAsync();
+            var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
+            var checks = new List<(bool Ok, string What)>();
+
+            foreach (var plan in VersionRules.NeededBy(session.Plans, target))
+            {
+                var state = states(plan);
+                checks.Add((state.IsExpanded(), $"change {plan.Id} ({plan.Change.Description}) expanded [{state.Label()}]"));
+                foreach (var spec in plan.Backfills)
+                {
+                    bool complete = state.IsExpanded() && await BackfillRunner.IsCompleteAsync(session.RequireLedger.Connection, spec);
+                    checks.Add((complete, $"change {plan.Id} backfill of {spec.Schema}.{spec.Table} verified complete (no row matches the pending predicate)"));
+                }
+            }
+
+            var versions = new List<SemVersion> { target };
+            versions.AddRange(live.Select(d => SemVersion.Parse(d.AppVersion, SemVersionStyles.Strict)).Where(v => v != target));
+            foreach (var version in versions)
+            {
+                var removed = session.Plans
+                    .Where(p => states(p) >= ChangeState.Contracting && version.ComparePrecedenceTo(p.Change.ContractAfter) < 0)
+                    .Select(p => p.Id.ToString())
+                    .ToList();
+                string who = version == target ? $"{version} (target)" : $"{version} (live)";
+                checks.Add((removed.Count == 0, removed.Count == 0
+                    ? $"{who}: no contracted change removed a shape it needs"
+                    : $"{who}: contracted change(s) {string.Join(", ", removed)} removed the shape it needs"));
+            }
+
+            bool open = checks.All(c => c.Ok);
+            var table = new Table().Title($"Gate to {target}: {(open ? "OPEN" : "CLOSED")}").AddColumns("", "Check");
+            foreach (var (ok, what) in checks)
+            {
+                table.AddRow(new Text(ok ? "ok" : "FAIL"), new Text(what));
+            }
+
+            session.Out.Write(table);
+            session.Cli.Line(open ? $"gate open: traffic may switch to {target}" : $"gate closed: traffic must not switch to {target}");
+            await session.HistoryAsync("gate --to " + text, null, open ? "open" : "closed");
+            return open ? ExitCodes.Ok : ExitCodes.Unsafe;
+        });
+        return command;
+    }
+}

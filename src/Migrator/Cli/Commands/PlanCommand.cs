@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Migrator.Authoring;
+using Migrator.Ledger;
+using Migrator.Planning;
+using Spectre.Console;
+
+namespace Migrator.Cli.Commands;
+
+/// <summary>`plan`: every change's phases with their SQL and what may run now. Needs no database;
+/// with a connection it adds each change's state from the ledger.</summary>
+public static class PlanCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("plan", "Show each change's phases, their SQL, and what may run now (no database needed)");
+        command.SetAction(async (parse, cancellation) =>
+        {
+            await using var session = CliSession.Load(cli, parse);
+            Func<ChangePlan, ChangeState>? state = null;
+            IReadOnlyList<Deployment> live = [];
+            if (session.ConnectionString is not null)
+            {
+                await session.ConnectAsync(cancellation);
+                state = await session.StatesAsync();
+                live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
+            }
+
+            Render(cli, session.Plans, state, live);
+            await session.HistoryAsync("plan", null, "ok");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static void Render(CliContext cli, IReadOnlyList<ChangePlan> plans, Func<ChangePlan, ChangeState>? state, IReadOnlyList<Deployment> live)
+    {
+        var summary = new Table().Title("Changes").AddColumns("Id", "Description", "App version", "State", "May run now");
+        foreach (var plan in plans)
+        {
+            string label = state is null ? "unknown (no database)" : state(plan).Label();
+            string next = state is null ? "expand, once it is pending" : NextStep.Describe(plan, state(plan), live);
+            summary.AddRow(new Text(plan.Id.ToString()), new Text(plan.Change.Description), new Text(plan.Change.AppVersion.ToString()), new Text(label), new Text(next));
+        }
+
+        cli.Out.Write(summary);
+        foreach (var plan in plans)
+        {
+            cli.Line();
+            cli.Line($"== change {plan.Id} ({plan.Change.Name}): {plan.Change.Description}");
+            cli.Line($"   needed by app {plan.Change.AppVersion}; contract once no live version is older than {plan.Change.ContractAfter}");
+            foreach (var operation in plan.Operations)
+            {
+                cli.Line($"   operation: {operation}");
+            }
+
+            WriteSteps(cli, "expand", plan.Expand);
+            cli.Line(plan.HasBackfill ? "-- backfill" : "-- backfill: nothing to do");
+            foreach (var spec in plan.Backfills)
+            {
+                cli.Line($"   table {spec.Schema}.{spec.Table}, keyset batches on {spec.Key}");
+                cli.Line($"   UPDATE … SET {spec.Set}");
+                cli.Line($"   rows to do: {spec.Pending}");
+            }
+
+            WriteSteps(cli, "contract", plan.Contract);
+        }
+    }
+
+    private static void WriteSteps(CliContext cli, string phase, IReadOnlyList<PhaseStep> steps)
+    {
+        if (steps.Count == 0)
+        {
+            cli.Line($"-- {phase}: nothing to do");
+            return;
+        }
+
+        for (int i = 0; i < steps.Count; i++)
+        {
+            string how = steps[i].Transactional ? "one transaction, lock_timeout" : "outside a transaction, lock_timeout";
+            cli.Line($"-- {phase} step {i + 1}/{steps.Count} ({how})");
+            foreach (var statement in steps[i].Statements)
+            {
+                cli.Line(statement.Sql);
+            }
+        }
+    }
+}

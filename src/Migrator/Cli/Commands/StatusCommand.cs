@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Migrator.Authoring;
+using Migrator.Planning;
+using Spectre.Console;
+
+namespace Migrator.Cli.Commands;
+
+/// <summary>`status`: each change's state and phase times, and the live app versions.</summary>
+public static class StatusCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("status", "Show each change's state from the ledger, and the live app versions");
+        command.SetAction(async (parse, cancellation) =>
+        {
+            await using var session = CliSession.Load(cli, parse);
+            await session.ConnectAsync(cancellation);
+            var phases = await session.RequireLedger.PhasesAsync();
+            var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
+            var table = new Table().Title("Changes").AddColumns("Id", "Description", "App version", "State", "Expand", "Backfill", "Contract", "Next");
+            foreach (var plan in session.Plans)
+            {
+                var state = ChangeStates.Of(plan, phases);
+                table.AddRow(
+                    new Text(plan.Id.ToString()),
+                    new Text(plan.Change.Description),
+                    new Text(plan.Change.AppVersion.ToString()),
+                    new Text(state.Label()),
+                    new Text(When(phases, plan.Id, Phase.Expand)),
+                    new Text(plan.HasBackfill ? When(phases, plan.Id, Phase.Backfill) : "-"),
+                    new Text(When(phases, plan.Id, Phase.Contract)),
+                    new Text(NextStep.Describe(plan, state, live)));
+            }
+
+            session.Out.Write(table);
+            DeployCommand.RenderDeployments(session.Out, live, "Live app versions");
+            await session.HistoryAsync("status", null, "ok");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string When(IReadOnlyDictionary<(long, Phase), Ledger.PhaseRecord> phases, long id, Phase phase) =>
+        phases.GetValueOrDefault((id, phase)) switch
+        {
+            null => "-",
+            { IsDone: true } r => $"done {r.FinishedAt:yyyy-MM-dd HH:mm:ss}",
+            var r => $"{r.Status} (step {r.StepsDone})",
+        };
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+
+namespace Migrator.Cli;
+
+/// <summary>Options every command accepts (docs/commands.md).</summary>
+public static class CommonOptions
+{
+    public static readonly Option<string?> Config = new("--config")
+    {
+        Description = "Path of migrator.json (default: ./migrator.json)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Connection = new("--connection")
+    {
+        Description = "Npgsql connection string (default: env MIGRATOR_CONNECTION, then the config)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Migrations = new("--migrations")
+    {
+        Description = "The changes: a .csproj (built first) or a .dll (default: the config's \"migrations\")",
+        Recursive = true,
+    };
+
+    public static readonly Option<double?> LockWait = new("--lock-wait")
+    {
+        Description = "Seconds to wait for another migrator's ledger lock before exiting 3",
+        Recursive = true,
+    };
+
+    public static readonly Option<int?> LockTimeout = new("--lock-timeout")
+    {
+        Description = "lock_timeout of every DDL statement, in milliseconds (default 500)",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Print details of errors and of each step",
+        Recursive = true,
+    };
+
+    public static readonly Option<long?> Change = new("--change")
+    {
+        Description = "Only this change id",
+    };
+
+    public static void AddTo(Command root)
+    {
+        root.Options.Add(Config);
+        root.Options.Add(Connection);
+        root.Options.Add(Migrations);
+        root.Options.Add(LockWait);
+        root.Options.Add(LockTimeout);
+        root.Options.Add(Verbose);
+    }
+}

@@ -1,0 +1,83 @@
+using FluentMigrator.Expressions;
+using FluentMigrator.Model;
+
+namespace Migrator.Compatibility;
+
+/// <summary>
+/// An in-memory picture of the database schema: built by replaying changes (no database needed) or
+/// read from a live database. Operations read it to generate SQL; the planner replays changes on it.
+/// </summary>
+public sealed class SchemaModel
+{
+    private readonly Dictionary<(string Schema, string Table), TableModel> _tables = [];
+
+    public IEnumerable<TableModel> Tables => _tables.Values;
+
+    public TableModel? FindTable(string schema, string table) =>
+        _tables.GetValueOrDefault((schema, table));
+
+    public TableModel GetTable(string schema, string table) => FindTable(schema, table)
+        ?? throw new MigratorException(ExitCodes.BadInput, $"table {schema}.{table} does not exist in the schema");
+
+    public TableModel AddTable(string schema, string table)
+    {
+        var model = new TableModel(schema, table);
+        _tables[(schema, table)] = model;
+        return model;
+    }
+
+    /// <summary>Applies what a FluentMigrator expression does to the tables and columns it touches.
+    /// Expressions that change neither (indexes, data, raw SQL) leave the model as it is.</summary>
+    public void Apply(IMigrationExpression expression)
+    {
+        switch (expression)
+        {
+            case CreateTableExpression e:
+                var table = AddTable(SchemaOf(e.SchemaName), e.TableName);
+                foreach (var column in e.Columns)
+                {
+                    table.AddColumn(new ColumnModel((ColumnDefinition)column.Clone()));
+                }
+
+                break;
+            case CreateColumnExpression e:
+                GetTable(SchemaOf(e.SchemaName), e.TableName).AddColumn(new ColumnModel((ColumnDefinition)e.Column.Clone()));
+                break;
+            case AlterColumnExpression e:
+                GetTable(SchemaOf(e.SchemaName), e.TableName).AddColumn(new ColumnModel((ColumnDefinition)e.Column.Clone()));
+                break;
+            case DeleteColumnExpression e:
+                var target = GetTable(SchemaOf(e.SchemaName), e.TableName);
+                foreach (var name in e.ColumnNames)
+                {
+                    target.RemoveColumn(name);
+                }
+
+                break;
+            case DeleteTableExpression e:
+                _tables.Remove((SchemaOf(e.SchemaName), e.TableName));
+                break;
+            case RenameTableExpression e:
+                var renamed = GetTable(SchemaOf(e.SchemaName), e.OldName);
+                _tables.Remove((renamed.Schema, e.OldName));
+                renamed.Name = e.NewName;
+                _tables[(renamed.Schema, e.NewName)] = renamed;
+                break;
+            case RenameColumnExpression e:
+                RenameColumn(SchemaOf(e.SchemaName), e.TableName, e.OldName, e.NewName);
+                break;
+        }
+    }
+
+    public void RenameColumn(string schema, string table, string from, string to)
+    {
+        var model = GetTable(schema, table);
+        var column = model.GetColumn(from);
+        var definition = (ColumnDefinition)column.Definition.Clone();
+        definition.Name = to;
+        model.RemoveColumn(from);
+        model.AddColumn(new ColumnModel(definition));
+    }
+
+    private static string SchemaOf(string? schema) => string.IsNullOrEmpty(schema) ? "public" : schema;
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using Migrator.Authoring;
+using Migrator.Dialects.Postgres;
+using Migrator.Ledger;
+using Migrator.Planning;
+using Npgsql;
+
+namespace Migrator.Execution;
+
+/// <summary>
+/// Runs the expand or contract steps of one change on PostgreSQL. Each step runs in one transaction
+/// with SET LOCAL lock_timeout (or, for CREATE INDEX CONCURRENTLY and the like, alone with a session
+/// lock_timeout), is retried with backoff and jitter on lock_not_available (55P03), and is recorded in
+/// the ledger in the same transaction. A failed step leaves nothing of itself behind (an INVALID index
+/// of a failed concurrent build is dropped), and a re-run resumes at the first unfinished step.
+/// </summary>
+public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, Action<string>? log = null)
+{
+    private const string LockNotAvailable = "55P03";
+    private readonly Action<string> _log = log ?? (_ => { });
+
+    private NpgsqlConnection Connection => ledger.Connection;
+
+    /// <summary>Runs the phase; returns false when it was already done (nothing ran).</summary>
+    public async Task<bool> RunAsync(ChangePlan plan, Phase phase, CancellationToken cancellation = default)
+    {
+        var record = await ledger.PhaseAsync(plan.Id, phase);
+        string checksum = plan.Checksum(phase);
+        if (record is { IsDone: true })
+        {
+            if (record.Checksum != checksum)
+            {
+                _log($"warning: change {plan.Id} {LedgerStore.Name(phase)} was done with other SQL (checksum {record.Checksum[..12]}, now {checksum[..12]}): the change was edited after it ran");
+            }
+
+            return false;
+        }
+
+        IReadOnlyList<PhaseStep> steps = plan.Steps(phase);
+        int start = 0;
+        if (record is not null && record.StepsDone > 0)
+        {
+            // Resume with the statements that were started, not a possibly edited version of them.
+            steps = Deserialize(record.Steps);
+            start = record.StepsDone;
+            if (record.Checksum != checksum)
+            {
+                _log($"warning: change {plan.Id} {LedgerStore.Name(phase)} was edited after it started; resuming with the SQL it started with");
+            }
+        }
+        else
+        {
+            await ledger.StartPhaseAsync(plan.Id, phase, checksum, Serialize(steps));
+        }
+
+        if (steps.Count == 0)
+        {
+            await ledger.FinishPhaseAsync(plan.Id, phase);
+            return true;
+        }
+
+        for (int i = start; i < steps.Count; i++)
+        {
+            try
+            {
+                await RunStepAsync(plan.Id, phase, steps[i], i, last: i == steps.Count - 1, cancellation);
+            }
+            catch (PostgresException e)
+            {
+                string message = $"change {plan.Id} {LedgerStore.Name(phase)} step {i + 1}/{steps.Count} failed: {e.SqlState}: {e.MessageText}";
+                await ledger.FailPhaseAsync(plan.Id, phase, message);
+                throw new MigratorException(ExitCodes.DatabaseError, message, e);
+            }
+        }
+
+        return true;
+    }
+
+    private async Task RunStepAsync(long changeId, Phase phase, PhaseStep step, int index, bool last, CancellationToken cancellation)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                if (step.Transactional)
+                {
+                    await RunInTransactionAsync(changeId, phase, step, index, last, cancellation);
+                }
+                else
+                {
+                    await RunAloneAsync(changeId, phase, step.Statements[0], index, last, cancellation);
+                }
+
+                _log($"  step {index + 1} done in {clock.ElapsedMilliseconds} ms{(attempt > 1 ? $" (attempt {attempt})" : "")}");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == LockNotAvailable && attempt < options.LockRetries)
+            {
+                var delay = options.Backoff(attempt);
+                _log($"  step {index + 1}: lock not available within {options.LockTimeout.TotalMilliseconds:0} ms, retry {attempt}/{options.LockRetries - 1} in {delay.TotalMilliseconds:0} ms");
+                await Task.Delay(delay, cancellation);
+            }
+        }
+    }
+
+    private async Task RunInTransactionAsync(long changeId, Phase phase, PhaseStep step, int index, bool last, CancellationToken cancellation)
+    {
+        await using var tx = await Connection.BeginTransactionAsync(cancellation);
+        await Connection.ExecuteAsync($"SET LOCAL lock_timeout = '{(int)options.LockTimeout.TotalMilliseconds}ms'", transaction: tx);
+        foreach (var statement in step.Statements)
+        {
+            await using var command = new NpgsqlCommand(statement.Sql, Connection, tx);
+            await command.ExecuteNonQueryAsync(cancellation);
+        }
+
+        await ledger.StepDoneAsync(changeId, phase, index + 1, last, tx);
+        await tx.CommitAsync(cancellation);
+    }
+
+    private async Task RunAloneAsync(long changeId, Phase phase, PlannedStatement statement, int index, bool last, CancellationToken cancellation)
+    {
+        // A crash after a concurrent build but before the ledger noted it: the index is there and valid.
+        if (statement.IndexBuilt is { } built && await IndexValidAsync(built) == true)
+        {
+            await ledger.StepDoneAsync(changeId, phase, index + 1, last, null);
+            return;
+        }
+
+        await Connection.ExecuteAsync($"SET lock_timeout = '{(int)options.LockTimeout.TotalMilliseconds}ms'");
+        try
+        {
+            await using var command = new NpgsqlCommand(statement.Sql, Connection);
+            command.CommandTimeout = 0;
+            await command.ExecuteNonQueryAsync(cancellation);
+        }
+        catch (PostgresException) when (statement.IndexBuilt is not null)
+        {
+            if (await IndexValidAsync(statement.IndexBuilt) == false)
+            {
+                _log($"  dropping the INVALID index {statement.IndexBuilt} left by the failed concurrent build");
+                await Connection.ExecuteAsync($"DROP INDEX CONCURRENTLY IF EXISTS {statement.IndexBuilt}");
+            }
+
+            throw;
+        }
+        finally
+        {
+            await Connection.ExecuteAsync("RESET lock_timeout");
+        }
+
+        await ledger.StepDoneAsync(changeId, phase, index + 1, last, null);
+    }
+
+    /// <summary>True if the index exists and is valid, false if it exists and is INVALID, null if absent.</summary>
+    private async Task<bool?> IndexValidAsync(string qualifiedName) =>
+        await Connection.ExecuteScalarAsync<bool?>(
+            "SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass(@name)", new { name = qualifiedName });
+
+    internal static string Serialize(IReadOnlyList<PhaseStep> steps) =>
+        JsonSerializer.Serialize(steps.Select(s => s.Statements.Select(x => new StoredStatement(x.Sql, x.Transactional, x.IndexBuilt)).ToArray()).ToArray());
+
+    internal static IReadOnlyList<PhaseStep> Deserialize(string json) =>
+        [.. JsonSerializer.Deserialize<StoredStatement[][]>(json)!.Select(s => new PhaseStep([.. s.Select(x => new PlannedStatement(x.Sql, x.Transactional, x.IndexBuilt))]))];
+
+    private sealed record StoredStatement(string Sql, bool Transactional, string? IndexBuilt);
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using Dapper;
+using Npgsql;
+
+namespace Migrator.Ledger;
+
+/// <summary>
+/// The session advisory lock every command holds on the ledger: a second migrator waits up to
+/// --lock-wait for it, then exits 3 naming who holds it. Released when the connection closes.
+/// </summary>
+public static class LedgerLock
+{
+    private const string KeySql = "hashtextextended('migrator ledger ' || @schema, 0)";
+
+    public static async Task AcquireAsync(NpgsqlConnection connection, string schema, TimeSpan wait, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            bool taken = await connection.ExecuteScalarAsync<bool>(
+                new CommandDefinition($"SELECT pg_try_advisory_lock({KeySql})", new { schema }, cancellationToken: cancellation));
+            if (taken)
+            {
+                return;
+            }
+
+            if (clock.Elapsed >= wait)
+            {
+                var holder = await connection.QueryFirstOrDefaultAsync<(int Pid, string? App, string? User)>(
+                    $"""
+                    SELECT a.pid, a.application_name, a.usename::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                    WHERE l.locktype = 'advisory' AND l.granted
+                      AND ((l.classid::bigint << 32) | l.objid::bigint) = {KeySql}
+                    """,
+                    new { schema });
+                string who = holder.Pid == 0 ? "another session" : $"pid {holder.Pid} ({holder.App}, user {holder.User})";
+                throw new MigratorException(ExitCodes.Locked,
+                    $"another migrator holds the ledger lock of schema '{schema}': {who}; gave up after {wait.TotalSeconds:0.#} s (--lock-wait)");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, Math.Max(10, (wait - clock.Elapsed).TotalMilliseconds))), cancellation);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using Dapper;
+using Migrator.Authoring;
+using Migrator.Dialects.Postgres;
+using Migrator.Planning;
+using Npgsql;
+
+namespace Migrator.Ledger;
+
+/// <summary>Reads and writes the ledger: changes, phases, deployments, checkpoints and history.</summary>
+public sealed class LedgerStore(NpgsqlConnection connection, string schema)
+{
+    private readonly string _s = PgSql.Ident(schema);
+
+    public NpgsqlConnection Connection { get; } = connection;
+
+    public string Schema { get; } = schema;
+
+    /// <summary>Creates the ledger on first use and upgrades an older layout. Call with the lock held.</summary>
+    public async Task EnsureAsync()
+    {
+        await Connection.ExecuteAsync($"""
+            CREATE SCHEMA IF NOT EXISTS {_s};
+            CREATE TABLE IF NOT EXISTS {_s}.layout (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+            """);
+        int current = await Connection.ExecuteScalarAsync<int?>($"SELECT max(version) FROM {_s}.layout") ?? 0;
+        if (current > LedgerLayout.Current)
+        {
+            throw new MigratorException(ExitCodes.BadInput,
+                $"the ledger in schema '{Schema}' has layout {current}, newer than this migrator's {LedgerLayout.Current}: upgrade the tool");
+        }
+
+        foreach (var (version, sql) in LedgerLayout.Upgrades(Schema, current))
+        {
+            await using var tx = await Connection.BeginTransactionAsync();
+            await Connection.ExecuteAsync(sql, transaction: tx);
+            await Connection.ExecuteAsync($"INSERT INTO {_s}.layout (version) VALUES (@version)", new { version }, tx);
+            await tx.CommitAsync();
+        }
+    }
+
+    /// <summary>True when the ledger tables exist (read-only commands do not create them).</summary>
+    public async Task<bool> ExistsAsync() =>
+        await Connection.ExecuteScalarAsync<bool>("SELECT to_regclass(@name) IS NOT NULL", new { name = $"{_s}.layout" });
+
+    public async Task RecordChangesAsync(IEnumerable<ChangePlan> plans)
+    {
+        foreach (var plan in plans)
+        {
+            await Connection.ExecuteAsync(
+                $"INSERT INTO {_s}.changes (change_id, description, app_version) VALUES (@id, @description, @version) ON CONFLICT (change_id) DO NOTHING",
+                new { id = plan.Id, description = plan.Change.Description, version = plan.Change.AppVersion.ToString() });
+        }
+    }
+
+    public async Task<Dictionary<(long, Phase), PhaseRecord>> PhasesAsync()
+    {
+        var rows = await Connection.QueryAsync<(long ChangeId, string Phase, string Status, string Checksum, string Steps, int StepsDone, DateTime StartedAt, DateTime? FinishedAt, string? Error)>(
+            $"SELECT change_id, phase, status, checksum, steps::text, steps_done, started_at, finished_at, error FROM {_s}.phases");
+        return rows.Select(r => new PhaseRecord(r.ChangeId, Enum.Parse<Phase>(r.Phase, ignoreCase: true), r.Status, r.Checksum, r.Steps, r.StepsDone, r.StartedAt, r.FinishedAt, r.Error))
+            .ToDictionary(r => (r.ChangeId, r.Phase));
+    }
+
+    public async Task<PhaseRecord?> PhaseAsync(long changeId, Phase phase) =>
+        (await PhasesAsync()).GetValueOrDefault((changeId, phase));
+
+    public Task StartPhaseAsync(long changeId, Phase phase, string checksum, string stepsJson) =>
+        Connection.ExecuteAsync(
+            $"""
+            INSERT INTO {_s}.phases (change_id, phase, status, checksum, steps) VALUES (@changeId, @phase, 'running', @checksum, @steps::jsonb)
+            ON CONFLICT (change_id, phase) DO UPDATE SET status = 'running', error = NULL
+            """,
+            new { changeId, phase = Name(phase), checksum, steps = stepsJson });
+
+    /// <summary>Marks one more step done; runs inside the step's own transaction when it has one.</summary>
+    public Task StepDoneAsync(long changeId, Phase phase, int stepsDone, bool last, NpgsqlTransaction? transaction) =>
+        Connection.ExecuteAsync(
+            $"""
+            UPDATE {_s}.phases SET steps_done = @stepsDone,
+                status = CASE WHEN @last THEN 'done' ELSE status END,
+                finished_at = CASE WHEN @last THEN now() ELSE finished_at END
+            WHERE change_id = @changeId AND phase = @phase
+            """,
+            new { changeId, phase = Name(phase), stepsDone, last },
+            transaction);
+
+    public Task FinishPhaseAsync(long changeId, Phase phase, NpgsqlTransaction? transaction = null) =>
+        Connection.ExecuteAsync(
+            $"UPDATE {_s}.phases SET status = 'done', finished_at = now(), error = NULL WHERE change_id = @changeId AND phase = @phase",
+            new { changeId, phase = Name(phase) },
+            transaction);
+
+    public Task FailPhaseAsync(long changeId, Phase phase, string error) =>
+        Connection.ExecuteAsync(
+            $"UPDATE {_s}.phases SET status = 'failed', error = @error WHERE change_id = @changeId AND phase = @phase",
+            new { changeId, phase = Name(phase), error });
+
+    public async Task<IReadOnlyList<Deployment>> DeploymentsAsync(bool liveOnly)
+    {
+        var rows = await Connection.QueryAsync<Deployment>(
+            $"SELECT id, app_version AS AppVersion, slot, registered_at AS RegisteredAt, retired_at AS RetiredAt FROM {_s}.deployments"
+            + (liveOnly ? " WHERE retired_at IS NULL" : "") + " ORDER BY registered_at, id");
+        return [.. rows];
+    }
+
+    public Task RegisterAsync(string appVersion, string? slot, string? usageJson) =>
+        Connection.ExecuteAsync(
+            $"INSERT INTO {_s}.deployments (app_version, slot, usage) VALUES (@appVersion, @slot, @usage::jsonb)",
+            new { appVersion, slot, usage = usageJson });
+
+    public Task<int> RetireAsync(string appVersion) =>
+        Connection.ExecuteAsync(
+            $"UPDATE {_s}.deployments SET retired_at = now() WHERE app_version = @appVersion AND retired_at IS NULL",
+            new { appVersion });
+
+    public Task RecordHistoryAsync(string command, long? changeId, string outcome, string? detail) =>
+        Connection.ExecuteAsync(
+            $"INSERT INTO {_s}.history (host, command, change_id, outcome, detail) VALUES (@host, @command, @changeId, @outcome, @detail)",
+            new { host = Environment.MachineName, command, changeId, outcome, detail });
+
+    public static string Name(Phase phase) => phase.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,10 @@
+using Migrator.Authoring;
+using Semver;
+
+namespace Migrator.Planning;
+
+/// <summary>A change found in the migrations assembly, with its attribute read and checked.</summary>
+public sealed record ChangeInfo(long Id, string Description, SemVersion AppVersion, SemVersion ContractAfter, Change Instance)
+{
+    public string Name => Instance.GetType().Name;
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace Migrator.Planning;
+
+/// <summary>
+/// Loads the compiled changes: a .dll as it is, or a .csproj built first with `dotnet build`.
+/// The assembly gets its own load context, but shares Migrator, FluentMigrator and every other
+/// assembly the tool ships with, so that its changes are the tool's own types.
+/// </summary>
+public static class MigrationsLoader
+{
+    public static Assembly Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new MigratorException(ExitCodes.BadInput, $"migrations not found: {path}");
+        }
+
+        string assemblyPath = Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".dll" => path,
+            ".csproj" => Build(path),
+            _ => throw new MigratorException(ExitCodes.BadInput, $"migrations must be a .csproj or a .dll: {path}"),
+        };
+        return LoadAssembly(Path.GetFullPath(assemblyPath));
+    }
+
+    private static Assembly LoadAssembly(string assemblyPath)
+    {
+        var name = AssemblyName.GetAssemblyName(assemblyPath);
+        var already = AssemblyLoadContext.Default.Assemblies.FirstOrDefault(a =>
+            a.GetName().Name == name.Name && string.Equals(a.Location, assemblyPath, StringComparison.Ordinal));
+        if (already is not null)
+        {
+            return already;
+        }
+
+        return new MigrationsLoadContext(assemblyPath).LoadFromAssemblyPath(assemblyPath);
+    }
+
+    private static string Build(string project)
+    {
+        var (code, output) = Dotnet("build", project, "--nologo", "-v", "q", "-clp:ErrorsOnly");
+        if (code != 0)
+        {
+            string first = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? output.Trim();
+            throw new MigratorException(ExitCodes.BadInput, $"building {Path.GetFileName(project)} failed: {first}");
+        }
+
+        var (pathCode, targetPath) = Dotnet("msbuild", project, "-getProperty:TargetPath", "-nologo");
+        targetPath = targetPath.Trim();
+        if (pathCode != 0 || !File.Exists(targetPath))
+        {
+            throw new MigratorException(ExitCodes.BadInput, $"cannot find the built assembly of {Path.GetFileName(project)}");
+        }
+
+        return targetPath;
+    }
+
+    private static (int Code, string Output) Dotnet(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new MigratorException(ExitCodes.BadInput, "cannot start `dotnet` to build the migrations");
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+
+    private sealed class MigrationsLoadContext(string mainAssembly) : AssemblyLoadContext("migrations")
+    {
+        private readonly AssemblyDependencyResolver _resolver = new(mainAssembly);
+        private static readonly string ToolDirectory = AppContext.BaseDirectory;
+
+        protected override Assembly? Load(AssemblyName assemblyName)
+        {
+            // What the tool has, the migrations share: the same Change type, the same FluentMigrator.
+            if (File.Exists(Path.Combine(ToolDirectory, assemblyName.Name + ".dll")))
+            {
+                return null;
+            }
+
+            string? path = _resolver.ResolveAssemblyToPath(assemblyName);
+            return path is null ? null : LoadFromAssemblyPath(path);
+        }
+    }
+}

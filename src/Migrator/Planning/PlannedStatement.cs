@@ -1,0 +1,22 @@
+namespace Migrator.Planning;
+
+/// <summary>
+/// One statement of a phase.
+/// </summary>
+/// <param name="Sql">The SQL to run.</param>
+/// <param name="Transactional">False for statements PostgreSQL refuses inside a transaction
+/// (CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM …): they run alone.</param>
+/// <param name="IndexBuilt">For CREATE INDEX CONCURRENTLY: the (quoted, possibly qualified) index name,
+/// so that the INVALID index a failed build leaves behind can be dropped before a retry.</param>
+public sealed record PlannedStatement(string Sql, bool Transactional = true, string? IndexBuilt = null)
+{
+    /// <summary>A marker, not SQL: the statements before it commit, the ones after it start a new
+    /// transaction (used so that a VALIDATE never shares a transaction with the ADD before it).</summary>
+    public static readonly PlannedStatement Commit = new("-- commit") { IsBoundary = true };
+
+    /// <summary>True for the <see cref="Commit"/> marker.</summary>
+    public bool IsBoundary { get; private init; }
+
+    /// <summary>A statement that must run outside any transaction.</summary>
+    public static PlannedStatement Alone(string sql, string? indexBuilt = null) => new(sql, false, indexBuilt);
+}

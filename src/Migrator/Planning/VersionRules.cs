@@ -1,0 +1,24 @@
+using Migrator.Ledger;
+using Semver;
+
+namespace Migrator.Planning;
+
+/// <summary>
+/// The rules that tie phases to deploys (docs/architecture.md, "Version rules").
+/// </summary>
+public static class VersionRules
+{
+    /// <summary>Changes an app version needs: every change whose AppVersion is not newer than it.</summary>
+    public static IEnumerable<ChangePlan> NeededBy(IEnumerable<ChangePlan> plans, SemVersion version) =>
+        plans.Where(p => p.Change.AppVersion.ComparePrecedenceTo(version) <= 0);
+
+    /// <summary>Why registering <paramref name="version"/> must be refused: its changes not expanded yet.</summary>
+    public static IReadOnlyList<string> RegisterBlockers(IEnumerable<ChangePlan> plans, SemVersion version, Func<ChangePlan, ChangeState> state) =>
+        [.. NeededBy(plans, version).Where(p => !state(p).IsExpanded())
+            .Select(p => $"change {p.Id} ({p.Change.Description}) needed by {version} is {state(p).Label()}, not expanded: run `dotnet migrator expand` first")];
+
+    /// <summary>Live versions older than the change's ContractAfter: contract would break them.</summary>
+    public static IReadOnlyList<string> VersionsBrokenByContract(ChangePlan plan, IEnumerable<Deployment> live) =>
+        [.. live.Where(d => SemVersion.TryParse(d.AppVersion, SemVersionStyles.Strict, out var v) && v.ComparePrecedenceTo(plan.Change.ContractAfter) < 0)
+            .Select(d => d.AppVersion).Distinct()];
+}

@@ -1,0 +1,3 @@
+using Migrator.Cli;
+
+return await MigratorCli.RunAsync(args);
