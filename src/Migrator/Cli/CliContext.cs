@@ -9,16 +9,30 @@ public sealed record CliContext(IAnsiConsole Out, TextWriter Error)
     /// when copied from a report or a CI log.</summary>
     public void Line(string text = "") => Out.Profile.Out.Writer.WriteLine(text);
 
-    public static CliContext ForConsole() => new(AnsiConsole.Console, Console.Error);
+    /// <summary>Width of tables when the output is not a terminal (CI logs, files).</summary>
+    public const int RedirectedWidth = 200;
+
+    public static CliContext ForConsole()
+    {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Console.Profile.Width = RedirectedWidth;
+        }
+
+        return new(AnsiConsole.Console, Console.Error);
+    }
 
     /// <summary>A context writing plain text (no colours, no live widgets) to the given writers.</summary>
-    public static CliContext ForWriters(TextWriter output, TextWriter error) => new(
-        AnsiConsole.Create(new AnsiConsoleSettings
+    public static CliContext ForWriters(TextWriter output, TextWriter error)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
-        }),
-        error);
+        });
+        console.Profile.Width = RedirectedWidth;
+        return new(console, error);
+    }
 }
