@@ -38,7 +38,16 @@ public static class ContractCommand
 
                 if (state < ChangeState.Backfilled)
                 {
-                    refused.Add($"change {plan.Id} is {state.Label()}: contract needs it expanded and backfilled");
+                    // Not ready yet is normal for a change still in flight; asked for by id, it is a refusal.
+                    if (only is not null)
+                    {
+                        refused.Add($"change {plan.Id} is {state.Label()}: contract needs it expanded and backfilled");
+                    }
+                    else
+                    {
+                        session.Cli.Line($"skip {plan.Id}: {state.Label()}, not ready for contract");
+                    }
+
                     continue;
                 }
 
@@ -92,8 +101,7 @@ public static class ContractCommand
             }
 
             session.Cli.Line(ran == 0 ? "nothing contracted" : $"contracted {ran} change(s)");
-            bool explicitRefused = only is not null && refused.Count > 0;
-            return explicitRefused || (ran == 0 && refused.Count > 0) ? ExitCodes.Unsafe : ExitCodes.Ok;
+            return refused.Count > 0 ? ExitCodes.Unsafe : ExitCodes.Ok;
         });
         return command;
     }
