@@ -20,6 +20,12 @@ public static class ChangeCatalog
                 $"cannot load the types of {assembly.GetName().Name}: {e.LoaderExceptions.FirstOrDefault()?.Message}");
         }
 
+        return FromTypes(types, assembly.GetName().Name ?? "the assembly");
+    }
+
+    /// <summary>The changes among <paramref name="types"/>, checked and ordered by id.</summary>
+    public static IReadOnlyList<ChangeInfo> FromTypes(IEnumerable<Type> types, string source)
+    {
         var changes = new List<ChangeInfo>();
         foreach (var type in types.Where(t => typeof(Change).IsAssignableFrom(t) && !t.IsAbstract).OrderBy(t => t.FullName))
         {
@@ -30,7 +36,7 @@ public static class ChangeCatalog
 
         if (changes.Count == 0)
         {
-            throw new MigratorException(ExitCodes.BadInput, $"no changes found in {assembly.GetName().Name} (classes deriving from Migrator.Authoring.Change with [Change])");
+            throw new MigratorException(ExitCodes.BadInput, $"no changes found in {source} (classes deriving from Migrator.Authoring.Change with [Change])");
         }
 
         var duplicate = changes.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);

@@ -25,6 +25,9 @@ public sealed class PostgresCluster : IDisposable
         _asPostgresUser = asPostgresUser;
     }
 
+    /// <summary>Password of the postgres user in a throwaway cluster.</summary>
+    public const string Password = "migrator-test-secret";
+
     /// <summary>Connection string of a superuser on the server's postgres database.</summary>
     public string AdminConnectionString { get; }
 
@@ -46,10 +49,13 @@ public sealed class PostgresCluster : IDisposable
 
         int port = FreePort();
         string data = Path.Combine(directory, "data");
-        Run(Path.Combine(binaries, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"], root, binaries);
+        // Password authentication over TCP, so that tests can prove a wrong password is reported.
+        string passwordFile = Path.Combine(directory, "pw");
+        File.WriteAllText(passwordFile, Password);
+        Run(Path.Combine(binaries, "initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", $"--pwfile={passwordFile}", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"], root, binaries);
         string options = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
         Run(Path.Combine(binaries, "pg_ctl"), ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "-o", options, "start"], root, binaries);
-        var cluster = new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", directory, binaries, root);
+        var cluster = new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Password={Password};Database=postgres;Pooling=false", directory, binaries, root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
         return cluster;
     }
