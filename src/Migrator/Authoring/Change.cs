@@ -11,7 +11,7 @@ namespace Migrator.Authoring;
 /// <see cref="RenameColumn"/> that produces all three phases itself.
 /// Mark the class with <see cref="ChangeAttribute"/>.
 /// </summary>
-public abstract class Change : MigrationBase
+public abstract class Change : Migration
 {
     private readonly List<IOperation> _operations = [];
     private Phase? _collecting;
