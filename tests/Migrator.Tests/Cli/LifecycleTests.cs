@@ -25,6 +25,10 @@ public sealed class LifecycleTests : DatabaseTest
         Assert.That(again.Output, Does.Contain("nothing to expand"), again.ToString());
         Assert.That(await ScalarAsync<bool>("SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.ix_orders_placed_at'::regclass"), Is.True);
 
+        var plan = await CliRunner.ShopAsync(ConnectionString, "plan");
+        Assert.That(plan.ExitCode, Is.EqualTo(0), plan.ToString());
+        Assert.That(plan.Output, Does.Match(@"202611230002 .* expanded +\S* *│ backfill"), "with a connection, plan shows the ledger's state");
+
         var closed = await CliRunner.ShopAsync(ConnectionString, "gate", "--to", "2.0.0");
         Assert.That(closed.ExitCode, Is.EqualTo(1), closed.ToString());
         Assert.That(closed.Output, Does.Contain("FAIL").And.Contain("gate closed"));
