@@ -117,6 +117,24 @@ public sealed class CliSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs one DDL phase of a change and records the outcome in the history.</summary>
+    public async Task RunPhaseAsync(ChangePlan plan, Phase phase, string? detail, CancellationToken cancellation)
+    {
+        string command = LedgerStore.Name(phase);
+        Cli.Line($"{command} {plan.Id}: {plan.Change.Description}");
+        try
+        {
+            await new PhaseExecutor(RequireLedger, Execution, Log).RunAsync(plan, phase, cancellation);
+        }
+        catch (MigratorException e)
+        {
+            await HistoryAsync(command, plan.Id, "failed", e.Message);
+            throw;
+        }
+
+        await HistoryAsync(command, plan.Id, "done", detail);
+    }
+
     public Task HistoryAsync(string command, long? changeId, string outcome, string? detail = null) =>
         Ledger is null ? Task.CompletedTask : Ledger.RecordHistoryAsync(command, changeId, outcome, detail);
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Migrator.Authoring;
 using Migrator.Backfill;
-using Migrator.Execution;
 using Migrator.Planning;
 using Spectre.Console;
 
@@ -25,7 +24,6 @@ public static class ContractCommand
             await session.ConnectAsync(cancellation);
             var states = await session.StatesAsync();
             var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
-            var executor = new PhaseExecutor(session.RequireLedger, session.Execution, session.Log);
             var refused = new List<string>();
             int ran = 0;
             foreach (var plan in selected)
@@ -79,18 +77,7 @@ public static class ContractCommand
                     session.Cli.Line($"warning: --force: contracting change {plan.Id} breaks live version(s) {string.Join(", ", broken)}");
                 }
 
-                session.Cli.Line($"contract {plan.Id}: {plan.Change.Description}");
-                try
-                {
-                    await executor.RunAsync(plan, Phase.Contract, cancellation);
-                }
-                catch (MigratorException e)
-                {
-                    await session.HistoryAsync("contract", plan.Id, "failed", e.Message);
-                    throw;
-                }
-
-                await session.HistoryAsync("contract", plan.Id, "done", forced.Length > 0 ? forced : null);
+                await session.RunPhaseAsync(plan, Phase.Contract, forced.Length > 0 ? forced : null, cancellation);
                 ran++;
             }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Migrator.Authoring;
-using Migrator.Execution;
 using Migrator.Planning;
 using Spectre.Console;
 
@@ -18,22 +17,10 @@ public static class ExpandCommand
             var selected = session.Selected(parse.GetValue(CommonOptions.Change));
             await session.ConnectAsync(cancellation);
             var states = await session.StatesAsync();
-            var executor = new PhaseExecutor(session.RequireLedger, session.Execution, session.Log);
             int ran = 0;
             foreach (var plan in selected.Where(p => !states(p).IsExpanded()))
             {
-                session.Cli.Line($"expand {plan.Id}: {plan.Change.Description}");
-                try
-                {
-                    await executor.RunAsync(plan, Phase.Expand, cancellation);
-                }
-                catch (MigratorException e)
-                {
-                    await session.HistoryAsync("expand", plan.Id, "failed", e.Message);
-                    throw;
-                }
-
-                await session.HistoryAsync("expand", plan.Id, "done");
+                await session.RunPhaseAsync(plan, Phase.Expand, null, cancellation);
                 ran++;
             }
 
