@@ -38,10 +38,6 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
         }
     }
 
-    /// <summary>True when the ledger tables exist (read-only commands do not create them).</summary>
-    public async Task<bool> ExistsAsync() =>
-        await Connection.ExecuteScalarAsync<bool>("SELECT to_regclass(@name) IS NOT NULL", new { name = $"{_s}.layout" });
-
     public async Task RecordChangesAsync(IEnumerable<ChangePlan> plans)
     {
         foreach (var plan in plans)
