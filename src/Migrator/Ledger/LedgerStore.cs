@@ -59,11 +59,14 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
     public async Task<PhaseRecord?> PhaseAsync(long changeId, Phase phase) =>
         (await PhasesAsync()).GetValueOrDefault((changeId, phase));
 
+    /// <summary>Records a phase starting from its first step, with the SQL it will run (a phase that
+    /// failed before finishing any step starts over with the SQL as it is now).</summary>
     public Task StartPhaseAsync(long changeId, Phase phase, string checksum, string stepsJson) =>
         Connection.ExecuteAsync(
             $"""
             INSERT INTO {_s}.phases (change_id, phase, status, checksum, steps) VALUES (@changeId, @phase, 'running', @checksum, @steps::jsonb)
-            ON CONFLICT (change_id, phase) DO UPDATE SET status = 'running', error = NULL
+            ON CONFLICT (change_id, phase) DO UPDATE SET status = 'running', error = NULL,
+                checksum = EXCLUDED.checksum, steps = EXCLUDED.steps, steps_done = 0, started_at = now()
             """,
             new { changeId, phase = Name(phase), checksum, steps = stepsJson });
 

@@ -50,8 +50,8 @@ public sealed class PhaseCompiler(PostgresDialect dialect)
         var expandExpressions = Collect(change.Instance, Phase.Expand);
         var contractExpressions = Collect(change.Instance, Phase.Contract);
 
-        var expand = new List<Planning.PlannedStatement>();
-        var contract = new List<Planning.PlannedStatement>();
+        var expand = new List<PlannedStatement>();
+        var contract = new List<PlannedStatement>();
         var backfills = new List<BackfillSpec>();
         foreach (var operation in operations)
         {

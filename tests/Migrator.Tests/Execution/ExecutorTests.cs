@@ -106,6 +106,11 @@ public sealed class ExecutorTests : DatabaseTest
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'first_ok'"), Is.EqualTo(0),
             "the first statement of the failed step was rolled back with it");
         Assert.That(await ScalarAsync<string>("SELECT status FROM migrator.phases WHERE change_id = 3"), Is.EqualTo("failed"));
+
+        // Restarted from its first step (as after fixing the change), the phase records the SQL it runs now.
+        await ExecuteAsync("UPDATE migrator.phases SET checksum = 'stale', steps = '[]' WHERE change_id = 3");
+        await Assert.ThrowsAsync<MigratorException>(() => Executor(connection).RunAsync(_plans[3], Phase.Expand));
+        Assert.That(await ScalarAsync<string>("SELECT checksum FROM migrator.phases WHERE change_id = 3"), Is.EqualTo(_plans[3].Checksum(Phase.Expand)));
     }
 
     [Test]
