@@ -95,6 +95,7 @@ public sealed class CliSession : IAsyncDisposable
         Ledger = new LedgerStore(connection, Config.LedgerSchema);
         await Ledger.EnsureAsync();
         await Ledger.RecordChangesAsync(Plans);
+        await Ledger.ForgetRolledBackAsync();
     }
 
     public ChangePlan FindChange(long id) => Plans.FirstOrDefault(p => p.Id == id)

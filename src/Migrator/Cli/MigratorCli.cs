@@ -20,6 +20,7 @@ public static class MigratorCli
         root.Subcommands.Add(ExpandCommand.Create(cli));
         root.Subcommands.Add(BackfillCommand.Create(cli));
         root.Subcommands.Add(ContractCommand.Create(cli));
+        root.Subcommands.Add(RollbackCommand.Create(cli));
         root.Subcommands.Add(DeployCommand.Create(cli));
         root.Subcommands.Add(GateCommand.Create(cli));
         return root;

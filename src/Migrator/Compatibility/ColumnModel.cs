@@ -16,9 +16,13 @@ public sealed class ColumnModel(ColumnDefinition definition)
 
     /// <summary>A copy under another name, nullable, with no default, key, identity or constraint:
     /// the shape a shadow or renamed column takes during the window.</summary>
-    public ColumnDefinition CopyAsPlainNullable(string newName, string table)
+    public ColumnDefinition CopyAsPlainNullable(string newName, string table) => PlainNullable(Definition, newName, table);
+
+    /// <summary>A copy of <paramref name="definition"/> under another name, nullable, with no default,
+    /// key, identity or constraint.</summary>
+    public static ColumnDefinition PlainNullable(ColumnDefinition definition, string newName, string table)
     {
-        var copy = (ColumnDefinition)Definition.Clone();
+        var copy = (ColumnDefinition)definition.Clone();
         copy.Name = newName;
         copy.TableName = table;
         copy.IsNullable = true;

@@ -58,16 +58,23 @@ public sealed class SchemaModel
                 _tables.Remove((SchemaOf(e.SchemaName), e.TableName));
                 break;
             case RenameTableExpression e:
-                var renamed = GetTable(SchemaOf(e.SchemaName), e.OldName);
-                _tables.Remove((renamed.Schema, e.OldName));
-                renamed.Name = e.NewName;
-                _tables[(renamed.Schema, e.NewName)] = renamed;
+                RenameTable(SchemaOf(e.SchemaName), e.OldName, e.NewName);
                 break;
             case RenameColumnExpression e:
                 RenameColumn(SchemaOf(e.SchemaName), e.TableName, e.OldName, e.NewName);
                 break;
         }
     }
+
+    public void RenameTable(string schema, string from, string to)
+    {
+        var renamed = GetTable(schema, from);
+        _tables.Remove((schema, from));
+        renamed.Name = to;
+        _tables[(schema, to)] = renamed;
+    }
+
+    public void RemoveTable(string schema, string table) => _tables.Remove((schema, table));
 
     public void RenameColumn(string schema, string table, string from, string to)
     {

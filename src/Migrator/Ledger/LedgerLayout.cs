@@ -64,6 +64,10 @@ public static class LedgerLayout
             detail       text
         );
         """,
+        """
+        ALTER TABLE {0}.phases DROP CONSTRAINT phases_phase_check,
+            ADD CONSTRAINT phases_phase_check CHECK (phase IN ('expand', 'backfill', 'contract', 'rollback'));
+        """,
     ];
 
     /// <summary>SQL that takes a ledger from <paramref name="from"/> to <see cref="Current"/>.</summary>

@@ -93,6 +93,21 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             $"UPDATE {_s}.phases SET status = 'failed', error = @error WHERE change_id = @changeId AND phase = @phase",
             new { changeId, phase = Name(phase), error });
 
+    /// <summary>Forgets a change's expand, backfill and rollback once it is rolled back: it is pending
+    /// again. Also finishes the cleanup of a rollback that completed just before a crash.</summary>
+    public async Task ForgetRolledBackAsync()
+    {
+        await using var tx = await Connection.BeginTransactionAsync();
+        await Connection.ExecuteAsync(
+            $"""
+            WITH done AS (SELECT change_id FROM {_s}.phases WHERE phase = 'rollback' AND status = 'done'),
+            cleared AS (DELETE FROM {_s}.backfill_checkpoints WHERE change_id IN (SELECT change_id FROM done))
+            DELETE FROM {_s}.phases WHERE change_id IN (SELECT change_id FROM done)
+            """,
+            transaction: tx);
+        await tx.CommitAsync();
+    }
+
     public async Task<IReadOnlyList<Deployment>> DeploymentsAsync(bool liveOnly)
     {
         var rows = await Connection.QueryAsync<Deployment>(

@@ -13,6 +13,19 @@ public sealed record ChangePlan(
     IReadOnlyList<BackfillSpec> Backfills,
     IReadOnlyList<PhaseStep> Contract)
 {
+    /// <summary>Steps that undo the expand, or empty when <see cref="RollbackUnavailable"/> says why not.</summary>
+    public IReadOnlyList<PhaseStep> Rollback { get; init; } = [];
+
+    /// <summary>Why this change cannot be rolled back, or null when it can.</summary>
+    public string? RollbackUnavailable { get; init; }
+
+    /// <summary>The tables and columns the change alters.</summary>
+    public IReadOnlyList<Authoring.Operations.SchemaTarget> Targets { get; init; } = [];
+
+    /// <summary>Earlier changes that alter the same tables or columns: this one may expand only once
+    /// each of them is settled (<see cref="ChangeStates.IsSettled"/>).</summary>
+    public IReadOnlyList<(long Id, string Target)> WaitsFor { get; init; } = [];
+
     public long Id => Change.Id;
 
     public bool HasBackfill => Backfills.Count > 0;
@@ -21,6 +34,7 @@ public sealed record ChangePlan(
     {
         Phase.Expand => Expand,
         Phase.Contract => Contract,
+        Phase.Rollback => Rollback,
         _ => [],
     };
 

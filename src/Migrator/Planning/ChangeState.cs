@@ -6,6 +6,7 @@ namespace Migrator.Planning;
 /// <summary>Where a change is in its lifecycle: pending → expanded → backfilled → contracted.</summary>
 public enum ChangeState
 {
+    RollingBack,
     Pending,
     Expanding,
     Expanded,
@@ -23,6 +24,12 @@ public static class ChangeStates
         var expand = phases.GetValueOrDefault((plan.Id, Phase.Expand));
         var backfill = phases.GetValueOrDefault((plan.Id, Phase.Backfill));
         var contract = phases.GetValueOrDefault((plan.Id, Phase.Contract));
+        var rollback = phases.GetValueOrDefault((plan.Id, Phase.Rollback));
+        if (rollback is not null)
+        {
+            return rollback.IsDone ? ChangeState.Pending : ChangeState.RollingBack;
+        }
+
         return (expand, backfill, contract) switch
         {
             (_, _, { IsDone: true }) => ChangeState.Contracted,
@@ -38,5 +45,10 @@ public static class ChangeStates
 
     public static bool IsExpanded(this ChangeState state) => state >= ChangeState.Expanded;
 
-    public static string Label(this ChangeState state) => state.ToString().ToLowerInvariant();
+    /// <summary>True when nothing of the change is in flight any more: contracted, or backfilled with
+    /// nothing to contract. A later change that alters the same objects may expand only then.</summary>
+    public static bool IsSettled(this ChangeState state, ChangePlan plan) =>
+        state == ChangeState.Contracted || (state == ChangeState.Backfilled && plan.Contract.Count == 0);
+
+    public static string Label(this ChangeState state) => state == ChangeState.RollingBack ? "rolling back" : state.ToString().ToLowerInvariant();
 }

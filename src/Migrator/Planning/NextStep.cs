@@ -7,6 +7,8 @@ public static class NextStep
 {
     public static string Describe(ChangePlan plan, ChangeState state, IReadOnlyList<Deployment> live) => state switch
     {
+        ChangeState.RollingBack => "rollback (resume)",
+        ChangeState.Pending when plan.WaitsFor.Count > 0 => $"expand, once change(s) {string.Join(", ", plan.WaitsFor.Select(w => w.Id))} are settled",
         ChangeState.Pending => "expand",
         ChangeState.Expanding => "expand (resume)",
         ChangeState.Expanded => "backfill",

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FluentMigrator.Expressions;
 using FluentMigrator.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ namespace Migrator.Planning;
 /// go through FluentMigrator's generator, each operation generates its own steps, and the changes are
 /// replayed in id order on a <see cref="SchemaModel"/> so that a later change sees the earlier ones.
 /// </summary>
-public sealed class PhaseCompiler(PostgresDialect dialect)
+public sealed partial class PhaseCompiler(PostgresDialect dialect)
 {
     private readonly IServiceProvider _services = new ServiceCollection().BuildServiceProvider();
 
@@ -28,7 +29,7 @@ public sealed class PhaseCompiler(PostgresDialect dialect)
         {
             try
             {
-                plans.Add(Compile(change, model));
+                plans.Add(Sequence(Compile(change, model), plans));
             }
             catch (MigratorException e)
             {
@@ -53,8 +54,11 @@ public sealed class PhaseCompiler(PostgresDialect dialect)
         var expand = new List<PlannedStatement>();
         var contract = new List<PlannedStatement>();
         var backfills = new List<BackfillSpec>();
+        var targets = new List<SchemaTarget>();
+        var (rollback, rollbackUnavailable) = Rollback(change.Instance, context, expandExpressions);
         foreach (var operation in operations)
         {
+            targets.AddRange(operation.Targets(context));
             expand.AddRange(operation.Expand(context));
             contract.AddRange(operation.Contract(context));
             if (operation.Backfill(context) is { } spec)
@@ -87,12 +91,114 @@ public sealed class PhaseCompiler(PostgresDialect dialect)
         }
 
         contract.AddRange(contractExpressions.SelectMany(Dialect.Generate));
+        targets.AddRange(expandExpressions.Concat(contractExpressions).SelectMany(ExpressionTargets.Of));
         return new ChangePlan(
             change,
             [.. operations.Select(o => o.Describe())],
             PhaseStep.Group(expand),
             backfills,
-            PhaseStep.Group(contract));
+            PhaseStep.Group(contract))
+        {
+            Rollback = PhaseStep.Group(rollback),
+            RollbackUnavailable = rollbackUnavailable,
+            Targets = [.. targets.Distinct()],
+        };
+    }
+
+    /// <summary>
+    /// Rollback undoes the expand in reverse: the plain expressions through FluentMigrator's own
+    /// Reverse() (newest first), then each operation's rollback (last operation first).
+    /// </summary>
+    private (List<PlannedStatement> Statements, string? Unavailable) Rollback(Change change, OperationContext context, IReadOnlyList<IMigrationExpression> expandExpressions)
+    {
+        var statements = new List<PlannedStatement>();
+        try
+        {
+            foreach (var expression in expandExpressions.Reverse())
+            {
+                statements.AddRange(Dialect.Generate(Reverse(expression)).Select(Tolerant));
+            }
+
+            foreach (var operation in change.Operations.Reverse())
+            {
+                statements.AddRange(operation.Rollback(context));
+            }
+        }
+        catch (NotSupportedException e)
+        {
+            return ([], e.Message);
+        }
+
+        return (statements, null);
+    }
+
+    /// <summary>A rollback must work on a partly applied expand, and must not block: FluentMigrator's
+    /// reversed DROPs get IF EXISTS, and a dropped index goes CONCURRENTLY, alone.</summary>
+    private static PlannedStatement Tolerant(PlannedStatement statement)
+    {
+        string sql = DropIndex().Replace(statement.Sql, "DROP INDEX CONCURRENTLY IF EXISTS ");
+        if (sql != statement.Sql)
+        {
+            return PlannedStatement.Alone(sql);
+        }
+
+        sql = DropTable().Replace(sql, "DROP TABLE IF EXISTS ");
+        sql = DropConstraint().Replace(sql, "DROP CONSTRAINT IF EXISTS ");
+        sql = DropColumn().Replace(sql, "DROP COLUMN IF EXISTS ");
+        return statement with { Sql = sql };
+    }
+
+    [GeneratedRegex(@"^\s*DROP INDEX (?!CONCURRENTLY|IF EXISTS)", RegexOptions.IgnoreCase)]
+    private static partial Regex DropIndex();
+
+    [GeneratedRegex(@"^\s*DROP TABLE (?!IF EXISTS)", RegexOptions.IgnoreCase)]
+    private static partial Regex DropTable();
+
+    [GeneratedRegex(@"\bDROP CONSTRAINT (?!IF EXISTS)", RegexOptions.IgnoreCase)]
+    private static partial Regex DropConstraint();
+
+    [GeneratedRegex(@"\bDROP COLUMN (?!IF EXISTS)", RegexOptions.IgnoreCase)]
+    private static partial Regex DropColumn();
+
+    private static IMigrationExpression Reverse(IMigrationExpression expression)
+    {
+        try
+        {
+            return expression.Reverse();
+        }
+        catch (NotSupportedException)
+        {
+            throw new NotSupportedException($"{expression.GetType().Name.Replace("Expression", "", StringComparison.Ordinal)} in Expand() has no automatic reverse");
+        }
+    }
+
+    /// <summary>
+    /// Conflict detection: a change that alters a table or column an earlier change also alters must
+    /// wait until that change is settled. When both are needed by the same app version and the earlier
+    /// one has a contract, they could never both be in flight safely (the contract waits for the
+    /// version, the version waits for both expands): refused here, at plan time.
+    /// </summary>
+    private static ChangePlan Sequence(ChangePlan plan, IReadOnlyList<ChangePlan> earlier)
+    {
+        var waits = new List<(long, string)>();
+        foreach (var other in earlier)
+        {
+            var shared = plan.Targets.FirstOrDefault(t => other.Targets.Any(t.Overlaps));
+            if (shared is null)
+            {
+                continue;
+            }
+
+            if (other.Contract.Count > 0 && other.Change.AppVersion.ComparePrecedenceTo(plan.Change.AppVersion) == 0)
+            {
+                throw new MigratorException(ExitCodes.BadInput,
+                    $"conflicts with change {other.Id}: both alter {shared} for app {plan.Change.AppVersion}, and change {other.Id} must be contracted before this one can expand; give this change a later AppVersion or merge the two");
+            }
+
+            waits.Add((other.Id, shared.ToString()));
+        }
+
+        return plan with { WaitsFor = waits };
     }
 
     private List<IMigrationExpression> Collect(Change change, Phase phase)

@@ -13,7 +13,7 @@ public sealed class SyncTriggerTests : DatabaseTest
             DROP TABLE IF EXISTS people;
             CREATE TABLE people (id int PRIMARY KEY, mail text NOT NULL DEFAULT 'none@example.com', mail_address text);
             """);
-        foreach (var statement in new SyncTrigger("migrator", 7, "public", "people", "mail", "mail_address").Create())
+        foreach (var statement in SyncTrigger.Mirror("migrator", 7, "public", "people", "mail", "mail_address").Create())
         {
             await ExecuteAsync(statement.Sql);
         }

@@ -5,22 +5,31 @@ using Migrator.Planning;
 namespace Migrator.Authoring.Operations;
 
 /// <summary>
-/// A high-level operation: one intent ("rename this column") that knows its own expand, backfill and
-/// contract, in the style of pgroll's operations.
+/// A high-level operation: one intent ("rename this column") that knows its own expand, backfill,
+/// contract and rollback, in the style of pgroll's operations. Every method receives the schema as it
+/// is before the change.
 /// </summary>
 public interface IOperation
 {
     /// <summary>One line for plans and history.</summary>
     string Describe();
 
-    /// <summary>Statements of the expand phase, given the schema as it is before the change.</summary>
+    /// <summary>The tables and columns the operation changes: two changes in flight at once must not
+    /// share one (see <see cref="SchemaTarget.Overlaps"/>).</summary>
+    IReadOnlyList<SchemaTarget> Targets(OperationContext context);
+
+    /// <summary>Statements of the expand phase.</summary>
     IReadOnlyList<PlannedStatement> Expand(OperationContext context);
 
     /// <summary>The backfill to run between expand and contract, or null.</summary>
     BackfillSpec? Backfill(OperationContext context);
 
-    /// <summary>Statements of the contract phase, given the schema as it is before the change.</summary>
+    /// <summary>Statements of the contract phase.</summary>
     IReadOnlyList<PlannedStatement> Contract(OperationContext context);
+
+    /// <summary>Statements that undo the expand (and a partial backfill) before contract starts; each
+    /// must be safe on a partly applied expand (IF EXISTS).</summary>
+    IReadOnlyList<PlannedStatement> Rollback(OperationContext context);
 
     /// <summary>Applies the operation's final effect (after contract) to a schema model.</summary>
     void ApplyTo(SchemaModel model);

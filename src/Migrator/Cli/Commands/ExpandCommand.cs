@@ -5,21 +5,55 @@ using Spectre.Console;
 
 namespace Migrator.Cli.Commands;
 
-/// <summary>`expand`: runs the additive phase of every pending change (or one with --change).</summary>
+/// <summary>`expand`: runs the additive phase of every pending change (or one with --change, or all
+/// those an app version needs with --to), in id order, so the changes of one version expand together
+/// in one run. A change that alters what an earlier change still in flight alters is refused.</summary>
 public static class ExpandCommand
 {
+    private static readonly Option<string?> To = new("--to") { Description = "Expand every pending change this app version needs" };
+
     public static Command Create(CliContext cli)
     {
-        var command = new Command("expand", "Run the expand phase (additive, backward-compatible DDL) of pending changes") { CommonOptions.Change };
+        var command = new Command("expand", "Run the expand phase (additive, backward-compatible DDL) of pending changes") { CommonOptions.Change, To };
         command.SetAction(async (parse, cancellation) =>
         {
             await using var session = CliSession.Load(cli, parse);
             var selected = session.Selected(parse.GetValue(CommonOptions.Change));
-            await session.ConnectAsync(cancellation);
-            var states = await session.StatesAsync();
-            int ran = 0;
-            foreach (var plan in selected.Where(p => !states(p).IsExpanded()))
+            if (parse.GetValue(To) is { } to)
             {
+                var version = ChangeCatalog.ParseVersion(to, "--to");
+                selected = [.. VersionRules.NeededBy(selected, version)];
+            }
+
+            await session.ConnectAsync(cancellation);
+            int ran = 0;
+            foreach (var plan in selected)
+            {
+                // States are read again for each change: an earlier one in this run may have settled.
+                var states = await session.StatesAsync();
+                var state = states(plan);
+                if (state == ChangeState.RollingBack)
+                {
+                    throw new MigratorException(ExitCodes.Unsafe, $"change {plan.Id} has an unfinished rollback: run `dotnet migrator rollback --change {plan.Id}` again first");
+                }
+
+                if (state.IsExpanded())
+                {
+                    continue;
+                }
+
+                var blocking = plan.WaitsFor
+                    .Select(w => (w.Id, w.Target, Plan: session.FindChange(w.Id)))
+                    .Where(w => !states(w.Plan).IsSettled(w.Plan))
+                    .ToList();
+                if (blocking.Count > 0)
+                {
+                    var (id, target, other) = blocking[0];
+                    string reason = $"change {plan.Id} alters {target}, which change {id} ({states(other).Label()}) also alters: contract or roll back change {id} first";
+                    await session.HistoryAsync("expand", plan.Id, "refused", reason);
+                    throw new MigratorException(ExitCodes.Unsafe, reason);
+                }
+
                 await session.RunPhaseAsync(plan, Phase.Expand, null, cancellation);
                 ran++;
             }

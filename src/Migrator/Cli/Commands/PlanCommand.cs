@@ -63,6 +63,19 @@ public static class PlanCommand
             }
 
             WriteSteps(cli, "contract", plan.Contract);
+            if (plan.RollbackUnavailable is { } why)
+            {
+                cli.Line($"-- rollback: not possible ({why})");
+            }
+            else
+            {
+                WriteSteps(cli, "rollback", plan.Rollback);
+            }
+
+            foreach (var (id, target) in plan.WaitsFor)
+            {
+                cli.Line($"   waits for change {id}: both alter {target}; expands once {id} is settled");
+            }
         }
     }
 

@@ -1,47 +1,62 @@
+using System.Text;
+using System.Text.RegularExpressions;
 using Migrator.Planning;
 
 namespace Migrator.Dialects.Postgres;
 
 /// <summary>
-/// A BEFORE INSERT OR UPDATE row trigger that keeps an old and a new column equal while two app
-/// versions write, without knowing which version wrote (no search_path, no session state), so it
-/// works behind PgBouncer in transaction mode. Rules (docs/architecture.md):
+/// A BEFORE INSERT OR UPDATE row trigger that keeps the old shape of some columns and their new shape
+/// equal while two app versions write, without knowing which version wrote (no search_path, no session
+/// state), so it works behind PgBouncer in transaction mode. The old side is a set of columns the old
+/// version uses, the new side a set the new version uses; <see cref="Up"/> computes each new column
+/// from the old shape of the row, <see cref="Down"/> each old column from the new shape. Rules
+/// (docs/operations.md):
 /// <list type="bullet">
-/// <item>INSERT: if the new column was given, the old one is derived from it (the new side wins);
-/// otherwise the new one is derived from the old. A DEFAULT on the old column therefore never hides
-/// what the new version wrote, because the new column has no default during the window.</item>
-/// <item>UPDATE: the side that changed is copied to the other; if both changed, the new side wins;
-/// a row not backfilled yet gets its new column filled when it is touched.</item>
+/// <item>INSERT: if any new column was given, the old side is derived from the new (the new side wins);
+/// otherwise the new side is derived from the old.</item>
+/// <item>UPDATE: if any new column changed, the old side is derived from the new (the new side wins
+/// when both changed); else if any old column changed, or the new side is still all NULL (a row not
+/// backfilled yet), the new side is derived from the old.</item>
 /// <item>Rows written by the backfill (SET LOCAL migrator.backfill = 'on') are left alone, so a
 /// backfill never fires the down direction.</item>
 /// </list>
-/// BEFORE ROW triggers run before NOT NULL checks, so a NOT NULL old column stays valid for inserts
-/// from a version that only writes the new one.
+/// Expressions name columns as the app version of their side sees them: in <see cref="Up"/> a name is
+/// the old shape's column, in <see cref="Down"/> the new shape's (a shadow column is seen under the
+/// name it will have). The trigger binds those names to PL/pgSQL variables, which is how the same
+/// expression text also works in the backfill's UPDATE. BEFORE ROW triggers run before NOT NULL and
+/// CHECK constraints, so a side a version does not write is filled before they are checked.
 /// </summary>
-/// <param name="LedgerSchema">Schema that holds the trigger function.</param>
-/// <param name="ChangeId">Change the trigger belongs to (part of its name).</param>
-/// <param name="Schema">Schema of the table.</param>
-/// <param name="Table">The table.</param>
-/// <param name="OldColumn">Column the old version uses.</param>
-/// <param name="NewColumn">Column the new version uses.</param>
-/// <param name="Up">Expression giving the new column from the old one (default: the old column).</param>
-/// <param name="Down">Expression giving the old column from the new one (default: the new column).</param>
-public sealed record SyncTrigger(
+public sealed partial record SyncTrigger(
     string LedgerSchema,
     long ChangeId,
     string Schema,
     string Table,
-    string OldColumn,
-    string NewColumn,
-    string? Up = null,
-    string? Down = null)
+    string Name,
+    IReadOnlyList<SyncAssignment> Up,
+    IReadOnlyList<SyncAssignment> Down)
 {
     /// <summary>Setting the backfill marks its transactions with.</summary>
     public const string BackfillSetting = "migrator.backfill";
 
-    public string FunctionName => $"sync_{ChangeId}_{Table}_{NewColumn}";
+    /// <summary>Columns of the table as the old version sees them (for binding names in <see cref="Up"/>).</summary>
+    public IReadOnlyList<string> OldShape { get; init; } = [];
 
-    public string TriggerName => $"migrator_sync_{ChangeId}_{NewColumn}";
+    /// <summary>Columns as the new version sees them, each with the physical column that holds it now.</summary>
+    public IReadOnlyList<(string Seen, string Physical)> NewShape { get; init; } = [];
+
+    /// <summary>The classic pair: <paramref name="newColumn"/> mirrors <paramref name="oldColumn"/>.</summary>
+    public static SyncTrigger Mirror(string ledgerSchema, long changeId, string schema, string table, string oldColumn, string newColumn) =>
+        new(ledgerSchema, changeId, schema, table, newColumn,
+            [new SyncAssignment(newColumn, PgSql.Ident(oldColumn))],
+            [new SyncAssignment(oldColumn, PgSql.Ident(newColumn))])
+        {
+            OldShape = [oldColumn],
+            NewShape = [(newColumn, newColumn)],
+        };
+
+    public string FunctionName => PgNames.Fit($"sync_{ChangeId}_{Table}_{Name}");
+
+    public string TriggerName => PgNames.Fit($"migrator_sync_{ChangeId}_{Name}");
 
     private string QualifiedFunction => PgSql.Qualified(LedgerSchema, FunctionName);
 
@@ -50,10 +65,14 @@ public sealed record SyncTrigger(
     /// <summary>Creates (or replaces) the function and the trigger; safe to re-run.</summary>
     public IReadOnlyList<PlannedStatement> Create()
     {
-        string oldCol = "NEW." + PgSql.Ident(OldColumn);
-        string newCol = "NEW." + PgSql.Ident(NewColumn);
-        string up = Up ?? oldCol;
-        string down = Down ?? newCol;
+        var newCols = Up.Select(a => a.Column).ToList();
+        var oldCols = Down.Select(a => a.Column).ToList();
+        string anyNewGiven = string.Join(" OR ", newCols.Select(c => $"NEW.{PgSql.Ident(c)} IS NOT NULL"));
+        string newChanged = string.Join(" OR ", newCols.Select(c => $"NEW.{PgSql.Ident(c)} IS DISTINCT FROM OLD.{PgSql.Ident(c)}"));
+        string oldChanged = string.Join(" OR ", oldCols.Select(c => $"NEW.{PgSql.Ident(c)} IS DISTINCT FROM OLD.{PgSql.Ident(c)}"));
+        string newAllNull = string.Join(" AND ", newCols.Select(c => $"NEW.{PgSql.Ident(c)} IS NULL"));
+        string up = Assignments(Up, [.. OldShape.Select(c => (c, c))], QualifiedTable, "      ");
+        string down = Assignments(Down, NewShape, QualifiedTable, "      ");
         string function = $"""
             CREATE OR REPLACE FUNCTION {QualifiedFunction}() RETURNS trigger
             LANGUAGE plpgsql AS $migrator$
@@ -62,15 +81,15 @@ public sealed record SyncTrigger(
                 RETURN NEW;
               END IF;
               IF TG_OP = 'INSERT' THEN
-                IF {newCol} IS NOT NULL THEN
-                  {oldCol} := {down};
+                IF {anyNewGiven} THEN
+            {down}
                 ELSE
-                  {newCol} := {up};
+            {up}
                 END IF;
-              ELSIF {newCol} IS DISTINCT FROM OLD.{PgSql.Ident(NewColumn)} THEN
-                {oldCol} := {down};
-              ELSIF {oldCol} IS DISTINCT FROM OLD.{PgSql.Ident(OldColumn)} OR {newCol} IS NULL THEN
-                {newCol} := {up};
+              ELSIF {newChanged} THEN
+            {down}
+              ELSIF {oldChanged} OR ({newAllNull}) THEN
+            {up}
               END IF;
               RETURN NEW;
             END
@@ -92,4 +111,61 @@ public sealed record SyncTrigger(
         new PlannedStatement($"DROP TRIGGER IF EXISTS {PgSql.Ident(TriggerName)} ON {QualifiedTable};"),
         new PlannedStatement($"DROP FUNCTION IF EXISTS {QualifiedFunction}();"),
     ];
+
+    /// <summary>
+    /// Assignments for one direction. An expression that is just a column of its side is copied
+    /// directly (no variables, the cheapest trigger); otherwise the names the expressions mention are
+    /// bound to variables in a nested block, and the assignments read them.
+    /// </summary>
+    internal static string Assignments(IReadOnlyList<SyncAssignment> assignments, IReadOnlyList<(string Seen, string Physical)> shape, string qualifiedTable, string indent)
+    {
+        var direct = new StringBuilder();
+        var bound = new List<SyncAssignment>();
+        foreach (var assignment in assignments)
+        {
+            var column = shape.FirstOrDefault(s => PgSql.Ident(s.Seen) == assignment.Expression.Trim() || s.Seen == assignment.Expression.Trim());
+            if (column.Seen is not null)
+            {
+                direct.Append(indent).Append($"NEW.{PgSql.Ident(assignment.Column)} := NEW.{PgSql.Ident(column.Physical)};\n");
+            }
+            else
+            {
+                bound.Add(assignment);
+            }
+        }
+
+        if (bound.Count > 0)
+        {
+            var mentioned = shape.Where(s => bound.Any(b => Mentions(b.Expression, s.Seen))).ToList();
+            if (mentioned.Count > 0)
+            {
+                direct.Append(indent).Append("DECLARE\n");
+                foreach (var (seen, physical) in mentioned)
+                {
+                    direct.Append(indent).Append($"  {PgSql.Ident(seen)} {qualifiedTable}.{PgSql.Ident(physical)}%TYPE := NEW.{PgSql.Ident(physical)};\n");
+                }
+            }
+
+            direct.Append(indent).Append("BEGIN\n");
+            foreach (var assignment in bound)
+            {
+                direct.Append(indent).Append($"  NEW.{PgSql.Ident(assignment.Column)} := ({assignment.Expression});\n");
+            }
+
+            direct.Append(indent).Append("END;\n");
+        }
+
+        return direct.ToString().TrimEnd('\n');
+    }
+
+    /// <summary>True if <paramref name="expression"/> names the column, bare or quoted.</summary>
+    internal static bool Mentions(string expression, string column) =>
+        expression.Contains(PgSql.Ident(column), StringComparison.Ordinal)
+        || Words().Matches(expression).Any(m => string.Equals(m.Value, column, StringComparison.OrdinalIgnoreCase));
+
+    [GeneratedRegex(@"(?<![\w.'""$])[A-Za-z_][\w$]*")]
+    private static partial Regex Words();
 }
+
+/// <summary>One assignment of a sync direction: <paramref name="Column"/> := <paramref name="Expression"/>.</summary>
+public sealed record SyncAssignment(string Column, string Expression);

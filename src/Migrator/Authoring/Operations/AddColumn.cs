@@ -1,0 +1,149 @@
+using System.Text.RegularExpressions;
+using FluentMigrator.Expressions;
+using Migrator.Backfill;
+using Migrator.Compatibility;
+using Migrator.Dialects.Postgres;
+using Migrator.Planning;
+using static Migrator.Authoring.Operations.OperationSupport;
+
+namespace Migrator.Authoring.Operations;
+
+/// <summary>
+/// Adds a column without a long lock and without breaking the version that does not know it.
+/// <list type="bullet">
+/// <item>Nullable, or with a constant default (NOT NULL or not): one ADD COLUMN; PostgreSQL 11+
+/// stores a constant default in the catalog, no table rewrite.</item>
+/// <item>With a volatile default (anything that is not a literal: <c>gen_random_uuid()</c>,
+/// <c>now()</c>, <c>nextval(…)</c>): added without it (no rewrite), the default set for new rows in
+/// the same transaction, existing rows backfilled in batches, then NOT NULL proved at contract.</item>
+/// <item>NOT NULL with no default: needs <paramref name="fill"/>, an expression over the row. Expand
+/// adds the column nullable, a trigger that fills it from <paramref name="fill"/> whenever a write
+/// leaves it NULL (the old version never writes it), and CHECK (column IS NOT NULL) NOT VALID; the
+/// backfill fills older rows; contract validates the check in its own transaction, then sets NOT NULL
+/// (no scan) and drops the check and the trigger.</item>
+/// </list>
+/// Rollback drops the trigger, check and column.
+/// </summary>
+public sealed partial class AddColumn(string schema, string table, string column, string type, bool nullable = true, string? defaultSql = null, string? fill = null) : IOperation
+{
+    private enum Kind
+    {
+        Plain,
+        VolatileDefault,
+        Filled,
+    }
+
+    public string Describe() =>
+        $"add column {schema}.{table}.{column} {type}{(nullable ? "" : " NOT NULL")}{(defaultSql is null ? "" : $" DEFAULT {defaultSql}")}";
+
+    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [new(schema, table, column)];
+
+    public IReadOnlyList<PlannedStatement> Expand(OperationContext context)
+    {
+        var model = context.Schema.GetTable(schema, table);
+        if (model.FindColumn(column) is not null)
+        {
+            throw BadInput($"{schema}.{table} already has a column {column}");
+        }
+
+        var kind = Classify();
+        string t = PgSql.Qualified(schema, table);
+        if (kind == Kind.Plain)
+        {
+            return context.Dialect.Generate(new CreateColumnExpression
+            {
+                SchemaName = schema,
+                TableName = table,
+                Column = Column(table, column, type, nullable, defaultSql),
+            });
+        }
+
+        var statements = new List<PlannedStatement>(context.Dialect.Generate(new CreateColumnExpression
+        {
+            SchemaName = schema,
+            TableName = table,
+            Column = Column(table, column, type, nullable: true),
+        }));
+        if (kind == Kind.VolatileDefault)
+        {
+            statements.Add(new PlannedStatement($"ALTER TABLE {t} ALTER COLUMN {PgSql.Ident(column)} SET DEFAULT {defaultSql};"));
+            return statements;
+        }
+
+        statements.AddRange(Fill(context, model).Create());
+        statements.Add(new PlannedStatement(
+            $"ALTER TABLE {t} ADD CONSTRAINT {PgSql.Ident(NotNullCheckName(context.ChangeId, column))} CHECK ({PgSql.Ident(column)} IS NOT NULL) NOT VALID;"));
+        return statements;
+    }
+
+    public BackfillSpec? Backfill(OperationContext context)
+    {
+        var kind = Classify();
+        if (kind == Kind.Plain)
+        {
+            return null;
+        }
+
+        string value = kind == Kind.Filled ? fill! : defaultSql!;
+        return new BackfillSpec(table, KeyColumn(context.Schema.GetTable(schema, table)),
+            $"{PgSql.Ident(column)} = ({value})", $"{PgSql.Ident(column)} IS NULL AND ({value}) IS NOT NULL", schema);
+    }
+
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context)
+    {
+        var kind = Classify();
+        if (kind == Kind.Plain || nullable)
+        {
+            return [];
+        }
+
+        var (prove, set) = NotNull(context, schema, table, column, checkAlreadyAdded: kind == Kind.Filled);
+        var statements = new List<PlannedStatement>(prove) { set };
+        if (kind == Kind.Filled)
+        {
+            statements.AddRange(Fill(context, context.Schema.GetTable(schema, table)).Drop());
+        }
+
+        return statements;
+    }
+
+    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)
+    {
+        var statements = new List<PlannedStatement>();
+        if (Classify() == Kind.Filled)
+        {
+            statements.AddRange(Fill(context, context.Schema.GetTable(schema, table)).Drop());
+        }
+
+        statements.Add(new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP COLUMN IF EXISTS {PgSql.Ident(column)};"));
+        return statements;
+    }
+
+    public void ApplyTo(SchemaModel model) =>
+        model.GetTable(schema, table).AddColumn(new ColumnModel(Column(table, column, type, nullable, defaultSql)));
+
+    private Kind Classify()
+    {
+        if (defaultSql is not null)
+        {
+            return Constant().IsMatch(defaultSql) ? Kind.Plain : Kind.VolatileDefault;
+        }
+
+        if (nullable)
+        {
+            return Kind.Plain;
+        }
+
+        return fill is null
+            ? throw BadInput($"add column {schema}.{table}.{column}: a NOT NULL column with no default needs a fill expression for existing rows and for the version that does not write it")
+            : Kind.Filled;
+    }
+
+    private FillTrigger Fill(OperationContext context, TableModel model) =>
+        new(context.Dialect.LedgerSchema, context.ChangeId, schema, table, column, fill!, [.. model.Columns.Select(c => c.Name)]);
+
+    // A literal (number, quoted string, boolean, NULL), optionally cast: PostgreSQL 11+ stores it
+    // without rewriting the table. Anything else is treated as volatile (the safe path).
+    [GeneratedRegex(@"^\s*(-?\d+(\.\d+)?|'([^']|'')*'|true|false|null)\s*(::\s*[\w ]+(\(\s*\d+(\s*,\s*\d+)?\s*\))?(\[\])?)?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex Constant();
+}

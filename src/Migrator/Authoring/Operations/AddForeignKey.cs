@@ -1,0 +1,65 @@
+using Migrator.Backfill;
+using Migrator.Compatibility;
+using Migrator.Dialects.Postgres;
+using Migrator.Planning;
+
+namespace Migrator.Authoring.Operations;
+
+/// <summary>
+/// Adds a foreign key without a long lock on either table. Expand: ADD CONSTRAINT … NOT VALID (a brief
+/// SHARE ROW EXCLUSIVE lock on both tables, no scan; new writes are checked from then on). Contract:
+/// VALIDATE CONSTRAINT in its own transaction (SHARE UPDATE EXCLUSIVE on the table, ROW SHARE on the
+/// referenced one: writes go on). Rollback drops the constraint.
+/// </summary>
+public sealed class AddForeignKey(
+    string schema,
+    string table,
+    string name,
+    IReadOnlyList<string> columns,
+    string referencedTable,
+    IReadOnlyList<string> referencedColumns,
+    string onDelete = "NO ACTION") : IOperation
+{
+    public string Describe() =>
+        $"add foreign key {name} on {schema}.{table} ({string.Join(", ", columns)}) → {referencedTable} ({string.Join(", ", referencedColumns)})";
+
+    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [.. columns.Select(c => new SchemaTarget(schema, table, c))];
+
+    public IReadOnlyList<PlannedStatement> Expand(OperationContext context)
+    {
+        var model = context.Schema.GetTable(schema, table);
+        foreach (string column in columns)
+        {
+            model.GetColumn(column);
+        }
+
+        var (refSchema, refTable) = Split(referencedTable);
+        var referenced = context.Schema.GetTable(refSchema, refTable);
+        foreach (string column in referencedColumns)
+        {
+            referenced.GetColumn(column);
+        }
+
+        return
+        [
+            new PlannedStatement(
+                $"ALTER TABLE {PgSql.Qualified(schema, table)} ADD CONSTRAINT {PgSql.Ident(name)} FOREIGN KEY ({string.Join(", ", columns.Select(PgSql.Ident))}) " +
+                $"REFERENCES {PgSql.Qualified(refSchema, refTable)} ({string.Join(", ", referencedColumns.Select(PgSql.Ident))}) ON DELETE {onDelete} NOT VALID;"),
+        ];
+    }
+
+    public BackfillSpec? Backfill(OperationContext context) => null;
+
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
+        [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} VALIDATE CONSTRAINT {PgSql.Ident(name)};")];
+
+    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
+        [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};")];
+
+    public void ApplyTo(SchemaModel model)
+    {
+    }
+
+    private (string Schema, string Table) Split(string name) =>
+        name.Split('.') is [var s, var t] ? (s, t) : (schema, name);
+}

@@ -1,0 +1,49 @@
+using Migrator.Backfill;
+using Migrator.Compatibility;
+using Migrator.Dialects.Postgres;
+using Migrator.Planning;
+
+namespace Migrator.Authoring.Operations;
+
+/// <summary>
+/// Adds a UNIQUE constraint without blocking writes: expand builds the unique index CONCURRENTLY (its
+/// own step, outside a transaction; a failed build's INVALID index is dropped before the error is
+/// reported), then attaches it with ADD CONSTRAINT … UNIQUE USING INDEX (a catalog change under a brief
+/// lock). Nothing to contract. Rollback drops the constraint and the index.
+/// </summary>
+public sealed class AddUniqueConstraint(string schema, string table, string name, IReadOnlyList<string> columns) : IOperation
+{
+    public string Describe() => $"add unique {name} on {schema}.{table} ({string.Join(", ", columns)})";
+
+    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [.. columns.Select(c => new SchemaTarget(schema, table, c))];
+
+    public IReadOnlyList<PlannedStatement> Expand(OperationContext context)
+    {
+        var model = context.Schema.GetTable(schema, table);
+        foreach (string column in columns)
+        {
+            model.GetColumn(column);
+        }
+
+        string index = PgSql.Ident(name);
+        return
+        [
+            PostgresDialect.Classify($"CREATE UNIQUE INDEX CONCURRENTLY {index} ON {PgSql.Qualified(schema, table)} ({string.Join(", ", columns.Select(PgSql.Ident))});"),
+            new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} ADD CONSTRAINT {index} UNIQUE USING INDEX {index};"),
+        ];
+    }
+
+    public BackfillSpec? Backfill(OperationContext context) => null;
+
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => [];
+
+    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
+    [
+        new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};"),
+        PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};"),
+    ];
+
+    public void ApplyTo(SchemaModel model)
+    {
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+using FluentMigrator.Model;
+using Migrator.Backfill;
+using Migrator.Compatibility;
+using Migrator.Dialects.Postgres;
+using Migrator.Planning;
+using static Migrator.Authoring.Operations.OperationSupport;
+
+namespace Migrator.Authoring.Operations;
+
+/// <summary>
+/// Changes a column's type while both versions keep using its name (int → bigint, text → jsonb,
+/// varchar(n) narrowing): a shadow column of the new type kept equal by a sync trigger, backfilled,
+/// and swapped in at contract in one short transaction (drop the old column, rename the shadow).
+/// <list type="bullet">
+/// <item><paramref name="up"/> gives the new value from the old row (default: <c>column::type</c>);
+/// <paramref name="down"/> gives the old value from the new row (default: the new value, converted by
+/// PL/pgSQL's assignment).</item>
+/// <item>Narrowing to varchar(n)/char(n): a cast would silently truncate, so a CHECK that every value
+/// fits is added NOT VALID in expand (writes that would not fit are refused from then on) and
+/// validated before the swap. Another bound can be given as <paramref name="check"/>.</item>
+/// <item>Indexes on the old column are not rebuilt on the new one (docs/operations.md); the primary
+/// key column cannot be retyped this way.</item>
+/// </list>
+/// </summary>
+public sealed partial class ChangeColumnType(string schema, string table, string column, string type, string? up = null, string? down = null, string? check = null) : IOperation
+{
+    public string Describe() => $"change type of {schema}.{table}.{column} to {type}";
+
+    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => Rewrite(context).Targets();
+
+    public IReadOnlyList<PlannedStatement> Expand(OperationContext context)
+    {
+        var statements = new List<PlannedStatement>();
+        if (Check() is { } condition)
+        {
+            statements.Add(new PlannedStatement(
+                $"ALTER TABLE {PgSql.Qualified(schema, table)} ADD CONSTRAINT {PgSql.Ident(CheckName(context))} CHECK ({condition}) NOT VALID;"));
+        }
+
+        statements.AddRange(Rewrite(context).Expand(context));
+        return statements;
+    }
+
+    public BackfillSpec? Backfill(OperationContext context) => Rewrite(context).Backfill(context);
+
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context)
+    {
+        var statements = new List<PlannedStatement>();
+        if (Check() is not null)
+        {
+            statements.Add(new PlannedStatement(
+                $"ALTER TABLE {PgSql.Qualified(schema, table)} VALIDATE CONSTRAINT {PgSql.Ident(CheckName(context))};"));
+            statements.Add(Boundary);
+        }
+
+        statements.AddRange(Rewrite(context).Contract(context));
+        return statements;
+    }
+
+    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)
+    {
+        var statements = new List<PlannedStatement>(Rewrite(context).Rollback(context));
+        if (Check() is not null)
+        {
+            statements.Add(new PlannedStatement(
+                $"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(CheckName(context))};"));
+        }
+
+        return statements;
+    }
+
+    public void ApplyTo(SchemaModel model) => Rewrite(model).ApplyTo(model);
+
+    /// <summary>The condition the old values must meet to fit, or null.</summary>
+    private string? Check()
+    {
+        if (check is not null)
+        {
+            return check;
+        }
+
+        var bounded = BoundedText().Match(type);
+        return bounded.Success ? $"char_length({PgSql.Ident(column)}) <= {bounded.Groups["n"].Value}" : null;
+    }
+
+    private string CheckName(OperationContext context) => PgNames.Fit($"migrator_fit_{context.ChangeId}_{column}");
+
+    private ColumnRewrite Rewrite(OperationContext context) => Rewrite(context.Schema);
+
+    private ColumnRewrite Rewrite(SchemaModel schemaModel)
+    {
+        var final = (ColumnDefinition)schemaModel.GetTable(schema, table).GetColumn(column).Definition.Clone();
+        final.CustomType = type;
+        final.Type = null;
+        final.Size = null;
+        final.Precision = null;
+        return new ColumnRewrite(
+            schema,
+            table,
+            [column],
+            [new RewrittenColumn(final, up ?? $"{PgSql.Ident(column)}::{type}")],
+            [new SyncAssignment(column, down ?? PgSql.Ident(column))],
+            column);
+    }
+
+    [GeneratedRegex(@"^\s*(varchar|character\s+varying|char|character|bpchar)\s*\(\s*(?<n>\d+)\s*\)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex BoundedText();
+}

@@ -1,0 +1,46 @@
+using Migrator.Backfill;
+using Migrator.Compatibility;
+using Migrator.Dialects.Postgres;
+using Migrator.Planning;
+
+namespace Migrator.Authoring.Operations;
+
+/// <summary>
+/// Creates an index with CREATE INDEX CONCURRENTLY in expand (its own step, outside a transaction,
+/// SHARE UPDATE EXCLUSIVE: reads and writes go on; a failed build's INVALID index is dropped before
+/// the error is reported, and a re-run builds it again). Nothing to contract. Rollback: DROP INDEX
+/// CONCURRENTLY IF EXISTS.
+/// </summary>
+public sealed class CreateIndex(string schema, string table, string name, IReadOnlyList<string> columns, bool unique = false, string? where = null, string? method = null) : IOperation
+{
+    public string Describe() => $"create {(unique ? "unique " : "")}index {name} on {schema}.{table} ({string.Join(", ", columns)})";
+
+    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [];
+
+    public IReadOnlyList<PlannedStatement> Expand(OperationContext context)
+    {
+        var model = context.Schema.GetTable(schema, table);
+        foreach (string column in columns.Where(c => !c.Contains('(', StringComparison.Ordinal)))
+        {
+            model.GetColumn(column);
+        }
+
+        string keys = string.Join(", ", columns.Select(c => c.Contains('(', StringComparison.Ordinal) ? c : PgSql.Ident(c)));
+        return
+        [
+            PostgresDialect.Classify(
+                $"CREATE {(unique ? "UNIQUE " : "")}INDEX CONCURRENTLY {PgSql.Ident(name)} ON {PgSql.Qualified(schema, table)}{(method is null ? "" : $" USING {method}")} ({keys}){(where is null ? "" : $" WHERE {where}")};"),
+        ];
+    }
+
+    public BackfillSpec? Backfill(OperationContext context) => null;
+
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => [];
+
+    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
+        [PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};")];
+
+    public void ApplyTo(SchemaModel model)
+    {
+    }
+}

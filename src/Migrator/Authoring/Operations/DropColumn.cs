@@ -1,0 +1,57 @@
+using FluentMigrator.Expressions;
+using Migrator.Backfill;
+using Migrator.Compatibility;
+using Migrator.Dialects.Postgres;
+using Migrator.Planning;
+using static Migrator.Authoring.Operations.OperationSupport;
+
+namespace Migrator.Authoring.Operations;
+
+/// <summary>
+/// Drops a column once no live version reads it. The new version no longer knows the column, so
+/// expand makes sure its inserts keep the old version's reads right: with <paramref name="down"/>, a
+/// trigger fills the column from that expression over the row whenever a write leaves it NULL (needed
+/// when the column is NOT NULL with no default, where an insert from the new version would fail).
+/// Contract drops the trigger and the column. Rollback drops the trigger.
+/// </summary>
+public sealed class DropColumn(string schema, string table, string column, string? down = null) : IOperation
+{
+    public string Describe() => $"drop column {schema}.{table}.{column}";
+
+    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [new(schema, table, column)];
+
+    public IReadOnlyList<PlannedStatement> Expand(OperationContext context)
+    {
+        var model = context.Schema.GetTable(schema, table);
+        var old = model.GetColumn(column);
+        if (old.Definition.IsPrimaryKey)
+        {
+            throw BadInput($"{schema}.{table}.{column} is the primary key and cannot be dropped");
+        }
+
+        if (down is null)
+        {
+            return !old.IsNullable && !old.HasDefault
+                ? throw BadInput($"drop column {schema}.{table}.{column}: it is NOT NULL with no default, so inserts from the new version would fail; give a down expression that fills it")
+                : [];
+        }
+
+        return Fill(context, model).Create();
+    }
+
+    public BackfillSpec? Backfill(OperationContext context) => null;
+
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
+    [
+        .. down is null ? [] : Fill(context, context.Schema.GetTable(schema, table)).Drop(),
+        .. context.Dialect.Generate(new DeleteColumnExpression { SchemaName = schema, TableName = table, ColumnNames = [column] }),
+    ];
+
+    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
+        down is null ? [] : Fill(context, context.Schema.GetTable(schema, table)).Drop();
+
+    public void ApplyTo(SchemaModel model) => model.GetTable(schema, table).RemoveColumn(column);
+
+    private FillTrigger Fill(OperationContext context, TableModel model) =>
+        new(context.Dialect.LedgerSchema, context.ChangeId, schema, table, column, down!, [.. model.Columns.Select(c => c.Name)]);
+}

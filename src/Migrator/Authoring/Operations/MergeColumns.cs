@@ -1,0 +1,53 @@
+using Migrator.Backfill;
+using Migrator.Compatibility;
+using Migrator.Dialects.Postgres;
+using Migrator.Planning;
+using static Migrator.Authoring.Operations.OperationSupport;
+
+namespace Migrator.Authoring.Operations;
+
+/// <summary>
+/// Merges several columns into one (first_name, last_name → full_name). <see cref="NewColumn.Up"/>
+/// computes the new column from the old row; <paramref name="down"/> gives, for each old column, its
+/// value from the new row (for rows the new version writes). Expand adds the new column and a sync
+/// trigger, the backfill fills it, contract drops the old columns. Rollback drops the trigger and the
+/// new column.
+/// </summary>
+public sealed class MergeColumns(string schema, string table, IReadOnlyList<string> columns, NewColumn into, IReadOnlyDictionary<string, string> down) : IOperation
+{
+    public string Describe() => $"merge {schema}.{table}.({string.Join(", ", columns)}) into {into.Name}";
+
+    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => Rewrite().Targets();
+
+    public IReadOnlyList<PlannedStatement> Expand(OperationContext context) => Rewrite().Expand(context);
+
+    public BackfillSpec? Backfill(OperationContext context) => Rewrite().Backfill(context);
+
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => Rewrite().Contract(context);
+
+    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => Rewrite().Rollback(context);
+
+    public void ApplyTo(SchemaModel model) => Rewrite().ApplyTo(model);
+
+    private ColumnRewrite Rewrite()
+    {
+        if (columns.Count < 2)
+        {
+            throw BadInput($"merge into {schema}.{table}.{into.Name} needs at least two columns");
+        }
+
+        var missing = columns.Where(c => !down.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+        {
+            throw BadInput($"merge into {schema}.{table}.{into.Name} needs a down expression for {string.Join(", ", missing)}");
+        }
+
+        return new ColumnRewrite(
+            schema,
+            table,
+            columns,
+            [new RewrittenColumn(Column(table, into.Name, into.Type, into.Nullable), into.Up)],
+            [.. columns.Select(c => new SyncAssignment(c, down[c]))],
+            into.Name);
+    }
+}

@@ -1,0 +1,68 @@
+using FluentMigrator;
+using FluentMigrator.Model;
+using Migrator.Compatibility;
+using Migrator.Dialects.Postgres;
+using Migrator.Planning;
+
+namespace Migrator.Authoring.Operations;
+
+/// <summary>Pieces several operations share.</summary>
+internal static class OperationSupport
+{
+    /// <summary>Ends the current transaction: the statements after it run in a new one.</summary>
+    public static PlannedStatement Boundary => PlannedStatement.Commit;
+
+    /// <summary>The single-column primary key a keyset backfill walks.</summary>
+    public static string KeyColumn(TableModel table)
+    {
+        var keys = table.Columns.Where(c => c.Definition.IsPrimaryKey).ToList();
+        if (keys.Count != 1)
+        {
+            throw new MigratorException(ExitCodes.BadInput,
+                $"cannot backfill {table.Schema}.{table.Name}: it needs a single-column primary key (found {keys.Count})");
+        }
+
+        return keys[0].Name;
+    }
+
+    /// <summary>A column definition of a PostgreSQL type written as SQL (e.g. <c>bigint</c>,
+    /// <c>varchar(50)</c>), with an optional default written as SQL.</summary>
+    public static ColumnDefinition Column(string table, string name, string type, bool nullable, string? defaultSql = null) => new()
+    {
+        Name = name,
+        TableName = table,
+        CustomType = type,
+        IsNullable = nullable,
+        DefaultValue = defaultSql is null ? new ColumnDefinition.UndefinedDefaultValue() : RawSql.Insert(defaultSql),
+        ModificationType = ColumnModificationType.Create,
+    };
+
+    /// <summary>
+    /// Makes a column NOT NULL without a long lock: CHECK (col IS NOT NULL) NOT VALID, commit,
+    /// VALIDATE (a scan under SHARE UPDATE EXCLUSIVE, writes go on), commit, then SET NOT NULL (no scan
+    /// thanks to the validated check) and drop the check. The last statement is returned separately so
+    /// callers can put more into its short transaction.
+    /// </summary>
+    public static (IReadOnlyList<PlannedStatement> Prove, PlannedStatement Set) NotNull(OperationContext context, string schema, string table, string column, bool checkAlreadyAdded = false)
+    {
+        string t = PgSql.Qualified(schema, table);
+        string check = PgSql.Ident(NotNullCheckName(context.ChangeId, column));
+        var prove = new List<PlannedStatement>();
+        if (!checkAlreadyAdded)
+        {
+            prove.Add(new PlannedStatement($"ALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({PgSql.Ident(column)} IS NOT NULL) NOT VALID;"));
+            prove.Add(Boundary);
+        }
+
+        prove.Add(new PlannedStatement($"ALTER TABLE {t} VALIDATE CONSTRAINT {check};"));
+        prove.Add(Boundary);
+        return (prove, new PlannedStatement($"ALTER TABLE {t} ALTER COLUMN {PgSql.Ident(column)} SET NOT NULL, DROP CONSTRAINT {check};"));
+    }
+
+    public static string NotNullCheckName(long changeId, string column) => PgNames.Fit($"migrator_nn_{changeId}_{column}");
+
+    /// <summary>Name of the shadow column that holds a column's new shape during the window.</summary>
+    public static string ShadowName(string column) => PgNames.Fit($"migrator_new_{column}");
+
+    public static MigratorException BadInput(string message) => new(ExitCodes.BadInput, message);
+}

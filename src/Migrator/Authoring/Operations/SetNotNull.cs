@@ -1,0 +1,70 @@
+using Migrator.Backfill;
+using Migrator.Compatibility;
+using Migrator.Dialects.Postgres;
+using Migrator.Planning;
+using static Migrator.Authoring.Operations.OperationSupport;
+
+namespace Migrator.Authoring.Operations;
+
+/// <summary>
+/// Makes a column NOT NULL without the full-table scan under ACCESS EXCLUSIVE that a plain
+/// SET NOT NULL takes. Expand: a trigger that replaces a NULL written by either version with
+/// <paramref name="fill"/> (an expression over the row), and CHECK (column IS NOT NULL) NOT VALID
+/// (enforced for new writes, no scan). Backfill: existing NULLs get <paramref name="fill"/>.
+/// Contract: VALIDATE in its own transaction (SHARE UPDATE EXCLUSIVE: writes go on), then SET NOT NULL
+/// (no scan, thanks to the validated check), drop the check and the trigger. Rollback drops the check
+/// and the trigger; NULLs the backfill filled keep their new value.
+/// Without <paramref name="fill"/>, no trigger or backfill: writes of NULL are refused from expand on.
+/// </summary>
+public sealed class SetNotNull(string schema, string table, string column, string? fill = null) : IOperation
+{
+    public string Describe() => $"set NOT NULL on {schema}.{table}.{column}";
+
+    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [new(schema, table, column)];
+
+    public IReadOnlyList<PlannedStatement> Expand(OperationContext context)
+    {
+        var model = context.Schema.GetTable(schema, table);
+        if (!model.GetColumn(column).IsNullable)
+        {
+            throw BadInput($"{schema}.{table}.{column} is already NOT NULL");
+        }
+
+        var statements = new List<PlannedStatement>();
+        if (fill is not null)
+        {
+            statements.AddRange(Fill(context, model).Create());
+        }
+
+        statements.Add(new PlannedStatement(
+            $"ALTER TABLE {PgSql.Qualified(schema, table)} ADD CONSTRAINT {PgSql.Ident(NotNullCheckName(context.ChangeId, column))} CHECK ({PgSql.Ident(column)} IS NOT NULL) NOT VALID;"));
+        return statements;
+    }
+
+    public BackfillSpec? Backfill(OperationContext context) => fill is null
+        ? null
+        : new BackfillSpec(table, KeyColumn(context.Schema.GetTable(schema, table)),
+            $"{PgSql.Ident(column)} = ({fill})", $"{PgSql.Ident(column)} IS NULL AND ({fill}) IS NOT NULL", schema);
+
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context)
+    {
+        var (prove, set) = NotNull(context, schema, table, column, checkAlreadyAdded: true);
+        return
+        [
+            .. prove,
+            set,
+            .. fill is null ? [] : Fill(context, context.Schema.GetTable(schema, table)).Drop(),
+        ];
+    }
+
+    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
+    [
+        new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(NotNullCheckName(context.ChangeId, column))};"),
+        .. fill is null ? [] : Fill(context, context.Schema.GetTable(schema, table)).Drop(),
+    ];
+
+    public void ApplyTo(SchemaModel model) => model.GetTable(schema, table).GetColumn(column).Definition.IsNullable = false;
+
+    private FillTrigger Fill(OperationContext context, TableModel model) =>
+        new(context.Dialect.LedgerSchema, context.ChangeId, schema, table, column, fill!, [.. model.Columns.Select(c => c.Name)]);
+}

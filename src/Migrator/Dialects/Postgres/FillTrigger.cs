@@ -1,0 +1,60 @@
+using Migrator.Planning;
+
+namespace Migrator.Dialects.Postgres;
+
+/// <summary>
+/// A BEFORE INSERT OR UPDATE row trigger that fills one column from an expression over the row when a
+/// write leaves it NULL. It lets a version that does not know a column keep writing while the column
+/// must hold a value: the old version inserting into a table that gained a NOT NULL column, the new
+/// version inserting into a table whose column it no longer knows (dropped column), or either one
+/// writing NULL into a column becoming NOT NULL. Names in the expression are the row's columns.
+/// </summary>
+public sealed record FillTrigger(
+    string LedgerSchema,
+    long ChangeId,
+    string Schema,
+    string Table,
+    string Column,
+    string Expression,
+    IReadOnlyList<string> Shape)
+{
+    public string FunctionName => PgNames.Fit($"fill_{ChangeId}_{Table}_{Column}");
+
+    public string TriggerName => PgNames.Fit($"migrator_fill_{ChangeId}_{Column}");
+
+    private string QualifiedFunction => PgSql.Qualified(LedgerSchema, FunctionName);
+
+    private string QualifiedTable => PgSql.Qualified(Schema, Table);
+
+    public IReadOnlyList<PlannedStatement> Create()
+    {
+        string column = PgSql.Ident(Column);
+        string assign = SyncTrigger.Assignments(
+            [new SyncAssignment(Column, Expression)], [.. Shape.Select(c => (c, c))], QualifiedTable, "    ");
+        string function = $"""
+            CREATE OR REPLACE FUNCTION {QualifiedFunction}() RETURNS trigger
+            LANGUAGE plpgsql AS $migrator$
+            BEGIN
+              IF NEW.{column} IS NULL THEN
+            {assign}
+              END IF;
+              RETURN NEW;
+            END
+            $migrator$;
+            """;
+        return
+        [
+            new PlannedStatement($"CREATE SCHEMA IF NOT EXISTS {PgSql.Ident(LedgerSchema)};"),
+            new PlannedStatement(function),
+            new PlannedStatement($"DROP TRIGGER IF EXISTS {PgSql.Ident(TriggerName)} ON {QualifiedTable};"),
+            new PlannedStatement(
+                $"CREATE TRIGGER {PgSql.Ident(TriggerName)} BEFORE INSERT OR UPDATE ON {QualifiedTable} FOR EACH ROW EXECUTE FUNCTION {QualifiedFunction}();"),
+        ];
+    }
+
+    public IReadOnlyList<PlannedStatement> Drop() =>
+    [
+        new PlannedStatement($"DROP TRIGGER IF EXISTS {PgSql.Ident(TriggerName)} ON {QualifiedTable};"),
+        new PlannedStatement($"DROP FUNCTION IF EXISTS {QualifiedFunction}();"),
+    ];
+}
