@@ -70,7 +70,8 @@ public abstract class Change : Migration
         Use(new SetNotNull(schema, table, column, fill));
 
     /// <summary>Makes a column nullable.</summary>
-    protected void DropNotNull(string table, string column, string schema = "public") => Use(new DropNotNull(schema, table, column));
+    protected void DropNotNull(string table, string column, string? rollbackFill = null, string schema = "public") =>
+        Use(new DropNotNull(schema, table, column, rollbackFill));
 
     /// <summary>Sets a column's default (SQL) in expand.</summary>
     protected void SetDefault(string table, string column, string defaultSql, string schema = "public") =>

@@ -10,9 +10,12 @@ namespace Migrator.Authoring.Operations;
 /// Makes a column nullable. Expand: DROP NOT NULL (a catalog change, no scan; the old version still
 /// writes values, and the compatibility checker flags code that maps the column to a non-nullable
 /// type). Nothing to contract. Rollback proves NOT NULL again without a long lock (CHECK NOT VALID,
-/// VALIDATE, SET NOT NULL); it fails, leaving the column nullable, if NULLs were written meanwhile.
+/// VALIDATE, SET NOT NULL). NULLs the new version wrote meanwhile would make that fail: with
+/// <paramref name="rollbackFill"/>, rollback first replaces them with that expression (an UPDATE of
+/// the rows that are NULL, which are only those written during the window); without it, rollback
+/// fails and leaves the column nullable.
 /// </summary>
-public sealed class DropNotNull(string schema, string table, string column) : IOperation
+public sealed class DropNotNull(string schema, string table, string column, string? rollbackFill = null) : IOperation
 {
     public string Describe() => $"drop NOT NULL on {schema}.{table}.{column}";
 
@@ -41,7 +44,19 @@ public sealed class DropNotNull(string schema, string table, string column) : IO
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)
     {
         var (prove, set) = NotNull(context, schema, table, column);
-        return [.. prove, set];
+        var statements = new List<PlannedStatement>();
+        if (rollbackFill is not null)
+        {
+            string t = PgSql.Qualified(schema, table);
+            string c = PgSql.Ident(column);
+            statements.Add(new PlannedStatement($"ALTER TABLE {t} ADD CONSTRAINT {PgSql.Ident(NotNullCheckName(context.ChangeId, column))} CHECK ({c} IS NOT NULL) NOT VALID;"));
+            statements.Add(Boundary);
+            statements.Add(new PlannedStatement($"UPDATE {t} SET {c} = ({rollbackFill}) WHERE {c} IS NULL;"));
+            statements.Add(Boundary);
+            (prove, set) = NotNull(context, schema, table, column, checkAlreadyAdded: true);
+        }
+
+        return [.. statements, .. prove, set];
     }
 
     public void ApplyTo(SchemaModel model) => model.GetTable(schema, table).GetColumn(column).Definition.IsNullable = true;
