@@ -122,29 +122,36 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
 
     private async Task RunAloneAsync(long changeId, Phase phase, PlannedStatement statement, int index, bool last, CancellationToken cancellation)
     {
-        // A crash after a concurrent build but before the ledger noted it: the index is there and valid.
-        if (statement.IndexBuilt is { } built && await IndexValidAsync(built) == true)
-        {
-            await ledger.StepDoneAsync(changeId, phase, index + 1, last, null);
-            return;
-        }
-
         await Connection.ExecuteAsync($"SET lock_timeout = '{(int)options.LockTimeout.TotalMilliseconds}ms'");
         try
         {
-            await using var command = new NpgsqlCommand(statement.Sql, Connection);
-            command.CommandTimeout = 0;
-            await command.ExecuteNonQueryAsync(cancellation);
-        }
-        catch (PostgresException) when (statement.IndexBuilt is not null)
-        {
-            if (await IndexValidAsync(statement.IndexBuilt) == false)
+            if (statement.IndexBuilt is { } built)
             {
-                _log($"  dropping the INVALID index {statement.IndexBuilt} left by the failed concurrent build");
-                await Connection.ExecuteAsync($"DROP INDEX CONCURRENTLY IF EXISTS {statement.IndexBuilt}");
+                switch (await IndexValidAsync(built))
+                {
+                    case true:
+                        // A crash after a concurrent build but before the ledger noted it: the index is there and valid.
+                        await ledger.StepDoneAsync(changeId, phase, index + 1, last, null);
+                        return;
+                    case false:
+                        // An earlier attempt left an INVALID index (its cleanup may itself have timed out).
+                        _log($"  dropping the INVALID index {built} left by an earlier attempt");
+                        await Connection.ExecuteAsync($"DROP INDEX CONCURRENTLY IF EXISTS {built}");
+                        break;
+                }
             }
 
-            throw;
+            try
+            {
+                await using var command = new NpgsqlCommand(statement.Sql, Connection);
+                command.CommandTimeout = 0;
+                await command.ExecuteNonQueryAsync(cancellation);
+            }
+            catch (PostgresException) when (statement.IndexBuilt is not null)
+            {
+                await DropInvalidIndexAsync(statement.IndexBuilt);
+                throw;
+            }
         }
         finally
         {
@@ -152,6 +159,24 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
         }
 
         await ledger.StepDoneAsync(changeId, phase, index + 1, last, null);
+    }
+
+    /// <summary>Best effort: drops the INVALID index a failed concurrent build left. If that cannot
+    /// get its lock now either, the next attempt (or run) drops it before building again.</summary>
+    private async Task DropInvalidIndexAsync(string index)
+    {
+        try
+        {
+            if (await IndexValidAsync(index) == false)
+            {
+                _log($"  dropping the INVALID index {index} left by the failed concurrent build");
+                await Connection.ExecuteAsync($"DROP INDEX CONCURRENTLY IF EXISTS {index}");
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == LockNotAvailable)
+        {
+            _log($"  the INVALID index {index} could not be dropped yet (lock not available); the next attempt drops it");
+        }
     }
 
     /// <summary>True if the index exists and is valid, false if it exists and is INVALID, null if absent.</summary>

@@ -141,7 +141,10 @@ public static class OperationScenarios
             new("INSERT INTO items (id, name, qty) VALUES (@id, @v, @n); INSERT INTO legacy_notes (item_id, body) VALUES (@id, @a)", "UPDATE items SET name = @v WHERE id = @id; UPDATE legacy_notes SET body = @a WHERE item_id = @id", "SELECT i.name || ':' || coalesce(l.body, '-') FROM items i LEFT JOIN legacy_notes l ON l.item_id = i.id WHERE i.id = @id"),
             Plain,
             (r, w, x) => r == 2 ? x.V : x.V + ":" + (w == 1 ? x.A : "-"),
-            "SELECT count(*) FROM pg_class WHERE relname = 'legacy_notes'");
+            "SELECT count(*) FROM pg_class WHERE relname = 'legacy_notes'")
+        {
+            Table = "legacy_notes",
+        };
 
         yield return new("RenameTable", typeof(RenameItems),
             Plain,
