@@ -13,23 +13,11 @@ namespace Migrator.Authoring.Operations;
 /// trigger, the backfill fills it, contract drops the old columns. Rollback drops the trigger and the
 /// new column.
 /// </summary>
-public sealed class MergeColumns(string schema, string table, IReadOnlyList<string> columns, NewColumn into, IReadOnlyDictionary<string, string> down) : IOperation
+public sealed class MergeColumns(string schema, string table, IReadOnlyList<string> columns, NewColumn into, IReadOnlyDictionary<string, string> down) : ColumnRewriteOperation
 {
-    public string Describe() => $"merge {schema}.{table}.({string.Join(", ", columns)}) into {into.Name}";
+    public override string Describe() => $"merge {schema}.{table}.({string.Join(", ", columns)}) into {into.Name}";
 
-    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => Rewrite().Targets();
-
-    public IReadOnlyList<PlannedStatement> Expand(OperationContext context) => Rewrite().Expand(context);
-
-    public BackfillSpec? Backfill(OperationContext context) => Rewrite().Backfill(context);
-
-    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => Rewrite().Contract(context);
-
-    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => Rewrite().Rollback(context);
-
-    public void ApplyTo(SchemaModel model) => Rewrite().ApplyTo(model);
-
-    private ColumnRewrite Rewrite()
+    internal override ColumnRewrite Rewrite(SchemaModel model)
     {
         if (columns.Count < 2)
         {

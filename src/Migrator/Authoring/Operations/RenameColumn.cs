@@ -18,7 +18,7 @@ namespace Migrator.Authoring.Operations;
 /// <item>Rollback: drop the trigger and the new column.</item>
 /// </list>
 /// </summary>
-public sealed class RenameColumn(string schema, string table, string from, string to) : IOperation
+public sealed class RenameColumn(string schema, string table, string from, string to) : ColumnRewriteOperation
 {
     public string Schema { get; } = schema;
 
@@ -28,23 +28,13 @@ public sealed class RenameColumn(string schema, string table, string from, strin
 
     public string To { get; } = to;
 
-    public string Describe() => $"rename column {Schema}.{Table}.{From} to {To}";
+    public override string Describe() => $"rename column {Schema}.{Table}.{From} to {To}";
 
-    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => Rewrite(context).Targets();
+    public override void ApplyTo(SchemaModel model) => model.RenameColumn(Schema, Table, From, To);
 
-    public IReadOnlyList<PlannedStatement> Expand(OperationContext context) => Rewrite(context).Expand(context);
-
-    public BackfillSpec? Backfill(OperationContext context) => Rewrite(context).Backfill(context);
-
-    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => Rewrite(context).Contract(context);
-
-    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => Rewrite(context).Rollback(context);
-
-    public void ApplyTo(SchemaModel model) => model.RenameColumn(Schema, Table, From, To);
-
-    private ColumnRewrite Rewrite(OperationContext context)
+    internal override ColumnRewrite Rewrite(SchemaModel model)
     {
-        var final = (ColumnDefinition)context.Schema.GetTable(Schema, Table).GetColumn(From).Definition.Clone();
+        var final = (ColumnDefinition)model.GetTable(Schema, Table).GetColumn(From).Definition.Clone();
         final.Name = To;
         return new ColumnRewrite(
             Schema,

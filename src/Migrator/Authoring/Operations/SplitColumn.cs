@@ -12,23 +12,11 @@ namespace Migrator.Authoring.Operations;
 /// trigger, the backfill fills them, contract drops the old column (after proving NOT NULL on new
 /// columns declared NOT NULL). Rollback drops the trigger and the new columns.
 /// </summary>
-public sealed class SplitColumn(string schema, string table, string column, IReadOnlyList<NewColumn> into, string down) : IOperation
+public sealed class SplitColumn(string schema, string table, string column, IReadOnlyList<NewColumn> into, string down) : ColumnRewriteOperation
 {
-    public string Describe() => $"split {schema}.{table}.{column} into {string.Join(", ", into.Select(c => c.Name))}";
+    public override string Describe() => $"split {schema}.{table}.{column} into {string.Join(", ", into.Select(c => c.Name))}";
 
-    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => Rewrite().Targets();
-
-    public IReadOnlyList<PlannedStatement> Expand(OperationContext context) => Rewrite().Expand(context);
-
-    public BackfillSpec? Backfill(OperationContext context) => Rewrite().Backfill(context);
-
-    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => Rewrite().Contract(context);
-
-    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => Rewrite().Rollback(context);
-
-    public void ApplyTo(SchemaModel model) => Rewrite().ApplyTo(model);
-
-    private ColumnRewrite Rewrite()
+    internal override ColumnRewrite Rewrite(SchemaModel model)
     {
         if (into.Count < 2)
         {

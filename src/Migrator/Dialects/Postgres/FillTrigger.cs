@@ -22,8 +22,6 @@ public sealed record FillTrigger(
 
     public string TriggerName => PgNames.Fit($"migrator_fill_{ChangeId}_{Column}");
 
-    private string QualifiedFunction => PgSql.Qualified(LedgerSchema, FunctionName);
-
     private string QualifiedTable => PgSql.Qualified(Schema, Table);
 
     public IReadOnlyList<PlannedStatement> Create()
@@ -31,30 +29,13 @@ public sealed record FillTrigger(
         string column = PgSql.Ident(Column);
         string assign = SyncTrigger.Assignments(
             [new SyncAssignment(Column, Expression)], [.. Shape.Select(c => (c, c))], QualifiedTable, "    ");
-        string function = $"""
-            CREATE OR REPLACE FUNCTION {QualifiedFunction}() RETURNS trigger
-            LANGUAGE plpgsql AS $migrator$
-            BEGIN
+        string body = $"""
               IF NEW.{column} IS NULL THEN
             {assign}
               END IF;
-              RETURN NEW;
-            END
-            $migrator$;
             """;
-        return
-        [
-            new PlannedStatement($"CREATE SCHEMA IF NOT EXISTS {PgSql.Ident(LedgerSchema)};"),
-            new PlannedStatement(function),
-            new PlannedStatement($"DROP TRIGGER IF EXISTS {PgSql.Ident(TriggerName)} ON {QualifiedTable};"),
-            new PlannedStatement(
-                $"CREATE TRIGGER {PgSql.Ident(TriggerName)} BEFORE INSERT OR UPDATE ON {QualifiedTable} FOR EACH ROW EXECUTE FUNCTION {QualifiedFunction}();"),
-        ];
+        return RowTrigger.Create(LedgerSchema, FunctionName, TriggerName, QualifiedTable, body);
     }
 
-    public IReadOnlyList<PlannedStatement> Drop() =>
-    [
-        new PlannedStatement($"DROP TRIGGER IF EXISTS {PgSql.Ident(TriggerName)} ON {QualifiedTable};"),
-        new PlannedStatement($"DROP FUNCTION IF EXISTS {QualifiedFunction}();"),
-    ];
+    public IReadOnlyList<PlannedStatement> Drop() => RowTrigger.Drop(LedgerSchema, FunctionName, TriggerName, QualifiedTable);
 }

@@ -58,8 +58,6 @@ public sealed partial record SyncTrigger(
 
     public string TriggerName => PgNames.Fit($"migrator_sync_{ChangeId}_{Name}");
 
-    private string QualifiedFunction => PgSql.Qualified(LedgerSchema, FunctionName);
-
     private string QualifiedTable => PgSql.Qualified(Schema, Table);
 
     /// <summary>Creates (or replaces) the function and the trigger; safe to re-run.</summary>
@@ -73,10 +71,7 @@ public sealed partial record SyncTrigger(
         string newAllNull = string.Join(" AND ", newCols.Select(c => $"NEW.{PgSql.Ident(c)} IS NULL"));
         string up = Assignments(Up, [.. OldShape.Select(c => (c, c))], QualifiedTable, "      ");
         string down = Assignments(Down, NewShape, QualifiedTable, "      ");
-        string function = $"""
-            CREATE OR REPLACE FUNCTION {QualifiedFunction}() RETURNS trigger
-            LANGUAGE plpgsql AS $migrator$
-            BEGIN
+        string body = $"""
               IF current_setting('{BackfillSetting}', true) = 'on' THEN
                 RETURN NEW;
               END IF;
@@ -91,26 +86,12 @@ public sealed partial record SyncTrigger(
               ELSIF {oldChanged} OR ({newAllNull}) THEN
             {up}
               END IF;
-              RETURN NEW;
-            END
-            $migrator$;
             """;
-        return
-        [
-            new PlannedStatement($"CREATE SCHEMA IF NOT EXISTS {PgSql.Ident(LedgerSchema)};"),
-            new PlannedStatement(function),
-            new PlannedStatement($"DROP TRIGGER IF EXISTS {PgSql.Ident(TriggerName)} ON {QualifiedTable};"),
-            new PlannedStatement(
-                $"CREATE TRIGGER {PgSql.Ident(TriggerName)} BEFORE INSERT OR UPDATE ON {QualifiedTable} FOR EACH ROW EXECUTE FUNCTION {QualifiedFunction}();"),
-        ];
+        return RowTrigger.Create(LedgerSchema, FunctionName, TriggerName, QualifiedTable, body);
     }
 
     /// <summary>Drops the trigger and its function; safe to re-run.</summary>
-    public IReadOnlyList<PlannedStatement> Drop() =>
-    [
-        new PlannedStatement($"DROP TRIGGER IF EXISTS {PgSql.Ident(TriggerName)} ON {QualifiedTable};"),
-        new PlannedStatement($"DROP FUNCTION IF EXISTS {QualifiedFunction}();"),
-    ];
+    public IReadOnlyList<PlannedStatement> Drop() => RowTrigger.Drop(LedgerSchema, FunctionName, TriggerName, QualifiedTable);
 
     /// <summary>
     /// Assignments for one direction. An expression that is just a column of its side is copied

@@ -1,0 +1,27 @@
+using Migrator.Backfill;
+using Migrator.Compatibility;
+using Migrator.Planning;
+
+namespace Migrator.Authoring.Operations;
+
+/// <summary>Base of the operations that are one <see cref="ColumnRewrite"/> (rename, split, merge):
+/// each phase is the rewrite's.</summary>
+public abstract class ColumnRewriteOperation : IOperation
+{
+    public abstract string Describe();
+
+    public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => Rewrite(context.Schema).Targets();
+
+    public IReadOnlyList<PlannedStatement> Expand(OperationContext context) => Rewrite(context.Schema).Expand(context);
+
+    public BackfillSpec? Backfill(OperationContext context) => Rewrite(context.Schema).Backfill(context);
+
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => Rewrite(context.Schema).Contract(context);
+
+    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => Rewrite(context.Schema).Rollback(context);
+
+    public virtual void ApplyTo(SchemaModel model) => Rewrite(model).ApplyTo(model);
+
+    /// <summary>The rewrite, given the schema before the change.</summary>
+    internal abstract ColumnRewrite Rewrite(SchemaModel schema);
+}

@@ -1,0 +1,31 @@
+using Migrator.Planning;
+
+namespace Migrator.Dialects.Postgres;
+
+/// <summary>The statements that install and remove one of Migrator's BEFORE INSERT OR UPDATE row
+/// triggers and its function (in the ledger schema); both are safe to re-run.</summary>
+internal static class RowTrigger
+{
+    public static IReadOnlyList<PlannedStatement> Create(string ledgerSchema, string functionName, string triggerName, string qualifiedTable, string body) =>
+    [
+        new PlannedStatement($"CREATE SCHEMA IF NOT EXISTS {PgSql.Ident(ledgerSchema)};"),
+        new PlannedStatement($"""
+            CREATE OR REPLACE FUNCTION {PgSql.Qualified(ledgerSchema, functionName)}() RETURNS trigger
+            LANGUAGE plpgsql AS $migrator$
+            BEGIN
+            {body}
+              RETURN NEW;
+            END
+            $migrator$;
+            """),
+        new PlannedStatement($"DROP TRIGGER IF EXISTS {PgSql.Ident(triggerName)} ON {qualifiedTable};"),
+        new PlannedStatement(
+            $"CREATE TRIGGER {PgSql.Ident(triggerName)} BEFORE INSERT OR UPDATE ON {qualifiedTable} FOR EACH ROW EXECUTE FUNCTION {PgSql.Qualified(ledgerSchema, functionName)}();"),
+    ];
+
+    public static IReadOnlyList<PlannedStatement> Drop(string ledgerSchema, string functionName, string triggerName, string qualifiedTable) =>
+    [
+        new PlannedStatement($"DROP TRIGGER IF EXISTS {PgSql.Ident(triggerName)} ON {qualifiedTable};"),
+        new PlannedStatement($"DROP FUNCTION IF EXISTS {PgSql.Qualified(ledgerSchema, functionName)}();"),
+    ];
+}
