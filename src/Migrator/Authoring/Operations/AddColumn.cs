@@ -70,7 +70,7 @@ public sealed partial class AddColumn(string schema, string table, string column
             return statements;
         }
 
-        statements.AddRange(Fill(context, model).Create());
+        statements.AddRange(Fill(context, schema, table, column, fill!).Create());
         statements.Add(new PlannedStatement(
             $"ALTER TABLE {t} ADD CONSTRAINT {PgSql.Ident(NotNullCheckName(context.ChangeId, column))} CHECK ({PgSql.Ident(column)} IS NOT NULL) NOT VALID;"));
         return statements;
@@ -101,7 +101,7 @@ public sealed partial class AddColumn(string schema, string table, string column
         var statements = new List<PlannedStatement>(prove) { set };
         if (kind == Kind.Filled)
         {
-            statements.AddRange(Fill(context, context.Schema.GetTable(schema, table)).Drop());
+            statements.AddRange(Fill(context, schema, table, column, fill!).Drop());
         }
 
         return statements;
@@ -112,7 +112,7 @@ public sealed partial class AddColumn(string schema, string table, string column
         var statements = new List<PlannedStatement>();
         if (Classify() == Kind.Filled)
         {
-            statements.AddRange(Fill(context, context.Schema.GetTable(schema, table)).Drop());
+            statements.AddRange(Fill(context, schema, table, column, fill!).Drop());
         }
 
         statements.Add(new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP COLUMN IF EXISTS {PgSql.Ident(column)};"));
@@ -139,8 +139,6 @@ public sealed partial class AddColumn(string schema, string table, string column
             : Kind.Filled;
     }
 
-    private FillTrigger Fill(OperationContext context, TableModel model) =>
-        new(context.Dialect.LedgerSchema, context.ChangeId, schema, table, column, fill!, [.. model.Columns.Select(c => c.Name)]);
 
     // A literal (number, quoted string, boolean, NULL), optionally cast: PostgreSQL 11+ stores it
     // without rewriting the table. Anything else is treated as volatile (the safe path).

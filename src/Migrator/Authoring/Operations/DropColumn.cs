@@ -36,22 +36,19 @@ public sealed class DropColumn(string schema, string table, string column, strin
                 : [];
         }
 
-        return Fill(context, model).Create();
+        return Fill(context, schema, table, column, down!).Create();
     }
 
     public BackfillSpec? Backfill(OperationContext context) => null;
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
     [
-        .. down is null ? [] : Fill(context, context.Schema.GetTable(schema, table)).Drop(),
+        .. down is null ? [] : Fill(context, schema, table, column, down!).Drop(),
         .. context.Dialect.Generate(new DeleteColumnExpression { SchemaName = schema, TableName = table, ColumnNames = [column] }),
     ];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
-        down is null ? [] : Fill(context, context.Schema.GetTable(schema, table)).Drop();
+        down is null ? [] : Fill(context, schema, table, column, down!).Drop();
 
     public void ApplyTo(SchemaModel model) => model.GetTable(schema, table).RemoveColumn(column);
-
-    private FillTrigger Fill(OperationContext context, TableModel model) =>
-        new(context.Dialect.LedgerSchema, context.ChangeId, schema, table, column, down!, [.. model.Columns.Select(c => c.Name)]);
 }

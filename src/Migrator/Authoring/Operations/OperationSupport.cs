@@ -59,6 +59,12 @@ internal static class OperationSupport
         return (prove, new PlannedStatement($"ALTER TABLE {t} ALTER COLUMN {PgSql.Ident(column)} SET NOT NULL, DROP CONSTRAINT {check};"));
     }
 
+    /// <summary>The fill trigger that sets <paramref name="column"/> from <paramref name="expression"/>
+    /// (over the row as it is before the change) whenever a write leaves it NULL.</summary>
+    public static FillTrigger Fill(OperationContext context, string schema, string table, string column, string expression) =>
+        new(context.Dialect.LedgerSchema, context.ChangeId, schema, table, column, expression,
+            [.. context.Schema.GetTable(schema, table).Columns.Select(c => c.Name)]);
+
     public static string NotNullCheckName(long changeId, string column) => PgNames.Fit($"migrator_nn_{changeId}_{column}");
 
     /// <summary>Name of the shadow column that holds a column's new shape during the window.</summary>

@@ -33,7 +33,7 @@ public sealed class SetNotNull(string schema, string table, string column, strin
         var statements = new List<PlannedStatement>();
         if (fill is not null)
         {
-            statements.AddRange(Fill(context, model).Create());
+            statements.AddRange(Fill(context, schema, table, column, fill!).Create());
         }
 
         statements.Add(new PlannedStatement(
@@ -53,18 +53,15 @@ public sealed class SetNotNull(string schema, string table, string column, strin
         [
             .. prove,
             set,
-            .. fill is null ? [] : Fill(context, context.Schema.GetTable(schema, table)).Drop(),
+            .. fill is null ? [] : Fill(context, schema, table, column, fill!).Drop(),
         ];
     }
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
     [
         new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(NotNullCheckName(context.ChangeId, column))};"),
-        .. fill is null ? [] : Fill(context, context.Schema.GetTable(schema, table)).Drop(),
+        .. fill is null ? [] : Fill(context, schema, table, column, fill!).Drop(),
     ];
 
     public void ApplyTo(SchemaModel model) => model.GetTable(schema, table).GetColumn(column).Definition.IsNullable = false;
-
-    private FillTrigger Fill(OperationContext context, TableModel model) =>
-        new(context.Dialect.LedgerSchema, context.ChangeId, schema, table, column, fill!, [.. model.Columns.Select(c => c.Name)]);
 }
