@@ -1,7 +1,8 @@
 namespace Migrator.Backfill;
 
 /// <summary>How a backfill runs.</summary>
-/// <param name="BatchSize">Rows per batch (one short transaction each).</param>
+/// <param name="BatchSize">Rows per batch (one short transaction each); with
+/// <see cref="TargetBatchDuration"/>, the size of the first batch.</param>
 /// <param name="LockTimeout">lock_timeout of each batch; a batch that hits it is retried.</param>
 /// <param name="MaxPasses">Passes over the table before giving up on rows that stay pending
 /// (a pass after the first picks up rows written behind the cursor).</param>
@@ -9,4 +10,48 @@ namespace Migrator.Backfill;
 public sealed record BackfillOptions(int BatchSize = 1000, TimeSpan? LockTimeout = null, int MaxPasses = 5, int LockRetries = 20)
 {
     public TimeSpan EffectiveLockTimeout => LockTimeout ?? TimeSpan.FromMilliseconds(500);
+
+    /// <summary>When set, each batch is sized from the last one's duration to take about this long
+    /// (a batch holds its row locks for its whole duration: this bounds what an app write may wait).</summary>
+    public TimeSpan? TargetBatchDuration { get; init; }
+
+    /// <summary>Bounds of an adapted batch size.</summary>
+    public int MinBatchSize { get; init; } = 50;
+
+    public int MaxBatchSize { get; init; } = 50_000;
+
+    /// <summary>When set, the run sleeps after each batch as needed so rows per second stay at or under it.</summary>
+    public double? MaxRowsPerSecond { get; init; }
+
+    /// <summary>A pause after every batch (lets replicas and autovacuum keep up).</summary>
+    public TimeSpan BatchDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Throws a bad-input <see cref="BackfillException"/> for settings that make no sense.</summary>
+    public void Validate()
+    {
+        if (BatchSize <= 0)
+        {
+            throw new BackfillException($"batch size must be positive (got {BatchSize})", isBadInput: true);
+        }
+
+        if (MinBatchSize <= 0 || MaxBatchSize < MinBatchSize)
+        {
+            throw new BackfillException($"batch size bounds must satisfy 0 < min <= max (got {MinBatchSize}..{MaxBatchSize})", isBadInput: true);
+        }
+
+        if (TargetBatchDuration is { } target && target <= TimeSpan.Zero)
+        {
+            throw new BackfillException("the target batch duration must be positive", isBadInput: true);
+        }
+
+        if (MaxRowsPerSecond is <= 0)
+        {
+            throw new BackfillException($"--max-rows-per-second must be positive (got {MaxRowsPerSecond})", isBadInput: true);
+        }
+
+        if (BatchDelay < TimeSpan.Zero)
+        {
+            throw new BackfillException("--batch-delay must not be negative", isBadInput: true);
+        }
+    }
 }

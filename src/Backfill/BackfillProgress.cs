@@ -6,4 +6,8 @@ namespace Migrator.Backfill;
 /// <param name="Batches">Batches committed by this run.</param>
 /// <param name="Pass">Pass over the table, from 1.</param>
 /// <param name="LastKey">Key of the checkpoint.</param>
-public sealed record BackfillProgress(long RowsDone, long EstimatedTotal, long Batches, int Pass, string? LastKey);
+public sealed record BackfillProgress(long RowsDone, long EstimatedTotal, long Batches, int Pass, string? LastKey)
+{
+    /// <summary>Rows the last batch was sized for (its key range).</summary>
+    public int BatchSize { get; init; }
+}

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace Migrator.Backfill;
@@ -16,10 +17,7 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
 
     public async Task<BackfillResult> RunAsync(long changeId, BackfillSpec spec, IProgress<BackfillProgress>? progress = null, CancellationToken cancellation = default)
     {
-        if (options.BatchSize <= 0)
-        {
-            throw new BackfillException($"batch size must be positive (got {options.BatchSize})", isBadInput: true);
-        }
+        options.Validate();
 
         var target = await BackfillTarget.ResolveAsync(connection, spec);
         var checkpoint = await checkpoints.ReadAsync(connection, changeId, target.Name)
@@ -34,17 +32,26 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
         string? last = checkpoint.Completed ? null : checkpoint.LastKey;
         int pass = checkpoint.Completed ? 1 : checkpoint.Passes;
         long rowsDone = checkpoint.RowsDone;
+        var pacer = new BackfillPacer(options);
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
-            var batch = await RunBatchWithRetriesAsync(changeId, target, last, rowsDone, pass, cancellation);
+            int size = pacer.BatchSize;
+            var clock = Stopwatch.StartNew();
+            var batch = await RunBatchWithRetriesAsync(changeId, target, last, rowsDone, pass, size, cancellation);
             if (batch is { } done)
             {
                 last = done.High;
                 updated += done.Rows;
                 rowsDone += done.Rows;
                 batches++;
-                progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last));
+                progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last) { BatchSize = size });
+                var wait = pacer.Done(done.Rows, clock.Elapsed);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellation);
+                }
+
                 continue;
             }
 
@@ -52,7 +59,7 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
             if (!await target.AnyPendingAsync(connection))
             {
                 await checkpoints.SaveAsync(connection, null, changeId, target.Name, new Checkpoint(last, rowsDone, pass, Completed: true));
-                progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last));
+                progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last) { BatchSize = pacer.BatchSize });
                 return new BackfillResult(updated, batches, AlreadyComplete: false);
             }
 
@@ -76,13 +83,13 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
         return !await target.AnyPendingAsync(connection);
     }
 
-    private async Task<(string High, long Rows)?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, CancellationToken cancellation)
+    private async Task<(string High, long Rows)?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, CancellationToken cancellation)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await RunBatchAsync(changeId, target, last, rowsDone, pass, cancellation);
+                return await RunBatchAsync(changeId, target, last, rowsDone, pass, size, cancellation);
             }
             catch (PostgresException e) when (e.SqlState == LockNotAvailable && attempt < options.LockRetries)
             {
@@ -98,7 +105,7 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
         }
     }
 
-    private async Task<(string High, long Rows)?> RunBatchAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, CancellationToken cancellation)
+    private async Task<(string High, long Rows)?> RunBatchAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, CancellationToken cancellation)
     {
         await using var tx = await connection.BeginTransactionAsync(cancellation);
         await using (var setup = new NpgsqlCommand(
@@ -107,7 +114,7 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
             await setup.ExecuteNonQueryAsync(cancellation);
         }
 
-        string? high = await target.UpperBoundAsync(connection, tx, last, options.BatchSize, cancellation);
+        string? high = await target.UpperBoundAsync(connection, tx, last, size, cancellation);
         if (high is null)
         {
             await tx.RollbackAsync(cancellation);

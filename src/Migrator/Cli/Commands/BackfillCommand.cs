@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json;
 using Migrator.Authoring;
 using Migrator.Backfill;
 using Migrator.Planning;
@@ -11,11 +12,16 @@ namespace Migrator.Cli.Commands;
 /// resuming from the ledger's checkpoint.</summary>
 public static class BackfillCommand
 {
-    private static readonly Option<int?> BatchSize = new("--batch-size") { Description = "Rows per batch (default: the config's batchSize, 1000)" };
+    private static readonly Option<int?> BatchSize = new("--batch-size") { Description = "Rows per batch (default: the config's batchSize, 1000); with --target-batch-ms, the first batch's size" };
+    private static readonly Option<int?> TargetBatchMs = new("--target-batch-ms") { Description = "Size each batch to take about this many milliseconds (adaptive, 50..50000 rows)" };
+    private static readonly Option<double?> MaxRowsPerSecond = new("--max-rows-per-second") { Description = "Never update more rows per second than this" };
+    private static readonly Option<int> BatchDelayMs = new("--batch-delay") { Description = "Milliseconds to pause after every batch", DefaultValueFactory = _ => 0 };
+    private static readonly Option<string> Progress = new("--progress") { Description = "text (default) or json: one JSON object per line, for pipelines", DefaultValueFactory = _ => "text" };
 
     public static Command Create(CliContext cli)
     {
-        var command = new Command("backfill", "Run the backfill of expanded changes in small resumable batches") { CommonOptions.Change, BatchSize };
+        var command = new Command("backfill", "Run the backfill of expanded changes in small resumable batches") { CommonOptions.Change, BatchSize, TargetBatchMs, MaxRowsPerSecond, BatchDelayMs, Progress };
+        Progress.AcceptOnlyFromAmong("text", "json");
         command.SetAction(async (parse, cancellation) =>
         {
             await using var session = CliSession.Load(cli, parse);
@@ -27,6 +33,15 @@ public static class BackfillCommand
                 throw new MigratorException(ExitCodes.BadInput, $"--batch-size must be positive (got {batchSize})");
             }
 
+            var options = new BackfillOptions(batchSize, session.Execution.LockTimeout)
+            {
+                TargetBatchDuration = parse.GetValue(TargetBatchMs) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                MaxRowsPerSecond = parse.GetValue(MaxRowsPerSecond),
+                BatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(BatchDelayMs)),
+            };
+            options.Validate();
+            bool json = parse.GetValue(Progress) == "json";
+
             await session.ConnectAsync(cancellation);
             var states = await session.StatesAsync();
             if (only is not null && !states(selected[0]).IsExpanded())
@@ -34,7 +49,6 @@ public static class BackfillCommand
                 throw new MigratorException(ExitCodes.Unsafe, $"change {only} is {states(selected[0]).Label()}: expand it before its backfill");
             }
 
-            var options = new BackfillOptions(batchSize, session.Execution.LockTimeout);
             var runner = new BackfillRunner(session.RequireLedger.Connection, new CheckpointStore(session.Config.LedgerSchema), options);
             int ran = 0;
             foreach (var plan in selected.Where(p => p.HasBackfill && states(p) is ChangeState.Expanded or ChangeState.Backfilling))
@@ -42,11 +56,15 @@ public static class BackfillCommand
                 await session.RequireLedger.StartPhaseAsync(plan.Id, Phase.Backfill, plan.Checksum(Phase.Backfill), "[]");
                 foreach (var spec in plan.Backfills)
                 {
-                    session.Cli.Line($"backfill {plan.Id}: {spec.Schema}.{spec.Table} SET {spec.Set}");
+                    if (!json)
+                    {
+                        session.Cli.Line($"backfill {plan.Id}: {spec.Schema}.{spec.Table} SET {spec.Set}");
+                    }
+
                     BackfillResult result;
                     try
                     {
-                        result = await runner.RunAsync(plan.Id, spec, new ProgressPrinter(session), cancellation);
+                        result = await runner.RunAsync(plan.Id, spec, new ProgressPrinter(session, plan.Id, spec, json), cancellation);
                     }
                     catch (BackfillException e)
                     {
@@ -55,9 +73,25 @@ public static class BackfillCommand
                         throw;
                     }
 
-                    session.Cli.Line(result.AlreadyComplete
-                        ? "  already complete (verified: no row left to do)"
-                        : $"  {result.RowsUpdated} rows in {result.Batches} batches; verified: no row left to do");
+                    if (json)
+                    {
+                        session.Cli.Line(JsonSerializer.Serialize(new
+                        {
+                            @event = "done",
+                            change = plan.Id,
+                            table = $"{spec.Schema}.{spec.Table}",
+                            rows_updated = result.RowsUpdated,
+                            batches = result.Batches,
+                            already_complete = result.AlreadyComplete,
+                            verified_complete = true,
+                        }));
+                    }
+                    else
+                    {
+                        session.Cli.Line(result.AlreadyComplete
+                            ? "  already complete (verified: no row left to do)"
+                            : $"  {result.RowsUpdated} rows in {result.Batches} batches; verified: no row left to do");
+                    }
                 }
 
                 await session.RequireLedger.FinishPhaseAsync(plan.Id, Phase.Backfill);
@@ -65,14 +99,19 @@ public static class BackfillCommand
                 ran++;
             }
 
-            session.Cli.Line(ran == 0 ? "nothing to backfill" : $"backfilled {ran} change(s)");
+            if (!json)
+            {
+                session.Cli.Line(ran == 0 ? "nothing to backfill" : $"backfilled {ran} change(s)");
+            }
+
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    /// <summary>One line every two seconds: rows done of the estimate, rate and ETA.</summary>
-    private sealed class ProgressPrinter(CliSession session) : IProgress<BackfillProgress>
+    /// <summary>Progress every two seconds (text) or every second (one JSON object per line): rows done
+    /// of the estimate, rate, ETA, batch size and checkpoint.</summary>
+    private sealed class ProgressPrinter(CliSession session, long changeId, BackfillSpec spec, bool json) : IProgress<BackfillProgress>
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _last = TimeSpan.Zero;
@@ -85,17 +124,34 @@ public static class BackfillCommand
                 _firstRows = value.RowsDone;
             }
 
-            if (_clock.Elapsed - _last < TimeSpan.FromSeconds(2))
+            if (_clock.Elapsed - _last < TimeSpan.FromSeconds(json ? 1 : 2))
             {
                 return;
             }
 
             _last = _clock.Elapsed;
             double rate = (value.RowsDone - _firstRows) / Math.Max(0.001, _clock.Elapsed.TotalSeconds);
-            string eta = rate > 0 && value.EstimatedTotal > value.RowsDone
-                ? TimeSpan.FromSeconds((value.EstimatedTotal - value.RowsDone) / rate).ToString(@"hh\:mm\:ss")
-                : "-";
-            session.Cli.Line($"  {value.RowsDone}/~{value.EstimatedTotal} rows, {rate:0} rows/s, ETA {eta}, checkpoint {value.LastKey}");
+            double? eta = rate > 0 && value.EstimatedTotal > value.RowsDone ? (value.EstimatedTotal - value.RowsDone) / rate : null;
+            if (json)
+            {
+                session.Cli.Line(JsonSerializer.Serialize(new
+                {
+                    @event = "progress",
+                    change = changeId,
+                    table = $"{spec.Schema}.{spec.Table}",
+                    rows_done = value.RowsDone,
+                    estimated_total = value.EstimatedTotal,
+                    rows_per_second = Math.Round(rate),
+                    eta_seconds = eta is { } s ? Math.Round(s) : (double?)null,
+                    batch_size = value.BatchSize,
+                    pass = value.Pass,
+                    checkpoint = value.LastKey,
+                }));
+                return;
+            }
+
+            string text = eta is { } seconds ? TimeSpan.FromSeconds(seconds).ToString(@"hh\:mm\:ss") : "-";
+            session.Cli.Line($"  {value.RowsDone}/~{value.EstimatedTotal} rows, {rate:0} rows/s, ETA {text}, batch {value.BatchSize}, checkpoint {value.LastKey}");
         }
     }
 }

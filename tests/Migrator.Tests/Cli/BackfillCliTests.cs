@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Migrator.Tests.Infrastructure;
+using Shop.Seed;
+
+namespace Migrator.Tests.Cli;
+
+/// <summary>`backfill` pacing and pipeline output through the CLI on the shop sample.</summary>
+public sealed class BackfillCliTests : DatabaseTest
+{
+    [Test]
+    public async Task Json_progress_is_one_object_per_line_ending_with_a_verified_done_event()
+    {
+        Assert.That((await Cli("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
+        await ShopSeeder.SeedAsync(DataSource, customers: 3_000);
+        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
+
+        var run = await Cli("backfill", "--progress", "json", "--target-batch-ms", "100", "--max-rows-per-second", "1000000", "--batch-delay", "1");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        var events = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToList();
+        var done = events.Single(e => e.GetProperty("event").GetString() == "done");
+        Assert.Multiple(() =>
+        {
+            Assert.That(events[^1].GetProperty("event").GetString(), Is.EqualTo("done"));
+            Assert.That(done.GetProperty("change").GetInt64(), Is.EqualTo(202611230002));
+            Assert.That(done.GetProperty("table").GetString(), Is.EqualTo("public.customers"));
+            Assert.That(done.GetProperty("rows_updated").GetInt64(), Is.EqualTo(3_000));
+            Assert.That(done.GetProperty("verified_complete").GetBoolean(), Is.True);
+            Assert.That(events.Where(e => e.GetProperty("event").GetString() == "progress").All(e => e.GetProperty("rows_done").GetInt64() <= 3_000), Is.True);
+        });
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customers WHERE email_address IS DISTINCT FROM email"), Is.Zero);
+    }
+
+    [TestCase("--max-rows-per-second", "0", "max-rows-per-second")]
+    [TestCase("--batch-delay", "-1", "batch-delay")]
+    [TestCase("--target-batch-ms", "0", "target batch duration")]
+    [TestCase("--progress", "xml", "xml")]
+    public async Task Nonsense_pacing_is_refused_with_exit_2(string option, string value, string named)
+    {
+        var run = await Cli("backfill", option, value);
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+        Assert.That(run.Error, Does.Contain(named));
+    }
+
+    private Task<CliResult> Cli(params string[] args) => CliRunner.ShopAsync(ConnectionString, args);
+}
