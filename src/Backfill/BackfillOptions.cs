@@ -4,16 +4,20 @@ namespace Migrator.Backfill;
 /// <param name="BatchSize">Rows per batch (one short transaction each); with
 /// <see cref="TargetBatchDuration"/>, the size of the first batch.</param>
 /// <param name="LockTimeout">lock_timeout of each batch; a batch that hits it is retried.</param>
-/// <param name="MaxPasses">Passes over the table before giving up on rows that stay pending
-/// (a pass after the first picks up rows written behind the cursor).</param>
+/// <param name="MaxPasses">Passes over the table before giving up on rows that stay pending (a pass
+/// after the first picks up rows written behind the cursor, or skipped because the app held their lock).</param>
 /// <param name="LockRetries">Attempts per batch on lock_not_available.</param>
-public sealed record BackfillOptions(int BatchSize = 1000, TimeSpan? LockTimeout = null, int MaxPasses = 5, int LockRetries = 20)
+public sealed record BackfillOptions(int BatchSize = 1000, TimeSpan? LockTimeout = null, int MaxPasses = 50, int LockRetries = 20)
 {
     public TimeSpan EffectiveLockTimeout => LockTimeout ?? TimeSpan.FromMilliseconds(500);
 
     /// <summary>When set, each batch is sized from the last one's duration to take about this long
     /// (a batch holds its row locks for its whole duration: this bounds what an app write may wait).</summary>
     public TimeSpan? TargetBatchDuration { get; init; }
+
+    /// <summary>Passes in a row that update nothing while rows stay pending (they are locked by other
+    /// transactions) before giving up; the wait between them doubles from 100 ms to 2 s.</summary>
+    public int MaxIdlePasses { get; init; } = 10;
 
     /// <summary>Bounds of an adapted batch size.</summary>
     public int MinBatchSize { get; init; } = 50;

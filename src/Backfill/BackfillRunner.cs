@@ -33,6 +33,8 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
         int pass = checkpoint.Completed ? 1 : checkpoint.Passes;
         long rowsDone = checkpoint.RowsDone;
         var pacer = new BackfillPacer(options);
+        long rowsAtPassStart = rowsDone;
+        int idlePasses = 0;
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -55,7 +57,8 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
                 continue;
             }
 
-            // End of the key space: prove nothing is left, or go round again for rows written behind us.
+            // End of the key space: prove nothing is left, or go round again for rows written behind
+            // us or skipped because the app held their lock.
             if (!await target.AnyPendingAsync(connection))
             {
                 await checkpoints.SaveAsync(connection, null, changeId, target.Name, new Checkpoint(last, rowsDone, pass, Completed: true));
@@ -63,15 +66,23 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
                 return new BackfillResult(updated, batches, AlreadyComplete: false);
             }
 
-            if (pass >= options.MaxPasses)
+            idlePasses = rowsDone == rowsAtPassStart ? idlePasses + 1 : 0;
+            if (pass >= options.MaxPasses || idlePasses >= options.MaxIdlePasses)
             {
                 throw new BackfillException(
-                    $"{target.Name}: rows still match the pending predicate after {pass} passes; is the predicate true for rows the SET leaves unchanged?",
+                    $"{target.Name}: rows still match the pending predicate after {pass} passes ({idlePasses} in a row changed nothing): other transactions hold their locks, or the SET leaves them pending; run backfill again",
                     isBadInput: false);
+            }
+
+            if (idlePasses > 0)
+            {
+                // Only locked rows are left: give their holders time before looking again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * Math.Pow(2, idlePasses - 1))), cancellation);
             }
 
             pass++;
             last = null;
+            rowsAtPassStart = rowsDone;
             await checkpoints.SaveAsync(connection, null, changeId, target.Name, new Checkpoint(null, rowsDone, pass, Completed: false));
         }
     }

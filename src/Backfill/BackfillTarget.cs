@@ -1,60 +1,96 @@
+using System.Text.Json;
 using Npgsql;
 
 namespace Migrator.Backfill;
 
-/// <summary>A backfill spec checked against the live table: the table and key exist, and the key's
-/// type is known so that checkpoints (stored as text) cast back exactly.</summary>
+/// <summary>
+/// A backfill spec checked against the live table: the table exists, and its batching key is a
+/// unique index on NOT NULL columns (the primary key unless the spec names another), one column or
+/// several. Keys are compared as rows, <c>(k1, k2) &gt; (…)</c>, which PostgreSQL answers with an index
+/// range scan; checkpoints store the key as text (a JSON array of texts for a composite key) and are
+/// cast back with each column's exact type.
+/// </summary>
 internal sealed class BackfillTarget
 {
     private readonly BackfillSpec _spec;
     private readonly string _table;
-    private readonly string _key;
-    private readonly string _keyType;
+    private readonly IReadOnlyList<(string Name, string Type)> _key;
 
-    private BackfillTarget(BackfillSpec spec, string keyType)
+    private BackfillTarget(BackfillSpec spec, IReadOnlyList<(string Name, string Type)> key)
     {
         _spec = spec;
         _table = Quote(spec.Schema) + "." + Quote(spec.Table);
-        _key = Quote(spec.Key);
-        _keyType = keyType;
+        _key = key;
     }
 
     /// <summary>schema.table, for messages and the checkpoint row.</summary>
     public string Name => _spec.Schema + "." + _spec.Table;
 
+    /// <summary>The key columns, comma-separated.</summary>
+    public string KeyColumns => string.Join(", ", _key.Select(k => k.Name));
+
+    private string Columns => string.Join(", ", _key.Select(k => Quote(k.Name)));
+
+    private string Row => _key.Count == 1 ? Quote(_key[0].Name) : $"({Columns})";
+
     public static async Task<BackfillTarget> ResolveAsync(NpgsqlConnection connection, BackfillSpec spec)
     {
-        await using var command = new NpgsqlCommand(
+        string table = Quote(spec.Schema) + "." + Quote(spec.Table);
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", connection))
+        {
+            exists.Parameters.AddWithValue("table", table);
+            if (!(bool)(await exists.ExecuteScalarAsync())!)
+            {
+                throw new BackfillException($"backfill table {spec.Schema}.{spec.Table} does not exist", isBadInput: true);
+            }
+        }
+
+        // Every unique, valid, plain (no expression, no predicate) index: its columns in order, their
+        // types, and whether all are NOT NULL. The primary key comes first, then the narrowest.
+        var candidates = new List<(bool Primary, string[] Names, string[] Types, bool NotNull)>();
+        await using (var indexes = new NpgsqlCommand(
             """
-            SELECT to_regclass(@table) IS NOT NULL,
-                   (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-                     WHERE a.attrelid = to_regclass(@table) AND a.attname = @key AND a.attnum > 0 AND NOT a.attisdropped),
-                   EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-                     WHERE i.indrelid = to_regclass(@table) AND i.indisunique AND i.indisvalid AND i.indnatts = 1 AND a.attname = @key)
+            SELECT i.indisprimary, array_agg(a.attname::text ORDER BY k.ord), array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY k.ord), bool_and(a.attnotnull)
+            FROM pg_index i
+            CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+            WHERE i.indrelid = to_regclass(@table) AND i.indisunique AND i.indisvalid
+              AND i.indpred IS NULL AND i.indexprs IS NULL AND k.ord <= i.indnkeyatts
+            GROUP BY i.indexrelid, i.indisprimary
+            ORDER BY i.indisprimary DESC, count(*), i.indexrelid
             """,
-            connection);
-        command.Parameters.AddWithValue("table", Quote(spec.Schema) + "." + Quote(spec.Table));
-        command.Parameters.AddWithValue("key", spec.Key);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        if (!reader.GetBoolean(0))
+            connection))
         {
-            throw new BackfillException($"backfill table {spec.Schema}.{spec.Table} does not exist", isBadInput: true);
+            indexes.Parameters.AddWithValue("table", table);
+            await using var reader = await indexes.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                candidates.Add((reader.GetBoolean(0), reader.GetFieldValue<string[]>(1), reader.GetFieldValue<string[]>(2), reader.GetBoolean(3)));
+            }
         }
 
-        if (reader.IsDBNull(1))
+        if (spec.Key is null)
         {
-            throw new BackfillException($"backfill key column {spec.Key} does not exist in {spec.Schema}.{spec.Table}", isBadInput: true);
+            var usable = candidates.FirstOrDefault(c => c.NotNull);
+            return usable.Names is null
+                ? throw new BackfillException(
+                    $"{spec.Schema}.{spec.Table} has no primary key and no unique index on NOT NULL columns to batch on: add a primary key (or a unique index on NOT NULL columns)",
+                    isBadInput: true)
+                : new BackfillTarget(spec, [.. usable.Names.Zip(usable.Types)]);
         }
 
-        if (!reader.GetBoolean(2))
+        string[] wanted = [.. spec.Key.Split(',').Select(k => k.Trim().Trim('"'))];
+        var match = candidates.FirstOrDefault(c => c.Names.SequenceEqual(wanted));
+        if (match.Names is null)
         {
             throw new BackfillException(
-                $"backfill key {spec.Schema}.{spec.Table}.{spec.Key} has no unique index: batch on the primary key or a unique NOT NULL column",
+                $"backfill key ({string.Join(", ", wanted)}) of {spec.Schema}.{spec.Table} has no unique index: batch on the primary key or a unique index on NOT NULL columns",
                 isBadInput: true);
         }
 
-        return new BackfillTarget(spec, reader.GetString(1));
+        return match.NotNull
+            ? new BackfillTarget(spec, [.. match.Names.Zip(match.Types)])
+            : throw new BackfillException($"backfill key ({string.Join(", ", wanted)}) of {spec.Schema}.{spec.Table} has nullable columns: keyset batches need NOT NULL keys", isBadInput: true);
     }
 
     public async Task<bool> AnyPendingAsync(NpgsqlConnection connection)
@@ -74,38 +110,73 @@ internal sealed class BackfillTarget
     /// last key of the table when fewer remain; null when none remain.</summary>
     public async Task<string?> UpperBoundAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation)
     {
-        string after = last is null ? "" : $"WHERE {_key} > CAST(@last AS {_keyType})";
-        await using var command = new NpgsqlCommand(
-            $"""
+        await using var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
+        string after = last is null ? "" : $"WHERE {Row} > {Bind(command, "last", last)}";
+        string texts = $"ARRAY[{string.Join(", ", _key.Select(k => Quote(k.Name) + "::text"))}]";
+        string ascending = string.Join(", ", _key.Select(k => Quote(k.Name)));
+        string descending = string.Join(", ", _key.Select(k => Quote(k.Name) + " DESC"));
+        command.CommandText = $"""
             SELECT coalesce(
-                (SELECT {_key} FROM {_table} {after} ORDER BY {_key} OFFSET @n LIMIT 1),
-                (SELECT max({_key}) FROM {_table} {after}))::text
-            """,
-            connection,
-            tx);
-        if (last is not null)
-        {
-            command.Parameters.AddWithValue("last", last);
-        }
-
+                (SELECT {texts} FROM {_table} {after} ORDER BY {ascending} OFFSET @n LIMIT 1),
+                (SELECT {texts} FROM {_table} {after} ORDER BY {descending} LIMIT 1))
+            """;
         command.Parameters.AddWithValue("n", batchSize - 1);
-        return await command.ExecuteScalarAsync(cancellation) as string;
+        return await command.ExecuteScalarAsync(cancellation) is string[] values ? Encode(values) : null;
     }
 
+    /// <summary>Updates the pending rows of the key range <c>(last, high]</c> that no other transaction
+    /// holds a lock on (FOR UPDATE SKIP LOCKED): a row the app has locked is not waited for; it stays
+    /// pending and a later pass does it.</summary>
     public async Task<long> UpdateRangeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, string high, CancellationToken cancellation)
     {
-        string lower = last is null ? "" : $"{_key} > CAST(@last AS {_keyType}) AND ";
-        await using var command = new NpgsqlCommand(
-            $"UPDATE {_table} SET {_spec.Set} WHERE {lower}{_key} <= CAST(@high AS {_keyType}) AND ({_spec.Pending})",
-            connection,
-            tx);
-        if (last is not null)
+        await using var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
+        string lower = last is null ? "" : $"{Row} > {Bind(command, "last", last)} AND ";
+        command.CommandText = $"""
+            UPDATE {_table} SET {_spec.Set}
+            WHERE ctid = ANY (ARRAY(
+                SELECT ctid FROM {_table}
+                WHERE {lower}{Row} <= {Bind(command, "high", high)} AND ({_spec.Pending})
+                FOR UPDATE SKIP LOCKED))
+            """;
+        return await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    /// <summary>Adds a stored key as parameters and returns the SQL that casts it back to the key's row.</summary>
+    private string Bind(NpgsqlCommand command, string name, string stored)
+    {
+        string[] values = Decode(stored);
+        var casts = new List<string>();
+        for (int i = 0; i < _key.Count; i++)
         {
-            command.Parameters.AddWithValue("last", last);
+            command.Parameters.AddWithValue($"{name}{i}", values[i]);
+            casts.Add($"CAST(@{name}{i} AS {_key[i].Type})");
         }
 
-        command.Parameters.AddWithValue("high", high);
-        return await command.ExecuteNonQueryAsync(cancellation);
+        return _key.Count == 1 ? casts[0] : $"({string.Join(", ", casts)})";
+    }
+
+    // A one-column key is stored as its text, as before composite keys existed; several as a JSON array.
+    private string Encode(string[] values) => _key.Count == 1 ? values[0] : JsonSerializer.Serialize(values);
+
+    private string[] Decode(string stored)
+    {
+        if (_key.Count == 1)
+        {
+            return [stored];
+        }
+
+        string[]? values = null;
+        try
+        {
+            values = JsonSerializer.Deserialize<string[]>(stored);
+        }
+        catch (JsonException)
+        {
+        }
+
+        return values is { Length: var n } && n == _key.Count
+            ? values
+            : throw new BackfillException($"the checkpoint of {Name} ({stored}) does not fit its key ({KeyColumns}); the key changed since the last run", isBadInput: true);
     }
 
     private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

@@ -40,7 +40,7 @@ public sealed record ChangePlan(
 
     /// <summary>The SQL of a phase as one text (for display and checksums).</summary>
     public string Sql(Phase phase) => phase == Phase.Backfill
-        ? string.Join("\n", Backfills.Select(b => $"-- backfill {b.Schema}.{b.Table} by {b.Key}: SET {b.Set} WHERE {b.Pending}"))
+        ? string.Join("\n", Backfills.Select(b => $"-- backfill {b.Schema}.{b.Table} by {b.Key ?? "the primary key"}: SET {b.Set} WHERE {b.Pending}"))
         : string.Join("\n-- commit\n", Steps(phase).Select(s => string.Join("\n", s.Statements.Select(x => x.Sql))));
 
     /// <summary>SHA-256 of the phase's SQL: recorded in the ledger when the phase starts, so a change

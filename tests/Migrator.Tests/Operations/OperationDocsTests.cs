@@ -67,7 +67,7 @@ public sealed partial class OperationDocsTests
         Steps(text, "expand", plan.Expand);
         foreach (var spec in plan.Backfills)
         {
-            text.Append($"-- backfill (keyset batches on {spec.Key})\nUPDATE {PgSql.Qualified(spec.Schema, spec.Table)} SET {spec.Set} WHERE {spec.Pending};\n");
+            text.Append($"-- backfill (keyset batches on {spec.Key ?? "the primary key"})\nUPDATE {PgSql.Qualified(spec.Schema, spec.Table)} SET {spec.Set} WHERE {spec.Pending};\n");
         }
 
         Steps(text, "contract", plan.Contract);

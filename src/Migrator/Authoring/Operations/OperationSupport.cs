@@ -12,17 +12,12 @@ internal static class OperationSupport
     /// <summary>Ends the current transaction: the statements after it run in a new one.</summary>
     public static PlannedStatement Boundary => PlannedStatement.Commit;
 
-    /// <summary>The single-column primary key a keyset backfill walks.</summary>
-    public static string KeyColumn(TableModel table)
+    /// <summary>The key a keyset backfill walks: the primary key the model knows (one column or
+    /// several), or null to let the backfill find it on the live table.</summary>
+    public static string? KeyColumn(TableModel table)
     {
-        var keys = table.Columns.Where(c => c.Definition.IsPrimaryKey).ToList();
-        if (keys.Count != 1)
-        {
-            throw new MigratorException(ExitCodes.BadInput,
-                $"cannot backfill {table.Schema}.{table.Name}: it needs a single-column primary key (found {keys.Count})");
-        }
-
-        return keys[0].Name;
+        var keys = table.Columns.Where(c => c.Definition.IsPrimaryKey).Select(c => c.Name).ToList();
+        return keys.Count == 0 ? null : string.Join(", ", keys);
     }
 
     /// <summary>A column definition of a PostgreSQL type written as SQL (e.g. <c>bigint</c>,

@@ -57,7 +57,7 @@ public static class PlanCommand
             cli.Line(plan.HasBackfill ? "-- backfill" : "-- backfill: nothing to do");
             foreach (var spec in plan.Backfills)
             {
-                cli.Line($"   table {spec.Schema}.{spec.Table}, keyset batches on {spec.Key}");
+                cli.Line($"   table {spec.Schema}.{spec.Table}, keyset batches on {spec.Key ?? "the primary key"}");
                 cli.Line($"   UPDATE … SET {spec.Set}");
                 cli.Line($"   rows to do: {spec.Pending}");
             }
