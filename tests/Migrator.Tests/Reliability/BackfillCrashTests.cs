@@ -24,8 +24,8 @@ public sealed class BackfillCrashTests : DatabaseTest
         int killedMidRun = 0;
         for (int run = 0; run < 20; run++)
         {
-            using var process = StartBackfill();
-            await Task.Delay(random.Next(400, 1800));
+            using var process = StartBackfill("3000");
+            await Task.Delay(random.Next(800, 2500));
             bool finished = process.HasExited;
             if (!finished)
             {
@@ -43,8 +43,8 @@ public sealed class BackfillCrashTests : DatabaseTest
             before = done;
         }
 
-        Assert.That(killedMidRun, Is.GreaterThanOrEqualTo(5), "enough kills landed while rows were being done");
-        using (var last = StartBackfill())
+        Assert.That(killedMidRun, Is.GreaterThanOrEqualTo(10), "enough kills landed while rows were being done");
+        using (var last = StartBackfill(null))
         {
             await last.WaitForExitAsync();
             Assert.That(last.ExitCode, Is.EqualTo(0), await last.StandardError.ReadToEndAsync());
@@ -74,6 +74,8 @@ public sealed class BackfillCrashTests : DatabaseTest
 
     private async Task PrepareAsync()
     {
+        // Each test starts from an empty database (the class shares one).
+        await ExecuteAsync("DROP SCHEMA IF EXISTS migrator CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
         Assert.That((await CliRunner.ShopAsync(ConnectionString, "expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
         await ShopSeeder.SeedAsync(DataSource, Customers);
         Assert.That((await CliRunner.ShopAsync(ConnectionString, "expand")).ExitCode, Is.EqualTo(0));
@@ -93,7 +95,7 @@ public sealed class BackfillCrashTests : DatabaseTest
     }
 
     /// <summary>`dotnet migrator backfill` as its own process (the tool's dll next to the tests).</summary>
-    private Process StartBackfill()
+    private Process StartBackfill(string? maxRowsPerSecond)
     {
         string tool = Path.Combine(AppContext.BaseDirectory, "Migrator.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -102,11 +104,17 @@ public sealed class BackfillCrashTests : DatabaseTest
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[]
-        {
-            "exec", tool, "backfill", "--batch-size", "500", "--max-rows-per-second", "25000", "--lock-wait", "30",
+        List<string> args =
+        [
+            "exec", tool, "backfill", "--batch-size", "200", "--lock-wait", "30",
             "--config", CliRunner.ShopConfig, "--migrations", CliRunner.ShopMigrations, "--connection", ConnectionString,
-        })
+        ];
+        if (maxRowsPerSecond is not null)
+        {
+            args.AddRange(["--max-rows-per-second", maxRowsPerSecond]);
+        }
+
+        foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
         }
