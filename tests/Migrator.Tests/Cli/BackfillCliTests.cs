@@ -1,12 +1,18 @@
 using System.Text.Json;
+using Migrator.Cli;
 using Migrator.Tests.Infrastructure;
 using Shop.Seed;
+using Spectre.Console.Testing;
 
 namespace Migrator.Tests.Cli;
 
 /// <summary>`backfill` pacing and pipeline output through the CLI on the shop sample.</summary>
 public sealed class BackfillCliTests : DatabaseTest
 {
+    [SetUp]
+    public Task EmptyDatabaseAsync() =>
+        ExecuteAsync("DROP SCHEMA IF EXISTS migrator CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+
     [Test]
     public async Task Json_progress_is_one_object_per_line_ending_with_a_verified_done_event()
     {
@@ -30,6 +36,24 @@ public sealed class BackfillCliTests : DatabaseTest
             Assert.That(events.Where(e => e.GetProperty("event").GetString() == "progress").All(e => e.GetProperty("rows_done").GetInt64() <= 3_000), Is.True);
         });
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customers WHERE email_address IS DISTINCT FROM email"), Is.Zero);
+    }
+
+    [Test]
+    public async Task On_a_terminal_the_backfill_shows_a_progress_bar_that_ends_at_100_percent()
+    {
+        Assert.That((await Cli("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
+        await ShopSeeder.SeedAsync(DataSource, customers: 2_000);
+        await ExecuteAsync("ANALYZE customers");
+        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
+
+        var terminal = new TestConsole().Interactive().Width(160);
+        var error = new StringWriter();
+        int code = await MigratorCli.RunAsync(
+            ["backfill", "--config", CliRunner.ShopConfig, "--migrations", CliRunner.ShopMigrations, "--connection", ConnectionString],
+            new CliContext(terminal, error));
+        Assert.That(code, Is.EqualTo(0), error.ToString());
+        Assert.That(terminal.Output, Does.Contain("public.customers: 2,000/~2,000 rows").And.Contain("100%"));
+        Assert.That(terminal.Output, Does.Contain("verified: no row left to do"));
     }
 
     [TestCase("--max-rows-per-second", "0", "max-rows-per-second")]

@@ -13,7 +13,7 @@ namespace Migrator.Cli.Commands;
 public static class BackfillCommand
 {
     private static readonly Option<int?> BatchSize = new("--batch-size") { Description = "Rows per batch (default: the config's batchSize, 1000); with --target-batch-ms, the first batch's size" };
-    private static readonly Option<int?> TargetBatchMs = new("--target-batch-ms") { Description = "Size each batch to take about this many milliseconds (adaptive, 50..50000 rows)" };
+    private static readonly Option<int?> TargetBatchMs = new("--target-batch-ms") { Description = "Size each batch to take about this many milliseconds (adaptive, 50..50000 rows; default 150 unless --batch-size is given)" };
     private static readonly Option<double?> MaxRowsPerSecond = new("--max-rows-per-second") { Description = "Never update more rows per second than this" };
     private static readonly Option<int> BatchDelayMs = new("--batch-delay") { Description = "Milliseconds to pause after every batch", DefaultValueFactory = _ => 0 };
     private static readonly Option<string> Progress = new("--progress") { Description = "text (default) or json: one JSON object per line, for pipelines", DefaultValueFactory = _ => "text" };
@@ -35,7 +35,9 @@ public static class BackfillCommand
 
             var options = new BackfillOptions(batchSize, session.Execution.LockTimeout)
             {
-                TargetBatchDuration = parse.GetValue(TargetBatchMs) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                // Adaptive by default; an explicit --batch-size alone means fixed batches of that size.
+                TargetBatchDuration = parse.GetValue(TargetBatchMs) is { } ms ? TimeSpan.FromMilliseconds(ms)
+                    : parse.GetValue(BatchSize) is null ? TimeSpan.FromMilliseconds(150) : null,
                 MaxRowsPerSecond = parse.GetValue(MaxRowsPerSecond),
                 BatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(BatchDelayMs)),
             };
@@ -64,7 +66,9 @@ public static class BackfillCommand
                     BackfillResult result;
                     try
                     {
-                        result = await runner.RunAsync(plan.Id, spec, new ProgressPrinter(session, plan.Id, spec, json), cancellation);
+                        result = !json && session.Out.Profile.Capabilities.Interactive
+                            ? await RunWithBarAsync(session, runner, plan.Id, spec, cancellation)
+                            : await runner.RunAsync(plan.Id, spec, new ProgressPrinter(session, plan.Id, spec, json), cancellation);
                     }
                     catch (BackfillException e)
                     {
@@ -107,6 +111,40 @@ public static class BackfillCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>On a terminal: a live progress bar with rows done of the estimate (pg_class.reltuples),
+    /// rows/s and the remaining time.</summary>
+    private static async Task<BackfillResult> RunWithBarAsync(CliSession session, BackfillRunner runner, long changeId, BackfillSpec spec, CancellationToken cancellation)
+    {
+        BackfillResult? result = null;
+        await session.Out.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask($"{spec.Schema}.{spec.Table}", maxValue: 1);
+                result = await runner.RunAsync(changeId, spec, new ProgressBar(task, $"{spec.Schema}.{spec.Table}"), cancellation);
+                task.MaxValue = Math.Max(task.MaxValue, task.Value);
+                task.Value = task.MaxValue;
+                task.StopTask();
+            });
+        return result!;
+    }
+
+    private sealed class ProgressBar(ProgressTask task, string table) : IProgress<BackfillProgress>
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _firstRows = -1;
+
+        public void Report(BackfillProgress value)
+        {
+            _firstRows = _firstRows < 0 ? value.RowsDone : _firstRows;
+            double rate = (value.RowsDone - _firstRows) / Math.Max(0.001, _clock.Elapsed.TotalSeconds);
+            task.MaxValue = Math.Max(1, Math.Max(value.EstimatedTotal, value.RowsDone));
+            task.Value = value.RowsDone;
+            task.Description = $"{table}: {value.RowsDone:N0}/~{value.EstimatedTotal:N0} rows, {rate:N0} rows/s, batch {value.BatchSize:N0}";
+        }
     }
 
     /// <summary>Progress every two seconds (text) or every second (one JSON object per line): rows done

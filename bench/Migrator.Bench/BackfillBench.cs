@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Migrator.Backfill;
+using Migrator.Dialects.Postgres;
+using Migrator.Ledger;
+using Npgsql;
+
+namespace Migrator.Bench;
+
+/// <summary>
+/// Issue 6's measurements, each as a ratio taken in one run on one server: the backfill against one
+/// plain UPDATE of the whole table (the physical limit, which locks every row for its whole run), an
+/// app writer's latency with neither, during ours and during the single UPDATE, the sync trigger's
+/// cost on app writes, and the backfill's peak managed memory as the table grows.
+/// </summary>
+public sealed class BackfillBench(string connectionString, TextWriter log)
+{
+    private const string Set = "b = upper(a)";
+    private const string Pending = "b IS NULL";
+    private readonly NpgsqlDataSource _db = NpgsqlDataSource.Create(connectionString);
+
+    public async Task<string> RunAsync(IReadOnlyList<long> sizes)
+    {
+        var report = new StringBuilder();
+        report.AppendLine("| rows | single UPDATE | Migrator backfill | throughput ratio | batches | peak managed heap during backfill |");
+        report.AppendLine("|---|---|---|---|---|---|");
+        var rates = new List<double>();
+        foreach (long rows in sizes)
+        {
+            await CreateAsync(rows);
+            var single = await TimeAsync(() => ExecuteAsync($"UPDATE bench SET {Set} WHERE {Pending}"));
+            log.WriteLine($"{rows} rows: single UPDATE {single.TotalSeconds:0.0} s");
+
+            await CreateAsync(rows);
+            var (ours, batches, peak) = await BackfillAsync();
+            log.WriteLine($"{rows} rows: backfill {ours.TotalSeconds:0.0} s in {batches} batches, peak heap {peak / 1024 / 1024} MiB");
+            rates.Add(rows / ours.TotalSeconds);
+            report.AppendLine(Invariant($"| {rows:N0} | {single.TotalSeconds:0.0} s ({rows / single.TotalSeconds:N0} rows/s) | {ours.TotalSeconds:0.0} s ({rows / ours.TotalSeconds:N0} rows/s) | {single.TotalSeconds / ours.TotalSeconds:0.00} | {batches:N0} | {peak / 1024.0 / 1024.0:0.0} MiB |"));
+        }
+
+        if (rates.Count > 1)
+        {
+            report.AppendLine();
+            report.AppendLine(Invariant($"Backfill rows/s at {sizes[^1]:N0} rows vs {sizes[0]:N0}: {rates[^1] / rates[0]:0.00} (1.00 = cost linear in the table size)."));
+        }
+
+        report.AppendLine();
+        report.AppendLine(await LatencyAsync(Math.Min(sizes[0], 1_000_000)));
+        report.AppendLine();
+        report.AppendLine(await TriggerCostAsync());
+        return report.ToString();
+    }
+
+    /// <summary>App writer latency (single-row UPDATEs by primary key) with no backfill, during ours, and during the single UPDATE.</summary>
+    private async Task<string> LatencyAsync(long rows)
+    {
+        var text = new StringBuilder($"App writer latency on a {rows:N0}-row table (single-row UPDATE by key, one connection):\n\n| while | writes | p50 | p99 | max |\n|---|---|---|---|---|\n");
+        await CreateAsync(rows);
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            text.AppendLine(Row("nothing else runs", await WriterAsync(rows, stop.Token)));
+        }
+
+        foreach (var (label, work) in new (string, Func<Task>)[]
+        {
+            ("Migrator backfill runs", async () => await BackfillAsync()),
+            ("the single UPDATE runs", () => ExecuteAsync($"UPDATE bench SET {Set} WHERE {Pending}")),
+        })
+        {
+            await CreateAsync(rows);
+            using var stop = new CancellationTokenSource();
+            var writer = WriterAsync(rows, stop.Token);
+            await Task.Delay(500);
+            await work();
+            await stop.CancelAsync();
+            text.AppendLine(Row(label, await writer));
+        }
+
+        return text.ToString();
+
+        static string Row(string label, List<double> ms)
+        {
+            ms.Sort();
+            return Invariant($"| {label} | {ms.Count:N0} | {ms[ms.Count / 2]:0.00} ms | {ms[(int)(ms.Count * 0.99)]:0.00} ms | {ms[^1]:0.00} ms |");
+        }
+    }
+
+    /// <summary>Single-row inserts with and without the sync trigger a rename installs.</summary>
+    private async Task<string> TriggerCostAsync()
+    {
+        const int inserts = 20_000;
+        await ExecuteAsync("DROP TABLE IF EXISTS trig; CREATE TABLE trig (id bigint PRIMARY KEY, a text NOT NULL, b text)");
+        var without = await InsertsAsync(inserts);
+        await ExecuteAsync("TRUNCATE trig");
+        foreach (var statement in SyncTrigger.Mirror("migrator", 1, "public", "trig", "a", "b").Create())
+        {
+            await ExecuteAsync(statement.Sql);
+        }
+
+        var with = await InsertsAsync(inserts);
+        return Invariant($"Sync trigger cost: {inserts:N0} single-row INSERTs (old column only, the trigger copies it) took {with.TotalMilliseconds:0} ms with the trigger and {without.TotalMilliseconds:0} ms without: {with.TotalMilliseconds / without.TotalMilliseconds:0.00} ×.");
+    }
+
+    private async Task<TimeSpan> InsertsAsync(int count)
+    {
+        await using var connection = await _db.OpenConnectionAsync();
+        await using var insert = new NpgsqlCommand("INSERT INTO trig (id, a) VALUES ($1, $2)", connection);
+        insert.Parameters.Add(new NpgsqlParameter<long>());
+        insert.Parameters.Add(new NpgsqlParameter<string>());
+        await insert.PrepareAsync();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < count; i++)
+        {
+            ((NpgsqlParameter<long>)insert.Parameters[0]).TypedValue = i;
+            ((NpgsqlParameter<string>)insert.Parameters[1]).TypedValue = "value " + i;
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        return clock.Elapsed;
+    }
+
+    private async Task<List<double>> WriterAsync(long rows, CancellationToken stop)
+    {
+        var latencies = new List<double>();
+        await using var connection = await _db.OpenConnectionAsync(CancellationToken.None);
+        await using var update = new NpgsqlCommand("UPDATE bench SET a = a WHERE id = $1", connection);
+        update.Parameters.Add(new NpgsqlParameter<long>());
+        var random = new Random(42);
+        while (!stop.IsCancellationRequested)
+        {
+            ((NpgsqlParameter<long>)update.Parameters[0]).TypedValue = 1 + random.NextInt64(rows);
+            var clock = Stopwatch.StartNew();
+            await update.ExecuteNonQueryAsync(CancellationToken.None);
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        return latencies;
+    }
+
+    private async Task<(TimeSpan Took, long Batches, long PeakHeap)> BackfillAsync()
+    {
+        await using var connection = await _db.OpenConnectionAsync();
+        var runner = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 1000)
+        {
+            TargetBatchDuration = TimeSpan.FromMilliseconds(150),
+        });
+        long peak = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(false));
+                await Task.Delay(20, CancellationToken.None);
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        var result = await runner.RunAsync(1, new BackfillSpec("bench", null, Set, Pending));
+        var took = clock.Elapsed;
+        await sampling.CancelAsync();
+        await sampler;
+        return (took, result.Batches, peak);
+    }
+
+    private async Task CreateAsync(long rows)
+    {
+        await using (var connection = await _db.OpenConnectionAsync())
+        {
+            await new LedgerStore(connection, "migrator").EnsureAsync();
+        }
+
+        await ExecuteAsync($"""
+            DROP TABLE IF EXISTS bench;
+            CREATE TABLE bench (id bigint PRIMARY KEY, a text NOT NULL, b text);
+            INSERT INTO bench (id, a) SELECT g, 'customer' || g || '@example.com' FROM generate_series(1, {rows}) g;
+            DELETE FROM migrator.backfill_checkpoints;
+            INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 'bench', '1.0.0') ON CONFLICT DO NOTHING;
+            """);
+        await ExecuteAsync("VACUUM ANALYZE bench");
+        await ExecuteAsync("CHECKPOINT");
+        GC.Collect();
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = _db.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<TimeSpan> TimeAsync(Func<Task> work)
+    {
+        var clock = Stopwatch.StartNew();
+        await work();
+        return clock.Elapsed;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
