@@ -5,9 +5,9 @@ namespace Migrator.Backfill;
 
 /// <summary>
 /// Runs a <see cref="BackfillSpec"/> in keyset batches on its key: each batch is one short
-/// transaction that updates the pending rows of a key range (<c>key &gt; last AND key &lt;= hi</c>, a
-/// range predicate so the plan stays an index range scan) and saves the checkpoint in the same
-/// transaction. The batch marks itself with <c>SET LOCAL migrator.backfill = 'on'</c> so sync
+/// transaction whose one statement locks the next pending rows after the checkpoint in key order
+/// (<c>key &gt; last … ORDER BY key LIMIT n FOR UPDATE SKIP LOCKED</c>, an index range scan), updates
+/// them, and saves the highest key as the checkpoint in the same transaction. The batch marks itself with <c>SET LOCAL migrator.backfill = 'on'</c> so sync
 /// triggers leave its writes alone. When a pass reaches the end of the key space, a query proves no
 /// row is pending; rows written behind the cursor are picked up by another pass.
 /// </summary>
@@ -125,14 +125,13 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
             await setup.ExecuteNonQueryAsync(cancellation);
         }
 
-        string? high = await target.UpperBoundAsync(connection, tx, last, size, cancellation);
+        var (rows, high) = await target.UpdateNextAsync(connection, tx, last, size, cancellation);
         if (high is null)
         {
             await tx.RollbackAsync(cancellation);
             return null;
         }
 
-        long rows = await target.UpdateRangeAsync(connection, tx, last, high, cancellation);
         await checkpoints.SaveAsync(connection, tx, changeId, target.Name, new Checkpoint(high, rowsDone + rows, pass, Completed: false));
         await tx.CommitAsync(cancellation);
         return (high, rows);

@@ -106,39 +106,37 @@ internal sealed class BackfillTarget
         return await command.ExecuteScalarAsync() is long n ? n : 0;
     }
 
-    /// <summary>The key that closes the next batch: the batch-th key after <paramref name="last"/>, or the
-    /// last key of the table when fewer remain; null when none remain.</summary>
-    public async Task<string?> UpperBoundAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation)
+    /// <summary>
+    /// One batch in one statement: locks the next <paramref name="batchSize"/> pending rows after
+    /// <paramref name="last"/> in key order that no other transaction holds (FOR UPDATE SKIP LOCKED: a
+    /// row the app has locked is not waited for; it stays pending and a later pass does it), updates
+    /// them, and returns how many it updated and the highest key among them (null when none are left
+    /// in this pass).
+    /// </summary>
+    public async Task<(long Rows, string? High)> UpdateNextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
-        string after = last is null ? "" : $"WHERE {Row} > {Bind(command, "last", last)}";
+        string after = last is null ? "" : $"{Row} > {Bind(command, "last", last)} AND ";
+        string keys = string.Join(", ", _key.Select(k => Quote(k.Name)));
         string texts = $"ARRAY[{string.Join(", ", _key.Select(k => Quote(k.Name) + "::text"))}]";
-        string ascending = string.Join(", ", _key.Select(k => Quote(k.Name)));
         string descending = string.Join(", ", _key.Select(k => Quote(k.Name) + " DESC"));
         command.CommandText = $"""
-            SELECT coalesce(
-                (SELECT {texts} FROM {_table} {after} ORDER BY {ascending} OFFSET @n LIMIT 1),
-                (SELECT {texts} FROM {_table} {after} ORDER BY {descending} LIMIT 1))
+            WITH done AS (
+                UPDATE {_table} SET {_spec.Set}
+                WHERE ctid = ANY (ARRAY(
+                    SELECT ctid FROM {_table}
+                    WHERE {after}({_spec.Pending})
+                    ORDER BY {keys}
+                    LIMIT @n
+                    FOR UPDATE SKIP LOCKED))
+                RETURNING {keys})
+            SELECT (SELECT count(*) FROM done), (SELECT {texts} FROM done ORDER BY {descending} LIMIT 1)
             """;
-        command.Parameters.AddWithValue("n", batchSize - 1);
-        return await command.ExecuteScalarAsync(cancellation) is string[] values ? Encode(values) : null;
-    }
-
-    /// <summary>Updates the pending rows of the key range <c>(last, high]</c> that no other transaction
-    /// holds a lock on (FOR UPDATE SKIP LOCKED): a row the app has locked is not waited for; it stays
-    /// pending and a later pass does it.</summary>
-    public async Task<long> UpdateRangeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, string high, CancellationToken cancellation)
-    {
-        await using var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
-        string lower = last is null ? "" : $"{Row} > {Bind(command, "last", last)} AND ";
-        command.CommandText = $"""
-            UPDATE {_table} SET {_spec.Set}
-            WHERE ctid = ANY (ARRAY(
-                SELECT ctid FROM {_table}
-                WHERE {lower}{Row} <= {Bind(command, "high", high)} AND ({_spec.Pending})
-                FOR UPDATE SKIP LOCKED))
-            """;
-        return await command.ExecuteNonQueryAsync(cancellation);
+        command.Parameters.AddWithValue("n", batchSize);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        await reader.ReadAsync(cancellation);
+        long rows = reader.GetInt64(0);
+        return (rows, rows == 0 ? null : Encode(reader.GetFieldValue<string[]>(1)));
     }
 
     /// <summary>Adds a stored key as parameters and returns the SQL that casts it back to the key's row.</summary>
