@@ -27,6 +27,14 @@ public sealed record BackfillOptions(int BatchSize = 1000, TimeSpan? LockTimeout
     /// <summary>When set, the run sleeps after each batch as needed so rows per second stay at or under it.</summary>
     public double? MaxRowsPerSecond { get; init; }
 
+    /// <summary>When set, no batch starts while a replica's replay lag (pg_stat_replication.replay_lag)
+    /// is above it: the run waits until the replica catches up.</summary>
+    public TimeSpan? MaxReplicaLag { get; init; }
+
+    /// <summary>The replica (its application_name in pg_stat_replication) whose lag
+    /// <see cref="MaxReplicaLag"/> bounds; null for the most lagging of all.</summary>
+    public string? Replica { get; init; }
+
     /// <summary>A pause after every batch (lets replicas and autovacuum keep up).</summary>
     public TimeSpan BatchDelay { get; init; } = TimeSpan.Zero;
 
@@ -51,6 +59,11 @@ public sealed record BackfillOptions(int BatchSize = 1000, TimeSpan? LockTimeout
         if (MaxRowsPerSecond is <= 0)
         {
             throw new BackfillException($"--max-rows-per-second must be positive (got {MaxRowsPerSecond})", isBadInput: true);
+        }
+
+        if (MaxReplicaLag is { } lag && lag <= TimeSpan.Zero)
+        {
+            throw new BackfillException("--max-replica-lag must be positive", isBadInput: true);
         }
 
         if (BatchDelay < TimeSpan.Zero)

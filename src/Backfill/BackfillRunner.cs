@@ -13,6 +13,9 @@ namespace Migrator.Backfill;
 /// </summary>
 public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore checkpoints, BackfillOptions options)
 {
+    /// <summary>Called while the run waits for a lagging replica, with the lag it read.</summary>
+    public Action<TimeSpan>? ReplicaWaiting { get; init; }
+
     private const string LockNotAvailable = "55P03";
 
     public async Task<BackfillResult> RunAsync(long changeId, BackfillSpec spec, IProgress<BackfillProgress>? progress = null, CancellationToken cancellation = default)
@@ -38,6 +41,7 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
+            await ReplicaLag.WaitAsync(connection, options, ReplicaWaiting, cancellation);
             int size = pacer.BatchSize;
             var clock = Stopwatch.StartNew();
             var batch = await RunBatchWithRetriesAsync(changeId, target, last, rowsDone, pass, size, cancellation);

@@ -56,6 +56,25 @@ public sealed class BackfillCliTests : DatabaseTest
         Assert.That(terminal.Output, Does.Contain("verified: no row left to do"));
     }
 
+    [Test]
+    public async Task Replica_lag_bound_runs_when_no_replica_lags_and_a_named_replica_that_is_not_connected_is_an_error()
+    {
+        Assert.That((await Cli("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
+        await ShopSeeder.SeedAsync(DataSource, customers: 1_000);
+        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
+
+        // This server has no replica: a named one is reported, never waited for nor silently ignored.
+        var missing = await Cli("backfill", "--max-replica-lag", "2", "--replica", "reporting-standby");
+        Assert.That(missing.ExitCode, Is.EqualTo(2), missing.ToString());
+        Assert.That(missing.Error, Does.Contain("replica 'reporting-standby' is not connected"));
+
+        // Without a name the bound applies to whatever replicas exist: none lag here, so it runs.
+        var run = await Cli("backfill", "--max-replica-lag", "2");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customers WHERE email_address IS DISTINCT FROM email"), Is.Zero);
+    }
+
+    [TestCase("--max-replica-lag", "0", "max-replica-lag")]
     [TestCase("--max-rows-per-second", "0", "max-rows-per-second")]
     [TestCase("--batch-delay", "-1", "batch-delay")]
     [TestCase("--target-batch-ms", "0", "target batch duration")]

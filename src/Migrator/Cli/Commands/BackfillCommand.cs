@@ -16,11 +16,13 @@ public static class BackfillCommand
     private static readonly Option<int?> TargetBatchMs = new("--target-batch-ms") { Description = "Size each batch to take about this many milliseconds (adaptive, 50..50000 rows; default 150 unless --batch-size is given)" };
     private static readonly Option<double?> MaxRowsPerSecond = new("--max-rows-per-second") { Description = "Never update more rows per second than this" };
     private static readonly Option<int> BatchDelayMs = new("--batch-delay") { Description = "Milliseconds to pause after every batch", DefaultValueFactory = _ => 0 };
+    private static readonly Option<double?> MaxReplicaLag = new("--max-replica-lag") { Description = "Seconds: start no batch while a replica's replay lag (pg_stat_replication) is above this" };
+    private static readonly Option<string?> Replica = new("--replica") { Description = "application_name of the replica --max-replica-lag watches (default: the most lagging)" };
     private static readonly Option<string> Progress = new("--progress") { Description = "text (default) or json: one JSON object per line, for pipelines", DefaultValueFactory = _ => "text" };
 
     public static Command Create(CliContext cli)
     {
-        var command = new Command("backfill", "Run the backfill of expanded changes in small resumable batches") { CommonOptions.Change, BatchSize, TargetBatchMs, MaxRowsPerSecond, BatchDelayMs, Progress };
+        var command = new Command("backfill", "Run the backfill of expanded changes in small resumable batches") { CommonOptions.Change, BatchSize, TargetBatchMs, MaxRowsPerSecond, BatchDelayMs, MaxReplicaLag, Replica, Progress };
         Progress.AcceptOnlyFromAmong("text", "json");
         command.SetAction(async (parse, cancellation) =>
         {
@@ -40,6 +42,8 @@ public static class BackfillCommand
                     : parse.GetValue(BatchSize) is null ? TimeSpan.FromMilliseconds(150) : null,
                 MaxRowsPerSecond = parse.GetValue(MaxRowsPerSecond),
                 BatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(BatchDelayMs)),
+                MaxReplicaLag = parse.GetValue(MaxReplicaLag) is { } lag ? TimeSpan.FromSeconds(lag) : null,
+                Replica = parse.GetValue(Replica),
             };
             options.Validate();
             bool json = parse.GetValue(Progress) == "json";
@@ -51,7 +55,10 @@ public static class BackfillCommand
                 throw new MigratorException(ExitCodes.Unsafe, $"change {only} is {states(selected[0]).Label()}: expand it before its backfill");
             }
 
-            var runner = new BackfillRunner(session.RequireLedger.Connection, new CheckpointStore(session.Config.LedgerSchema), options);
+            var runner = new BackfillRunner(session.RequireLedger.Connection, new CheckpointStore(session.Config.LedgerSchema), options)
+            {
+                ReplicaWaiting = lag => session.Log($"  waiting: replica replay lag {lag.TotalSeconds:0.0} s is above {options.MaxReplicaLag!.Value.TotalSeconds:0.0} s"),
+            };
             int ran = 0;
             foreach (var plan in selected.Where(p => p.HasBackfill && states(p) is ChangeState.Expanded or ChangeState.Backfilling))
             {
