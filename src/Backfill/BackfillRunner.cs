@@ -16,7 +16,6 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
     /// <summary>Called while the run waits for a lagging replica, with the lag it read.</summary>
     public Action<TimeSpan>? ReplicaWaiting { get; init; }
 
-    private const string LockNotAvailable = "55P03";
 
     public async Task<BackfillResult> RunAsync(long changeId, BackfillSpec spec, IProgress<BackfillProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -98,46 +97,8 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
         return !await target.AnyPendingAsync(connection);
     }
 
-    private async Task<(string High, long Rows)?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, CancellationToken cancellation)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await RunBatchAsync(changeId, target, last, rowsDone, pass, size, cancellation);
-            }
-            catch (PostgresException e) when (e.SqlState == LockNotAvailable && attempt < options.LockRetries)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt) * (0.5 + Random.Shared.NextDouble() / 2)), cancellation);
-            }
-            catch (PostgresException e) when (e.SqlState != LockNotAvailable)
-            {
-                throw new BackfillException(
-                    $"{target.Name}: batch after key {last ?? "(start)"} failed: {e.SqlState}: {e.MessageText}; the checkpoint stays at {last ?? "(start)"}",
-                    isBadInput: e.SqlState.StartsWith("42", StringComparison.Ordinal),
-                    e);
-            }
-        }
-    }
-
-    private async Task<(string High, long Rows)?> RunBatchAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, CancellationToken cancellation)
-    {
-        await using var tx = await connection.BeginTransactionAsync(cancellation);
-        await using (var setup = new NpgsqlCommand(
-            $"SET LOCAL migrator.backfill = 'on'; SET LOCAL lock_timeout = '{(int)options.EffectiveLockTimeout.TotalMilliseconds}ms'", connection, tx))
-        {
-            await setup.ExecuteNonQueryAsync(cancellation);
-        }
-
-        var (rows, high) = await target.UpdateNextAsync(connection, tx, last, size, cancellation);
-        if (high is null)
-        {
-            await tx.RollbackAsync(cancellation);
-            return null;
-        }
-
-        await checkpoints.SaveAsync(connection, tx, changeId, target.Name, new Checkpoint(high, rowsDone + rows, pass, Completed: false));
-        await tx.CommitAsync(cancellation);
-        return (high, rows);
-    }
+    private Task<(string High, long Rows)?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, CancellationToken cancellation) =>
+        Batch.RunAsync(connection, options, target, last, upper: null, size,
+            (tx, high, rows) => checkpoints.SaveAsync(connection, tx, changeId, target.Name, new Checkpoint(high, rowsDone + rows, pass, Completed: false)),
+            cancellation);
 }

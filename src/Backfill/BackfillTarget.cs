@@ -113,10 +113,11 @@ internal sealed class BackfillTarget
     /// them, and returns how many it updated and the highest key among them (null when none are left
     /// in this pass).
     /// </summary>
-    public async Task<(long Rows, string? High)> UpdateNextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation)
+    public async Task<(long Rows, string? High)> UpdateNextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation, string? upper = null)
     {
         await using var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
-        string after = last is null ? "" : $"{Row} > {Bind(command, "last", last)} AND ";
+        string after = (last is null ? "" : $"{Row} > {Bind(command, "last", last)} AND ")
+            + (upper is null ? "" : $"{Row} <= {Bind(command, "upper", upper)} AND ");
         string keys = string.Join(", ", _key.Select(k => Quote(k.Name)));
         string texts = $"ARRAY[{string.Join(", ", _key.Select(k => Quote(k.Name) + "::text"))}]";
         string descending = string.Join(", ", _key.Select(k => Quote(k.Name) + " DESC"));
@@ -137,6 +138,18 @@ internal sealed class BackfillTarget
         await reader.ReadAsync(cancellation);
         long rows = reader.GetInt64(0);
         return (rows, rows == 0 ? null : Encode(reader.GetFieldValue<string[]>(1)));
+    }
+
+    /// <summary>The <paramref name="step"/>-th key after <paramref name="after"/> in key order, or null
+    /// when fewer remain (to split the key space into ranges).</summary>
+    public async Task<string?> KeyAfterAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? after, long step)
+    {
+        await using var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
+        string where = after is null ? "" : $"WHERE {Row} > {Bind(command, "after", after)}";
+        string texts = $"ARRAY[{string.Join(", ", _key.Select(k => Quote(k.Name) + "::text"))}]";
+        command.CommandText = $"SELECT {texts} FROM {_table} {where} ORDER BY {Columns} OFFSET @step LIMIT 1";
+        command.Parameters.AddWithValue("step", step - 1);
+        return await command.ExecuteScalarAsync() is string[] values ? Encode(values) : null;
     }
 
     /// <summary>Adds a stored key as parameters and returns the SQL that casts it back to the key's row.</summary>

@@ -84,19 +84,23 @@ public sealed class CliSession : IAsyncDisposable
     }
 
     /// <summary>Connects, takes the ledger lock (waiting up to --lock-wait) and ensures the ledger.</summary>
-    public async Task ConnectAsync(CancellationToken cancellation)
+    public async Task ConnectAsync(CancellationToken cancellation, bool sharedLock = false)
     {
         string connectionString = ConnectionString
             ?? throw new MigratorException(ExitCodes.BadInput, "no database given: pass --connection or set MIGRATOR_CONNECTION");
         _dataSource = PostgresConnector.CreateDataSource(connectionString);
         var connection = await PostgresConnector.OpenAsync(_dataSource, cancellation);
         var wait = TimeSpan.FromSeconds(Parse.GetValue(CommonOptions.LockWait) ?? Config.LockWaitSeconds);
-        await LedgerLock.AcquireAsync(connection, Config.LedgerSchema, wait, cancellation);
+        await LedgerLock.AcquireAsync(connection, Config.LedgerSchema, wait, cancellation, sharedLock);
         Ledger = new LedgerStore(connection, Config.LedgerSchema);
         await Ledger.EnsureAsync();
         await Ledger.RecordChangesAsync(Plans);
         await Ledger.ForgetRolledBackAsync();
     }
+
+    /// <summary>Another connection to the same database (for backfill workers).</summary>
+    public Task<NpgsqlConnection> OpenAsync(CancellationToken cancellation) =>
+        PostgresConnector.OpenAsync(_dataSource ?? throw new InvalidOperationException("no connection"), cancellation);
 
     public ChangePlan FindChange(long id) => Plans.FirstOrDefault(p => p.Id == id)
         ?? throw new MigratorException(ExitCodes.BadInput, $"unknown change id {id}; known: {string.Join(", ", Plans.Select(p => p.Id))}");

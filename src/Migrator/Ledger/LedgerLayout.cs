@@ -68,6 +68,22 @@ public static class LedgerLayout
         ALTER TABLE {0}.phases DROP CONSTRAINT phases_phase_check,
             ADD CONSTRAINT phases_phase_check CHECK (phase IN ('expand', 'backfill', 'contract', 'rollback'));
         """,
+        """
+        CREATE TABLE {0}.backfill_ranges (
+            change_id    bigint NOT NULL REFERENCES {0}.changes (change_id),
+            table_name   text NOT NULL,
+            range_no     int NOT NULL,
+            low_key      text,
+            high_key     text,
+            last_key     text,
+            rows_done    bigint NOT NULL DEFAULT 0,
+            done         boolean NOT NULL DEFAULT false,
+            claimed_by   text,
+            heartbeat    timestamptz,
+            done_by      text,
+            PRIMARY KEY (change_id, table_name, range_no)
+        );
+        """,
     ];
 
     /// <summary>SQL that takes a ledger from <paramref name="from"/> to <see cref="Current"/>.</summary>

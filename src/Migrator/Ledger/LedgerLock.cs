@@ -7,18 +7,21 @@ namespace Migrator.Ledger;
 /// <summary>
 /// The session advisory lock every command holds on the ledger: a second migrator waits up to
 /// --lock-wait for it, then exits 3 naming who holds it. Released when the connection closes.
+/// Backfills take it shared, so several backfill processes (workers on several machines) run
+/// together, while expand, contract and the other commands take it exclusively.
 /// </summary>
 public static class LedgerLock
 {
     private const string KeySql = "hashtextextended('migrator ledger ' || @schema, 0)";
 
-    public static async Task AcquireAsync(NpgsqlConnection connection, string schema, TimeSpan wait, CancellationToken cancellation = default)
+    public static async Task AcquireAsync(NpgsqlConnection connection, string schema, TimeSpan wait, CancellationToken cancellation = default, bool shared = false)
     {
+        string function = shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock";
         var clock = Stopwatch.StartNew();
         while (true)
         {
             bool taken = await connection.ExecuteScalarAsync<bool>(
-                new CommandDefinition($"SELECT pg_try_advisory_lock({KeySql})", new { schema }, cancellationToken: cancellation));
+                new CommandDefinition($"SELECT {function}({KeySql})", new { schema }, cancellationToken: cancellation));
             if (taken)
             {
                 return;

@@ -15,14 +15,18 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
 
     public string Schema { get; } = schema;
 
-    /// <summary>Creates the ledger on first use and upgrades an older layout. Call with the lock held.</summary>
+    /// <summary>Creates the ledger on first use and upgrades an older layout, in one transaction under a
+    /// transaction-level advisory lock, so processes holding the ledger lock shared (backfills) cannot
+    /// both create or upgrade it.</summary>
     public async Task EnsureAsync()
     {
+        await using var tx = await Connection.BeginTransactionAsync();
+        await Connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('migrator layout ' || @schema, 0))", new { schema = Schema }, tx);
         await Connection.ExecuteAsync($"""
             CREATE SCHEMA IF NOT EXISTS {_s};
             CREATE TABLE IF NOT EXISTS {_s}.layout (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
-            """);
-        int current = await Connection.ExecuteScalarAsync<int?>($"SELECT max(version) FROM {_s}.layout") ?? 0;
+            """, transaction: tx);
+        int current = await Connection.ExecuteScalarAsync<int?>($"SELECT max(version) FROM {_s}.layout", transaction: tx) ?? 0;
         if (current > LedgerLayout.Current)
         {
             throw new MigratorException(ExitCodes.BadInput,
@@ -31,11 +35,11 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
 
         foreach (var (version, sql) in LedgerLayout.Upgrades(Schema, current))
         {
-            await using var tx = await Connection.BeginTransactionAsync();
             await Connection.ExecuteAsync(sql, transaction: tx);
             await Connection.ExecuteAsync($"INSERT INTO {_s}.layout (version) VALUES (@version)", new { version }, tx);
-            await tx.CommitAsync();
         }
+
+        await tx.CommitAsync();
     }
 
     public async Task RecordChangesAsync(IEnumerable<ChangePlan> plans)
@@ -101,7 +105,8 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
         await Connection.ExecuteAsync(
             $"""
             WITH done AS (SELECT change_id FROM {_s}.phases WHERE phase = 'rollback' AND status = 'done'),
-            cleared AS (DELETE FROM {_s}.backfill_checkpoints WHERE change_id IN (SELECT change_id FROM done))
+            cleared AS (DELETE FROM {_s}.backfill_checkpoints WHERE change_id IN (SELECT change_id FROM done)),
+            ranges AS (DELETE FROM {_s}.backfill_ranges WHERE change_id IN (SELECT change_id FROM done))
             DELETE FROM {_s}.phases WHERE change_id IN (SELECT change_id FROM done)
             """,
             transaction: tx);

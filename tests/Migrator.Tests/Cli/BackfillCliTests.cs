@@ -74,6 +74,23 @@ public sealed class BackfillCliTests : DatabaseTest
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customers WHERE email_address IS DISTINCT FROM email"), Is.Zero);
     }
 
+    [Test]
+    public async Task Workers_share_the_backfill_through_ranges_in_the_ledger()
+    {
+        Assert.That((await Cli("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
+        await ShopSeeder.SeedAsync(DataSource, customers: 3_000);
+        await ExecuteAsync("ANALYZE customers");
+        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
+
+        var run = await Cli("backfill", "--workers", "3");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.Output, Does.Contain("3000 rows"));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM migrator.backfill_ranges WHERE done"), Is.GreaterThan(1));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM migrator.backfill_ranges WHERE NOT done"), Is.Zero);
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customers WHERE email_address IS DISTINCT FROM email"), Is.Zero);
+    }
+
+    [TestCase("--workers", "0", "workers")]
     [TestCase("--max-replica-lag", "0", "max-replica-lag")]
     [TestCase("--max-rows-per-second", "0", "max-rows-per-second")]
     [TestCase("--batch-delay", "-1", "batch-delay")]

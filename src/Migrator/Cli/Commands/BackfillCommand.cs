@@ -18,11 +18,12 @@ public static class BackfillCommand
     private static readonly Option<int> BatchDelayMs = new("--batch-delay") { Description = "Milliseconds to pause after every batch", DefaultValueFactory = _ => 0 };
     private static readonly Option<double?> MaxReplicaLag = new("--max-replica-lag") { Description = "Seconds: start no batch while a replica's replay lag (pg_stat_replication) is above this" };
     private static readonly Option<string?> Replica = new("--replica") { Description = "application_name of the replica --max-replica-lag watches (default: the most lagging)" };
+    private static readonly Option<int> Workers = new("--workers") { Description = "Workers sharing the backfill through key ranges claimed in the ledger (other processes may join)", DefaultValueFactory = _ => 1 };
     private static readonly Option<string> Progress = new("--progress") { Description = "text (default) or json: one JSON object per line, for pipelines", DefaultValueFactory = _ => "text" };
 
     public static Command Create(CliContext cli)
     {
-        var command = new Command("backfill", "Run the backfill of expanded changes in small resumable batches") { CommonOptions.Change, BatchSize, TargetBatchMs, MaxRowsPerSecond, BatchDelayMs, MaxReplicaLag, Replica, Progress };
+        var command = new Command("backfill", "Run the backfill of expanded changes in small resumable batches") { CommonOptions.Change, BatchSize, TargetBatchMs, MaxRowsPerSecond, BatchDelayMs, MaxReplicaLag, Replica, Workers, Progress };
         Progress.AcceptOnlyFromAmong("text", "json");
         command.SetAction(async (parse, cancellation) =>
         {
@@ -47,8 +48,13 @@ public static class BackfillCommand
             };
             options.Validate();
             bool json = parse.GetValue(Progress) == "json";
+            int workers = parse.GetValue(Workers);
+            if (workers < 1)
+            {
+                throw new MigratorException(ExitCodes.BadInput, $"--workers must be at least 1 (got {workers})");
+            }
 
-            await session.ConnectAsync(cancellation);
+            await session.ConnectAsync(cancellation, sharedLock: true);
             var states = await session.StatesAsync();
             if (only is not null && !states(selected[0]).IsExpanded())
             {
@@ -73,9 +79,18 @@ public static class BackfillCommand
                     BackfillResult result;
                     try
                     {
+                        long parallelRows = 0;
+                        if (workers > 1)
+                        {
+                            parallelRows = await new ParallelBackfill(session.OpenAsync, session.Config.LedgerSchema, options)
+                                .RunAsync(plan.Id, spec, workers, json ? new ProgressPrinter(session, plan.Id, spec, json) : null, cancellation);
+                            session.Log($"  {workers} workers updated {parallelRows} rows; final pass");
+                        }
+
                         result = !json && session.Out.Profile.Capabilities.Interactive
                             ? await RunWithBarAsync(session, runner, plan.Id, spec, cancellation)
                             : await runner.RunAsync(plan.Id, spec, new ProgressPrinter(session, plan.Id, spec, json), cancellation);
+                        result = result with { RowsUpdated = result.RowsUpdated + parallelRows, AlreadyComplete = result.AlreadyComplete && parallelRows == 0 };
                     }
                     catch (BackfillException e)
                     {

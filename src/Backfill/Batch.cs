@@ -1,0 +1,62 @@
+using Npgsql;
+
+namespace Migrator.Backfill;
+
+/// <summary>
+/// One batch in its own short transaction: marked as the backfill's (sync triggers leave it alone),
+/// with lock_timeout, the next pending rows updated, and the caller's checkpoint saved in the same
+/// transaction. Retried on lock_not_available; any other database error becomes a
+/// <see cref="BackfillException"/> that says where the checkpoint stays.
+/// </summary>
+internal static class Batch
+{
+    private const string LockNotAvailable = "55P03";
+
+    /// <summary>Returns the highest key done and the rows updated, or null when no pending row is left
+    /// after <paramref name="last"/> (up to <paramref name="upper"/>).</summary>
+    public static async Task<(string High, long Rows)?> RunAsync(
+        NpgsqlConnection connection,
+        BackfillOptions options,
+        BackfillTarget target,
+        string? last,
+        string? upper,
+        int size,
+        Func<NpgsqlTransaction, string, long, Task> save,
+        CancellationToken cancellation)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var tx = await connection.BeginTransactionAsync(cancellation);
+                await using (var setup = new NpgsqlCommand(
+                    $"SET LOCAL migrator.backfill = 'on'; SET LOCAL lock_timeout = '{(int)options.EffectiveLockTimeout.TotalMilliseconds}ms'", connection, tx))
+                {
+                    await setup.ExecuteNonQueryAsync(cancellation);
+                }
+
+                var (rows, high) = await target.UpdateNextAsync(connection, tx, last, size, cancellation, upper);
+                if (high is null)
+                {
+                    await tx.RollbackAsync(cancellation);
+                    return null;
+                }
+
+                await save(tx, high, rows);
+                await tx.CommitAsync(cancellation);
+                return (high, rows);
+            }
+            catch (PostgresException e) when (e.SqlState == LockNotAvailable && attempt < options.LockRetries)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt) * (0.5 + Random.Shared.NextDouble() / 2)), cancellation);
+            }
+            catch (PostgresException e) when (e.SqlState != LockNotAvailable)
+            {
+                throw new BackfillException(
+                    $"{target.Name}: batch after key {last ?? "(start)"} failed: {e.SqlState}: {e.MessageText}; the checkpoint stays at {last ?? "(start)"}",
+                    isBadInput: e.SqlState.StartsWith("42", StringComparison.Ordinal),
+                    e);
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Migrator.Backfill;
+
+/// <summary>
+/// Several workers, in this process or in others on other machines, sharing one backfill with no
+/// coordinator but the database: the key space is split once into ranges stored in the ledger
+/// (backfill_ranges), and each worker claims the next open range with FOR UPDATE SKIP LOCKED and a
+/// lease (a heartbeat written with every batch). A range whose worker died is taken over once its
+/// lease expires, from the range's own checkpoint, which every batch saves in its transaction. When no
+/// range is left, <see cref="BackfillRunner"/> makes the final pass that picks up what the ranges could
+/// not (rows written behind a cursor, rows the app held locked) and proves nothing is pending.
+/// </summary>
+public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnection>> connect, string ledgerSchema, BackfillOptions options)
+{
+    private readonly Lock _report = new();
+    private readonly string _ranges = "\"" + ledgerSchema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\".backfill_ranges";
+
+    /// <summary>How long a claimed range stays with a worker that has stopped writing its heartbeat.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Name of this process in the ledger (claimed_by, done_by).</summary>
+    public string Process { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>Runs <paramref name="workers"/> workers until every range is done; returns the rows this process updated.</summary>
+    public async Task<long> RunAsync(long changeId, BackfillSpec spec, int workers, IProgress<BackfillProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        if (workers < 1)
+        {
+            throw new BackfillException($"--workers must be at least 1 (got {workers})", isBadInput: true);
+        }
+
+        options.Validate();
+        BackfillTarget target;
+        long total;
+        await using (var connection = await connect(cancellation))
+        {
+            target = await BackfillTarget.ResolveAsync(connection, spec);
+            total = await target.EstimateRowsAsync(connection);
+            await EnsureRangesAsync(connection, changeId, target, workers * 4, total);
+        }
+
+        long done = 0;
+        var perWorker = options with { };
+        if (options.MaxRowsPerSecond is { } rate)
+        {
+            perWorker = options with { MaxRowsPerSecond = rate / workers };
+        }
+
+        var tasks = Enumerable.Range(1, workers).Select(n => Task.Run(async () =>
+        {
+            await using var connection = await connect(cancellation);
+            await WorkAsync(connection, $"{Process}:{n}", changeId, target, perWorker, rows =>
+            {
+                long sum = Interlocked.Add(ref done, rows);
+                lock (_report)
+                {
+                    progress?.Report(new BackfillProgress(sum, total, 0, 1, null));
+                }
+            }, cancellation);
+        }, cancellation)).ToList();
+        await Task.WhenAll(tasks);
+        return done;
+    }
+
+    private async Task EnsureRangesAsync(NpgsqlConnection connection, long changeId, BackfillTarget target, int count, long estimate)
+    {
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var exclusive = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('migrator ranges ' || @c || ' ' || @t, 0))", connection, tx))
+        {
+            exclusive.Parameters.AddWithValue("c", changeId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            exclusive.Parameters.AddWithValue("t", target.Name);
+            await exclusive.ExecuteNonQueryAsync();
+        }
+
+        await using (var exists = new NpgsqlCommand($"SELECT count(*) FROM {_ranges} WHERE change_id = @c AND table_name = @t", connection, tx))
+        {
+            exists.Parameters.AddWithValue("c", changeId);
+            exists.Parameters.AddWithValue("t", target.Name);
+            if ((long)(await exists.ExecuteScalarAsync())! > 0)
+            {
+                await tx.CommitAsync();
+                return;
+            }
+        }
+
+        // Boundaries every estimate/count keys, walking the key index once.
+        long step = Math.Max(1, estimate / count);
+        var bounds = new List<string?> { null };
+        for (int i = 1; i < count; i++)
+        {
+            string? next = await target.KeyAfterAsync(connection, tx, bounds[^1], step);
+            if (next is null)
+            {
+                break;
+            }
+
+            bounds.Add(next);
+        }
+
+        for (int i = 0; i < bounds.Count; i++)
+        {
+            await using var insert = new NpgsqlCommand(
+                $"INSERT INTO {_ranges} (change_id, table_name, range_no, low_key, high_key) VALUES (@c, @t, @n, @low, @high)", connection, tx);
+            insert.Parameters.AddWithValue("c", changeId);
+            insert.Parameters.AddWithValue("t", target.Name);
+            insert.Parameters.AddWithValue("n", i + 1);
+            insert.Parameters.AddWithValue("low", (object?)bounds[i] ?? DBNull.Value);
+            insert.Parameters.AddWithValue("high", i + 1 < bounds.Count ? bounds[i + 1]! : DBNull.Value);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await tx.CommitAsync();
+    }
+
+    private async Task WorkAsync(NpgsqlConnection connection, string worker, long changeId, BackfillTarget target, BackfillOptions pacing, Action<long> done, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var range = await ClaimAsync(connection, worker, changeId, target.Name);
+            if (range is null)
+            {
+                if (!await AnyOpenAsync(connection, changeId, target.Name))
+                {
+                    return;
+                }
+
+                // Ranges still held by live workers elsewhere: wait, and take over any whose lease runs out.
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
+                continue;
+            }
+
+            var (number, upper, start) = range.Value;
+            string? last = start;
+            var pacer = new BackfillPacer(pacing);
+            while (true)
+            {
+                await ReplicaLag.WaitAsync(connection, pacing, null, cancellation);
+                var clock = Stopwatch.StartNew();
+                (string High, long Rows)? batch;
+                try
+                {
+                    batch = await Batch.RunAsync(connection, pacing, target, last, upper, pacer.BatchSize, async (tx, high, rows) =>
+                    {
+                        await using var save = new NpgsqlCommand(
+                            $"UPDATE {_ranges} SET last_key = @high, rows_done = rows_done + @rows, heartbeat = now() WHERE change_id = @c AND table_name = @t AND range_no = @n AND claimed_by = @w",
+                            connection,
+                            tx);
+                        save.Parameters.AddWithValue("high", high);
+                        save.Parameters.AddWithValue("rows", rows);
+                        save.Parameters.AddWithValue("c", changeId);
+                        save.Parameters.AddWithValue("t", target.Name);
+                        save.Parameters.AddWithValue("n", number);
+                        save.Parameters.AddWithValue("w", worker);
+                        if (await save.ExecuteNonQueryAsync() != 1)
+                        {
+                            throw new LeaseLost(); // rolls the batch back
+                        }
+                    }, cancellation);
+                }
+                catch (LeaseLost)
+                {
+                    break; // another worker took the range over after this one's lease ran out
+                }
+
+                if (batch is not { } b)
+                {
+                    await FinishAsync(connection, worker, changeId, target.Name, number);
+                    break;
+                }
+
+                last = b.High;
+                done(b.Rows);
+                var wait = pacer.Done(b.Rows, clock.Elapsed);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellation);
+                }
+            }
+        }
+    }
+
+    private async Task<(int Number, string? Upper, string? Start)?> ClaimAsync(NpgsqlConnection connection, string worker, long changeId, string table)
+    {
+        await using var claim = new NpgsqlCommand(
+            $"""
+            UPDATE {_ranges} SET claimed_by = @w, heartbeat = now()
+            WHERE (change_id, table_name, range_no) = (
+                SELECT change_id, table_name, range_no FROM {_ranges}
+                WHERE change_id = @c AND table_name = @t AND NOT done
+                  AND (claimed_by IS NULL OR heartbeat < now() - @lease)
+                ORDER BY range_no LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+            RETURNING range_no, high_key, coalesce(last_key, low_key)
+            """,
+            connection);
+        claim.Parameters.AddWithValue("w", worker);
+        claim.Parameters.AddWithValue("c", changeId);
+        claim.Parameters.AddWithValue("t", table);
+        claim.Parameters.AddWithValue("lease", Lease);
+        await using var reader = await claim.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            return null;
+        }
+
+        return (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+    }
+
+    private async Task<bool> AnyOpenAsync(NpgsqlConnection connection, long changeId, string table)
+    {
+        await using var open = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {_ranges} WHERE change_id = @c AND table_name = @t AND NOT done)", connection);
+        open.Parameters.AddWithValue("c", changeId);
+        open.Parameters.AddWithValue("t", table);
+        return (bool)(await open.ExecuteScalarAsync())!;
+    }
+
+    private async Task FinishAsync(NpgsqlConnection connection, string worker, long changeId, string table, int number)
+    {
+        await using var finish = new NpgsqlCommand(
+            $"UPDATE {_ranges} SET done = true, done_by = @w, claimed_by = NULL WHERE change_id = @c AND table_name = @t AND range_no = @n AND claimed_by = @w",
+            connection);
+        finish.Parameters.AddWithValue("w", worker);
+        finish.Parameters.AddWithValue("c", changeId);
+        finish.Parameters.AddWithValue("t", table);
+        finish.Parameters.AddWithValue("n", number);
+        await finish.ExecuteNonQueryAsync();
+    }
+
+    private sealed class LeaseLost : Exception
+    {
+    }
+}
