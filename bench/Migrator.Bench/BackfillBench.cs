@@ -46,10 +46,36 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         }
 
         report.AppendLine();
+        report.AppendLine(await WorkersAsync(Math.Min(sizes[0], 1_000_000)));
+        report.AppendLine();
         report.AppendLine(await LatencyAsync(Math.Min(sizes[0], 1_000_000)));
         report.AppendLine();
         report.AppendLine(await TriggerCostAsync());
         return report.ToString();
+    }
+
+    /// <summary>--workers 1, 2 and 4 on the same table (ranges claimed in the ledger, then the final pass).</summary>
+    private async Task<string> WorkersAsync(long rows)
+    {
+        var text = new StringBuilder($"Workers on a {rows:N0}-row table (ranges claimed in the ledger, then the final pass that proves completion):\n\n| workers | time | rows/s | vs 1 worker |\n|---|---|---|---|\n");
+        double? one = null;
+        foreach (int workers in new[] { 1, 2, 4 })
+        {
+            await CreateAsync(rows);
+            await ExecuteAsync("DELETE FROM migrator.backfill_ranges");
+            var took = await TimeAsync(async () =>
+            {
+                var options = new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150) };
+                await new ParallelBackfill(async ct => await _db.OpenConnectionAsync(ct), "migrator", options).RunAsync(1, new BackfillSpec("bench", null, Set, Pending), workers);
+                await using var connection = await _db.OpenConnectionAsync();
+                await new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, new BackfillSpec("bench", null, Set, Pending));
+            });
+            one ??= took.TotalSeconds;
+            log.WriteLine($"{workers} workers: {took.TotalSeconds:0.0} s");
+            text.AppendLine(Invariant($"| {workers} | {took.TotalSeconds:0.0} s | {rows / took.TotalSeconds:N0} | {one.Value / took.TotalSeconds:0.00} × |"));
+        }
+
+        return text.ToString();
     }
 
     /// <summary>App writer latency (single-row UPDATEs by primary key) with no backfill, during ours, and during the single UPDATE.</summary>
@@ -64,7 +90,8 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
 
         foreach (var (label, work) in new (string, Func<Task>)[]
         {
-            ("Migrator backfill runs", async () => await BackfillAsync()),
+            ("Migrator backfill runs (150 ms batches, the default)", async () => await BackfillAsync()),
+            ("Migrator backfill runs (--target-batch-ms 30)", async () => await BackfillAsync(TimeSpan.FromMilliseconds(30))),
             ("the single UPDATE runs", () => ExecuteAsync($"UPDATE bench SET {Set} WHERE {Pending}")),
         })
         {
@@ -152,12 +179,12 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         return latencies;
     }
 
-    private async Task<(TimeSpan Took, long Batches, long PeakWorkingSet)> BackfillAsync()
+    private async Task<(TimeSpan Took, long Batches, long PeakWorkingSet)> BackfillAsync(TimeSpan? target = null)
     {
         await using var connection = await _db.OpenConnectionAsync();
         var runner = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 1000)
         {
-            TargetBatchDuration = TimeSpan.FromMilliseconds(150),
+            TargetBatchDuration = target ?? TimeSpan.FromMilliseconds(150),
         });
         long peak = 0;
         using var sampling = new CancellationTokenSource();
