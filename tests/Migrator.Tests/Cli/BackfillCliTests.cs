@@ -90,6 +90,34 @@ public sealed class BackfillCliTests : DatabaseTest
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customers WHERE email_address IS DISTINCT FROM email"), Is.Zero);
     }
 
+    [Test]
+    public async Task Two_backfill_commands_at_once_share_the_ledger_lock_and_the_ranges()
+    {
+        Assert.That((await Cli("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
+        await ShopSeeder.SeedAsync(DataSource, customers: 8_000);
+        await ExecuteAsync("ANALYZE customers");
+        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
+
+        // Paced so that both are at work together; neither waits for the other's ledger lock.
+        var runs = await Task.WhenAll(
+            Cli("backfill", "--workers", "2", "--max-rows-per-second", "8000", "--lock-wait", "0"),
+            Cli("backfill", "--workers", "2", "--max-rows-per-second", "8000", "--lock-wait", "0"));
+        Assert.That(runs.Select(r => r.ExitCode), Is.All.EqualTo(0), string.Join("\n", runs.Select(r => r.ToString())));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM migrator.backfill_ranges WHERE NOT done"), Is.Zero);
+        Assert.That(await ScalarAsync<long>("SELECT sum(rows_done)::bigint FROM migrator.backfill_ranges"), Is.EqualTo(8_000), "each row done once, by one of the two");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customers WHERE email_address IS DISTINCT FROM email"), Is.Zero);
+
+        // Expand and contract still take the lock exclusively: one cannot start while a backfill holds it.
+        await using var backfill = await DataSource.OpenConnectionAsync();
+        await using (var shared = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock_shared(hashtextextended('migrator ledger ' || 'migrator', 0))", backfill))
+        {
+            await shared.ExecuteNonQueryAsync();
+        }
+
+        var contract = await Cli("contract", "--lock-wait", "0");
+        Assert.That(contract.ExitCode, Is.EqualTo(3), contract.ToString());
+    }
+
     [TestCase("--workers", "0", "workers")]
     [TestCase("--max-replica-lag", "0", "max-replica-lag")]
     [TestCase("--max-rows-per-second", "0", "max-rows-per-second")]

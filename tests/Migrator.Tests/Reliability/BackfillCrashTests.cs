@@ -72,6 +72,30 @@ public sealed class BackfillCrashTests : DatabaseTest
         await AssertSingleUpdateResultAsync();
     }
 
+    [Test]
+    public async Task A_server_restart_mid_run_exits_4_in_one_line_and_the_next_run_finishes()
+    {
+        if (!TestServer.Cluster.CanRestart)
+        {
+            Assert.Ignore("MIGRATOR_TEST_PG names an external server, which the tests do not restart; the connection-cut test covers the client side");
+        }
+
+        await PrepareAsync();
+        var run = CliRunner.ShopAsync(ConnectionString, "backfill", "--batch-size", "500", "--max-rows-per-second", "20000");
+        await Task.Delay(1200);
+        await Task.Run(TestServer.Cluster.Restart);
+        DataSource.Clear(); // this test's own pooled connections died with the server too
+        var cut = await run;
+        Assert.That(cut.ExitCode, Is.EqualTo(4), cut.ToString());
+        Assert.That(cut.Error.Trim().Split('\n'), Has.Length.EqualTo(1), "one line, no stack trace");
+        long partial = await ScalarAsync<long>("SELECT max(rows_done) FROM migrator.backfill_checkpoints");
+        Assert.That(partial, Is.GreaterThan(0).And.LessThan(Customers));
+
+        var again = await CliRunner.ShopAsync(ConnectionString, "backfill", "--batch-size", "2000");
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.ToString());
+        await AssertSingleUpdateResultAsync();
+    }
+
     private async Task PrepareAsync()
     {
         // Each test starts from an empty database (the class shares one).

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Migrator.Authoring;
 using Migrator.Backfill;
 using Migrator.Planning;
+using Npgsql;
 using Spectre.Console;
 
 namespace Migrator.Cli.Commands;
@@ -94,8 +95,16 @@ public static class BackfillCommand
                     }
                     catch (BackfillException e)
                     {
-                        await session.RequireLedger.FailPhaseAsync(plan.Id, Phase.Backfill, e.Message);
-                        await session.HistoryAsync("backfill", plan.Id, "failed", e.Message);
+                        // Best effort: when the connection itself is gone, the error to report is still this one.
+                        try
+                        {
+                            await session.RequireLedger.FailPhaseAsync(plan.Id, Phase.Backfill, e.Message);
+                            await session.HistoryAsync("backfill", plan.Id, "failed", e.Message);
+                        }
+                        catch (NpgsqlException)
+                        {
+                        }
+
                         throw;
                     }
 
