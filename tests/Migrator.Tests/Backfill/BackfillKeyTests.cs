@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Migrator.Backfill;
-using Migrator.Ledger;
 using Migrator.Tests.Infrastructure;
 using Npgsql;
 
@@ -8,19 +7,8 @@ namespace Migrator.Tests.Backfill;
 
 /// <summary>Keys the backfill batches on (composite, a unique index when there is no primary key),
 /// and rows the app holds locks on.</summary>
-public sealed class BackfillKeyTests : DatabaseTest
+public sealed class BackfillKeyTests : BackfillTest
 {
-    [SetUp]
-    public async Task LedgerAsync()
-    {
-        await using var connection = await DataSource.OpenConnectionAsync();
-        await new LedgerStore(connection, "migrator").EnsureAsync();
-        await ExecuteAsync("""
-            DELETE FROM migrator.backfill_checkpoints;
-            INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 't', '1.0.0') ON CONFLICT DO NOTHING;
-            """);
-    }
-
     [Test]
     public async Task A_composite_primary_key_is_walked_as_a_row_and_a_stopped_run_resumes_from_its_json_checkpoint()
     {

@@ -1,28 +1,16 @@
 using System.Diagnostics;
 using Migrator.Backfill;
-using Migrator.Ledger;
 using Migrator.Tests.Infrastructure;
 
 namespace Migrator.Tests.Backfill;
 
 /// <summary>Batch sizes that follow a target duration, and the rate limit, on a real table.</summary>
-public sealed class BackfillPacingTests : DatabaseTest
+public sealed class BackfillPacingTests : BackfillTest
 {
     private const int Rows = 6000;
 
     [SetUp]
-    public async Task CreateTableAsync()
-    {
-        await using var connection = await DataSource.OpenConnectionAsync();
-        await new LedgerStore(connection, "migrator").EnsureAsync();
-        await ExecuteAsync($"""
-            DROP TABLE IF EXISTS things;
-            CREATE TABLE things (id bigint PRIMARY KEY, a text NOT NULL, b text);
-            INSERT INTO things SELECT g, 'row' || g FROM generate_series(1, {Rows}) g;
-            DELETE FROM migrator.backfill_checkpoints;
-            INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 't', '1.0.0') ON CONFLICT DO NOTHING;
-            """);
-    }
+    public Task CreateTableAsync() => CreateThingsAsync(Rows);
 
     [Test]
     public async Task Slow_rows_shrink_the_batches_toward_the_target_duration()

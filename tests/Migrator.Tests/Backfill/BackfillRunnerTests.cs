@@ -1,27 +1,15 @@
 using Migrator.Backfill;
-using Migrator.Ledger;
 using Migrator.Tests.Infrastructure;
 
 namespace Migrator.Tests.Backfill;
 
 /// <summary>The first backfill engine: keyset batches, checkpoint after each, resume, completion check.</summary>
-public sealed class BackfillRunnerTests : DatabaseTest
+public sealed class BackfillRunnerTests : BackfillTest
 {
     private static readonly BackfillSpec Spec = new("things", "id", "b = upper(a)", "b IS NULL");
 
     [SetUp]
-    public async Task CreateTableAsync()
-    {
-        await using var connection = await DataSource.OpenConnectionAsync();
-        await new LedgerStore(connection, "migrator").EnsureAsync();
-        await ExecuteAsync("""
-            DROP TABLE IF EXISTS things;
-            CREATE TABLE things (id bigint PRIMARY KEY, a text NOT NULL, b text);
-            INSERT INTO things SELECT g, 'row' || g FROM generate_series(1, 10000) g WHERE g % 7 <> 0;
-            DELETE FROM migrator.backfill_checkpoints;
-            INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 't', '1.0.0') ON CONFLICT DO NOTHING;
-            """);
-    }
+    public Task CreateTableAsync() => CreateThingsAsync(10_000, where: "g % 7 <> 0");
 
     [Test]
     public async Task A_stopped_run_resumes_from_its_checkpoint_and_finishes_with_nothing_left()

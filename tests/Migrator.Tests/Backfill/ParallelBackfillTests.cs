@@ -1,31 +1,17 @@
 using Migrator.Backfill;
-using Migrator.Ledger;
 using Migrator.Tests.Infrastructure;
 using Npgsql;
 
 namespace Migrator.Tests.Backfill;
 
 /// <summary>Workers sharing one backfill through ranges claimed in the ledger with SKIP LOCKED.</summary>
-public sealed class ParallelBackfillTests : DatabaseTest
+public sealed class ParallelBackfillTests : BackfillTest
 {
     private const int Rows = 20_000;
     private static readonly BackfillSpec Spec = new("things", null, "b = upper(a)", "b IS NULL");
 
     [SetUp]
-    public async Task CreateTableAsync()
-    {
-        await using var connection = await DataSource.OpenConnectionAsync();
-        await new LedgerStore(connection, "migrator").EnsureAsync();
-        await ExecuteAsync($"""
-            DROP TABLE IF EXISTS things;
-            CREATE TABLE things (id bigint PRIMARY KEY, a text NOT NULL, b text);
-            INSERT INTO things SELECT g, 'row' || g FROM generate_series(1, {Rows}) g;
-            ANALYZE things;
-            DELETE FROM migrator.backfill_checkpoints;
-            DELETE FROM migrator.backfill_ranges;
-            INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 't', '1.0.0') ON CONFLICT DO NOTHING;
-            """);
-    }
+    public Task CreateTableAsync() => CreateThingsAsync(Rows);
 
     [Test]
     public async Task Two_processes_make_progress_on_disjoint_ranges_and_no_row_is_done_twice()
