@@ -82,7 +82,7 @@ namespace Migrator.Analyzers.Sql
         };
 
         /// <summary>Splits at semicolons outside parentheses; empty statements are dropped.</summary>
-        private static IEnumerable<Token<SqlToken>[]> SplitStatements(TokenList<SqlToken> tokens)
+        internal static IEnumerable<Token<SqlToken>[]> SplitStatements(TokenList<SqlToken> tokens)
         {
             var current = new List<Token<SqlToken>>();
             int depth = 0;

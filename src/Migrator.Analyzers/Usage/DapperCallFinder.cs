@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Migrator.Analyzers.Usage
+{
+    /// <summary>
+    /// Finds Dapper calls in a syntax tree: every SqlMapper extension (Query*, QueryFirst*, QuerySingle*,
+    /// QueryMultiple*, Execute*, ExecuteScalar*, ExecuteReader*, sync and async) and every
+    /// <c>new CommandDefinition(…)</c>. A call is Dapper's when it binds to Dapper.SqlMapper, or, when the
+    /// receiver's type cannot be bound (a package the reader has no reference for), when its name is one of
+    /// Dapper's and it has a SQL argument.
+    /// </summary>
+    public static class DapperCallFinder
+    {
+        private static readonly HashSet<string> Methods = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "Query", "QueryAsync", "QueryFirst", "QueryFirstAsync", "QueryFirstOrDefault", "QueryFirstOrDefaultAsync",
+            "QuerySingle", "QuerySingleAsync", "QuerySingleOrDefault", "QuerySingleOrDefaultAsync",
+            "QueryMultiple", "QueryMultipleAsync", "QueryUnbufferedAsync",
+            "Execute", "ExecuteAsync", "ExecuteScalar", "ExecuteScalarAsync", "ExecuteReader", "ExecuteReaderAsync",
+        };
+
+        public static IEnumerable<DapperCall> Find(SyntaxTree tree, SemanticModel model)
+        {
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is InvocationExpressionSyntax invocation && MethodName(invocation) is { } name && Methods.Contains(name.Identifier.ValueText))
+                {
+                    var call = FromInvocation(invocation, name, model);
+                    if (call is not null)
+                    {
+                        yield return call;
+                    }
+                }
+                else if (node is ObjectCreationExpressionSyntax creation && IsCommandDefinition(creation, model) && IsStandalone(creation, model))
+                {
+                    var sql = Argument(creation.ArgumentList, "commandText", 0);
+                    if (sql is not null)
+                    {
+                        yield return Create("CommandDefinition", creation, sql, model);
+                    }
+                }
+            }
+        }
+
+        private static SimpleNameSyntax? MethodName(InvocationExpressionSyntax invocation) => invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax member => member.Name,
+            MemberBindingExpressionSyntax binding => binding.Name,
+            SimpleNameSyntax simple => simple,
+            _ => null,
+        };
+
+        private static DapperCall? FromInvocation(InvocationExpressionSyntax invocation, SimpleNameSyntax name, SemanticModel model)
+        {
+            var info = model.GetSymbolInfo(invocation);
+            var method = (info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) as IMethodSymbol;
+            if (method is not null && method.ContainingType?.ToDisplayString() != "Dapper.SqlMapper")
+            {
+                return null;
+            }
+
+            bool staticCall = invocation.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "SqlMapper" } };
+            var argument = Argument(invocation.ArgumentList, "sql", staticCall ? 1 : 0) ?? Argument(invocation.ArgumentList, "command", staticCall ? 1 : 0);
+            if (argument is null)
+            {
+                return null;
+            }
+
+            var call = Create(name.Identifier.ValueText, invocation, argument, model);
+            var typeArgument = method?.TypeArguments.FirstOrDefault()
+                ?? (name is GenericNameSyntax generic ? model.GetTypeInfo(generic.TypeArgumentList.Arguments[0]).Type : null);
+            string methodName = name.Identifier.ValueText;
+            bool mapsRows = !methodName.StartsWith("Execute", StringComparison.Ordinal) || methodName.StartsWith("ExecuteScalar", StringComparison.Ordinal);
+            if (typeArgument is not null && typeArgument.TypeKind != TypeKind.Error && mapsRows)
+            {
+                Describe(call, typeArgument!);
+            }
+
+            return call;
+        }
+
+        /// <summary>A CommandDefinition passed straight to a Dapper call is reported with that call, not twice.</summary>
+        private static bool IsStandalone(ObjectCreationExpressionSyntax creation, SemanticModel model) =>
+            !(creation.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } }
+              && MethodName(invocation) is { } name && Methods.Contains(name.Identifier.ValueText));
+
+        private static bool IsCommandDefinition(ObjectCreationExpressionSyntax creation, SemanticModel model)
+        {
+            var type = model.GetTypeInfo(creation).Type;
+            if (type is not null && type.TypeKind != TypeKind.Error)
+            {
+                return type.ToDisplayString() == "Dapper.CommandDefinition";
+            }
+
+            return creation.Type.ToString().EndsWith("CommandDefinition", StringComparison.Ordinal);
+        }
+
+        private static ExpressionSyntax? Argument(ArgumentListSyntax? list, string name, int position)
+        {
+            if (list is null)
+            {
+                return null;
+            }
+
+            var named = list.Arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == name);
+            if (named is not null)
+            {
+                return named.Expression;
+            }
+
+            var positional = list.Arguments.Where(a => a.NameColon is null).ToList();
+            return positional.Count > position ? positional[position].Expression : null;
+        }
+
+        private static DapperCall Create(string method, SyntaxNode call, ExpressionSyntax sqlExpression, SemanticModel model)
+        {
+            var expression = Unwrap(sqlExpression, model);
+            (string? sql, string? reason) = expression is ObjectCreationExpressionSyntax creation && IsCommandDefinition(creation, model)
+                ? Argument(creation.ArgumentList, "commandText", 0) is { } text ? SqlTextResolver.Resolve(text, model) : (null, "CommandDefinition without command text")
+                : SqlTextResolver.Resolve(expression, model);
+            return new DapperCall(method, call.GetLocation(), sql, reason, sqlExpression);
+        }
+
+        /// <summary>A CommandDefinition held in a local assigned once is followed to its creation.</summary>
+        private static ExpressionSyntax Unwrap(ExpressionSyntax expression, SemanticModel model)
+        {
+            if (expression is IdentifierNameSyntax && model.GetSymbolInfo(expression).Symbol is ILocalSymbol local
+                && local.Type.Name == "CommandDefinition"
+                && local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: var value })
+            {
+                return value;
+            }
+
+            return expression;
+        }
+
+        private static void Describe(DapperCall call, ITypeSymbol type)
+        {
+            call.ResultType = type.ToDisplayString();
+            bool scalar = type.SpecialType != SpecialType.None || type.TypeKind == TypeKind.Enum
+                || IsNullableValue(type) || type.Name is "Guid" or "DateTime" or "DateTimeOffset" or "TimeSpan" or "DateOnly" or "TimeOnly" or "Decimal";
+            call.ScalarResult = scalar;
+            if (scalar || type.TypeKind is TypeKind.Dynamic or TypeKind.Error)
+            {
+                if (scalar)
+                {
+                    call.ResultMembers = new[] { new MappedMember("(scalar)", type.ToDisplayString(), Nullable(type)) };
+                }
+
+                return;
+            }
+
+            var members = new List<MappedMember>();
+            for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            {
+                foreach (var property in current.GetMembers().OfType<IPropertySymbol>())
+                {
+                    if (!property.IsStatic && property.DeclaredAccessibility == Accessibility.Public && property.Parameters.Length == 0
+                        && !members.Any(m => m.Name == property.Name))
+                    {
+                        members.Add(new MappedMember(property.Name, property.Type.ToDisplayString(), Nullable(property.Type)));
+                    }
+                }
+            }
+
+            call.ResultMembers = members;
+        }
+
+        private static bool IsNullableValue(ITypeSymbol type) => type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+
+        private static bool Nullable(ITypeSymbol type) => !type.IsValueType || IsNullableValue(type);
+    }
+}
