@@ -17,7 +17,7 @@ namespace Migrator.Analyzers.Sql
     /// as flat node lists: enough to find every column reference and subquery without modelling operator
     /// precedence.
     /// </summary>
-    public static class PgGrammar
+    internal static class PgGrammar
     {
         /// <summary>Words that end an expression or a name: they can never be a column or an alias.</summary>
         private static readonly HashSet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)

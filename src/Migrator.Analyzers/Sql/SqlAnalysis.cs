@@ -62,12 +62,12 @@ namespace Migrator.Analyzers.Sql
     /// <summary>What one SQL text (one or more statements) reads and writes.</summary>
     public sealed class SqlAnalysis
     {
-        internal SqlAnalysis(string sql) => Sql = sql;
+        public SqlAnalysis(string sql) => Sql = sql;
 
         public string Sql { get; }
 
         /// <summary>The kind of the first statement.</summary>
-        public StatementKind Kind { get; internal set; } = StatementKind.Other;
+        public StatementKind Kind { get; set; } = StatementKind.Other;
 
         public List<TableUse> Tables { get; } = new List<TableUse>();
 
@@ -93,7 +93,7 @@ namespace Migrator.Analyzers.Sql
 
         public bool HasErrors => Errors.Count > 0;
 
-        internal void AddTable(string? schema, string name, bool written)
+        public void AddTable(string? schema, string name, bool written)
         {
             var existing = Tables.FirstOrDefault(t => t.Schema == schema && t.Name == name);
             if (existing is null)
@@ -106,7 +106,7 @@ namespace Migrator.Analyzers.Sql
             }
         }
 
-        internal void AddColumn(string? schema, string table, string column, ColumnAccess access)
+        public void AddColumn(string? schema, string table, string column, ColumnAccess access)
         {
             if (!Columns.Any(c => c.Schema == schema && c.Table == table && c.Column == column && c.Access == access))
             {

@@ -6,7 +6,7 @@ namespace Migrator.Analyzers.Sql
     // statement reads and writes: expressions are flat lists of nodes, operators and literals are dropped.
 
     /// <summary>A name as written, one part per dot: unquoted parts are folded to lower case as PostgreSQL does.</summary>
-    public sealed class SqlName
+    internal sealed class SqlName
     {
         public SqlName(IReadOnlyList<string> parts) => Parts = parts;
 
@@ -17,12 +17,12 @@ namespace Migrator.Analyzers.Sql
         public override string ToString() => string.Join(".", Parts);
     }
 
-    public abstract class ExprNode
+    internal abstract class ExprNode
     {
     }
 
     /// <summary>A column reference: `col`, `alias.col` or `schema.table.col`.</summary>
-    public sealed class ColumnNode : ExprNode
+    internal sealed class ColumnNode : ExprNode
     {
         public ColumnNode(SqlName name) => Name = name;
 
@@ -30,14 +30,14 @@ namespace Migrator.Analyzers.Sql
     }
 
     /// <summary>`*` or `alias.*` in a select list.</summary>
-    public sealed class StarNode : ExprNode
+    internal sealed class StarNode : ExprNode
     {
         public StarNode(SqlName? qualifier) => Qualifier = qualifier;
 
         public SqlName? Qualifier { get; }
     }
 
-    public sealed class SubqueryNode : ExprNode
+    internal sealed class SubqueryNode : ExprNode
     {
         public SubqueryNode(SqlStatement query) => Query = query;
 
@@ -45,7 +45,7 @@ namespace Migrator.Analyzers.Sql
     }
 
     /// <summary>A function call with its arguments and window (OVER / FILTER) expressions.</summary>
-    public sealed class CallNode : ExprNode
+    internal sealed class CallNode : ExprNode
     {
         public CallNode(SqlName name, IReadOnlyList<SqlExpr> arguments, IReadOnlyList<SqlExpr> window)
         {
@@ -62,7 +62,7 @@ namespace Migrator.Analyzers.Sql
     }
 
     /// <summary>A parenthesised or bracketed list: (a, b), ARRAY[…], a subscript.</summary>
-    public sealed class ListNode : ExprNode
+    internal sealed class ListNode : ExprNode
     {
         public ListNode(IReadOnlyList<SqlExpr> items) => Items = items;
 
@@ -70,7 +70,7 @@ namespace Migrator.Analyzers.Sql
     }
 
     /// <summary>A literal, parameter, operator or keyword: nothing the resolver needs, but it separates values.</summary>
-    public sealed class TokenNode : ExprNode
+    internal sealed class TokenNode : ExprNode
     {
         public TokenNode(string text, bool isValue)
         {
@@ -83,14 +83,14 @@ namespace Migrator.Analyzers.Sql
         public bool IsValue { get; }
     }
 
-    public sealed class SqlExpr
+    internal sealed class SqlExpr
     {
         public SqlExpr(IReadOnlyList<ExprNode> nodes) => Nodes = nodes;
 
         public IReadOnlyList<ExprNode> Nodes { get; }
     }
 
-    public sealed class SelectItem
+    internal sealed class SelectItem
     {
         public SelectItem(SqlExpr expr, string? alias)
         {
@@ -103,11 +103,11 @@ namespace Migrator.Analyzers.Sql
         public string? Alias { get; }
     }
 
-    public abstract class FromItem
+    internal abstract class FromItem
     {
     }
 
-    public sealed class TableFrom : FromItem
+    internal sealed class TableFrom : FromItem
     {
         public TableFrom(SqlName name, string? alias)
         {
@@ -120,7 +120,7 @@ namespace Migrator.Analyzers.Sql
         public string? Alias { get; }
     }
 
-    public sealed class SubqueryFrom : FromItem
+    internal sealed class SubqueryFrom : FromItem
     {
         public SubqueryFrom(SqlStatement query, string? alias, IReadOnlyList<string> columns)
         {
@@ -136,7 +136,7 @@ namespace Migrator.Analyzers.Sql
         public IReadOnlyList<string> Columns { get; }
     }
 
-    public sealed class FunctionFrom : FromItem
+    internal sealed class FunctionFrom : FromItem
     {
         public FunctionFrom(CallNode call, string? alias, IReadOnlyList<string> columns)
         {
@@ -152,7 +152,7 @@ namespace Migrator.Analyzers.Sql
         public IReadOnlyList<string> Columns { get; }
     }
 
-    public sealed class JoinFrom : FromItem
+    internal sealed class JoinFrom : FromItem
     {
         public JoinFrom(FromItem left, FromItem right, SqlExpr? on, IReadOnlyList<string> usingColumns)
         {
@@ -171,7 +171,7 @@ namespace Migrator.Analyzers.Sql
         public IReadOnlyList<string> Using { get; }
     }
 
-    public sealed class CommonTable
+    internal sealed class CommonTable
     {
         public CommonTable(string name, IReadOnlyList<string> columns, SqlStatement body)
         {
@@ -187,13 +187,13 @@ namespace Migrator.Analyzers.Sql
         public SqlStatement Body { get; }
     }
 
-    public abstract class SqlStatement
+    internal abstract class SqlStatement
     {
         public IReadOnlyList<CommonTable> With { get; set; } = new CommonTable[0];
     }
 
     /// <summary>One SELECT … FROM … WHERE … GROUP BY … HAVING block.</summary>
-    public sealed class SelectCore
+    internal sealed class SelectCore
     {
         public SelectCore(IReadOnlyList<SqlExpr> distinctOn, IReadOnlyList<SelectItem> items, IReadOnlyList<FromItem> from, IReadOnlyList<SqlExpr> clauses)
         {
@@ -215,7 +215,7 @@ namespace Migrator.Analyzers.Sql
 
     /// <summary>A query: one or more select blocks, VALUES rows or nested queries joined by set operators,
     /// then ORDER BY / LIMIT / OFFSET (resolved against the first block's scope and output names).</summary>
-    public sealed class SelectStatement : SqlStatement
+    internal sealed class SelectStatement : SqlStatement
     {
         public SelectStatement(IReadOnlyList<object> terms, IReadOnlyList<SqlExpr> tail)
         {
@@ -229,14 +229,14 @@ namespace Migrator.Analyzers.Sql
         public IReadOnlyList<SqlExpr> Tail { get; }
     }
 
-    public sealed class ValuesRows
+    internal sealed class ValuesRows
     {
         public ValuesRows(IReadOnlyList<SqlExpr> rows) => Rows = rows;
 
         public IReadOnlyList<SqlExpr> Rows { get; }
     }
 
-    public sealed class SetClause
+    internal sealed class SetClause
     {
         public SetClause(IReadOnlyList<string> columns, SqlExpr value)
         {
@@ -249,7 +249,7 @@ namespace Migrator.Analyzers.Sql
         public SqlExpr Value { get; }
     }
 
-    public sealed class OnConflict
+    internal sealed class OnConflict
     {
         public OnConflict(IReadOnlyList<SqlExpr> target, IReadOnlyList<SetClause> set, IReadOnlyList<SqlExpr> where)
         {
@@ -265,7 +265,7 @@ namespace Migrator.Analyzers.Sql
         public IReadOnlyList<SqlExpr> Where { get; }
     }
 
-    public sealed class InsertStatement : SqlStatement
+    internal sealed class InsertStatement : SqlStatement
     {
         public InsertStatement(TableFrom target, IReadOnlyList<string>? columns, SelectStatement? source, OnConflict? onConflict, IReadOnlyList<SelectItem> returning)
         {
@@ -289,7 +289,7 @@ namespace Migrator.Analyzers.Sql
         public IReadOnlyList<SelectItem> Returning { get; }
     }
 
-    public sealed class UpdateStatement : SqlStatement
+    internal sealed class UpdateStatement : SqlStatement
     {
         public UpdateStatement(TableFrom target, IReadOnlyList<SetClause> set, IReadOnlyList<FromItem> from, IReadOnlyList<SqlExpr> where, IReadOnlyList<SelectItem> returning)
         {
@@ -311,7 +311,7 @@ namespace Migrator.Analyzers.Sql
         public IReadOnlyList<SelectItem> Returning { get; }
     }
 
-    public sealed class DeleteStatement : SqlStatement
+    internal sealed class DeleteStatement : SqlStatement
     {
         public DeleteStatement(TableFrom target, IReadOnlyList<FromItem> usingItems, IReadOnlyList<SqlExpr> where, IReadOnlyList<SelectItem> returning)
         {

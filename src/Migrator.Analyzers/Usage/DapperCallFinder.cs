@@ -84,9 +84,26 @@ namespace Migrator.Analyzers.Usage
         }
 
         /// <summary>A CommandDefinition passed straight to a Dapper call is reported with that call, not twice.</summary>
-        private static bool IsStandalone(ObjectCreationExpressionSyntax creation, SemanticModel model) =>
-            !(creation.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } }
-              && MethodName(invocation) is { } name && Methods.Contains(name.Identifier.ValueText));
+        private static bool IsStandalone(ObjectCreationExpressionSyntax creation, SemanticModel model)
+        {
+            if (creation.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } }
+                && MethodName(invocation) is { } name && Methods.Contains(name.Identifier.ValueText))
+            {
+                return false;
+            }
+
+            // var command = new CommandDefinition(…); … db.ExecuteAsync(command): reported with the call.
+            if (creation.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
+                && declarator.FirstAncestorOrSelf<BlockSyntax>() is { } block)
+            {
+                string local = declarator.Identifier.ValueText;
+                return !block.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i =>
+                    MethodName(i) is { } n && Methods.Contains(n.Identifier.ValueText)
+                    && i.ArgumentList.Arguments.Any(a => a.Expression is IdentifierNameSyntax id && id.Identifier.ValueText == local));
+            }
+
+            return true;
+        }
 
         private static bool IsCommandDefinition(ObjectCreationExpressionSyntax creation, SemanticModel model)
         {

@@ -23,6 +23,7 @@ public static class MigratorCli
         root.Subcommands.Add(RollbackCommand.Create(cli));
         root.Subcommands.Add(DeployCommand.Create(cli));
         root.Subcommands.Add(GateCommand.Create(cli));
+        root.Subcommands.Add(UsageCommand.Create(cli));
         return root;
     }
 
