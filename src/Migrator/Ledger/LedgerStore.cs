@@ -126,6 +126,19 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             $"INSERT INTO {_s}.deployments (app_version, slot, usage) VALUES (@appVersion, @slot, @usage::jsonb)",
             new { appVersion, slot, usage = usageJson });
 
+    /// <summary>The usage manifest (JSON) stored for each live version that has one.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> LiveUsageAsync()
+    {
+        var rows = await Connection.QueryAsync<(string AppVersion, string Usage)>(
+            $"SELECT app_version, usage::text FROM {_s}.deployments WHERE retired_at IS NULL AND usage IS NOT NULL");
+        return rows.ToDictionary(r => r.AppVersion, r => r.Usage);
+    }
+
+    public Task UpdateUsageAsync(string appVersion, string usageJson) =>
+        Connection.ExecuteAsync(
+            $"UPDATE {_s}.deployments SET usage = @usage::jsonb WHERE app_version = @appVersion AND retired_at IS NULL",
+            new { appVersion, usage = usageJson });
+
     public Task<int> RetireAsync(string appVersion) =>
         Connection.ExecuteAsync(
             $"UPDATE {_s}.deployments SET retired_at = now() WHERE app_version = @appVersion AND retired_at IS NULL",

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using Migrator.Compatibility;
 using Migrator.Ledger;
 using Migrator.Planning;
 using Spectre.Console;
@@ -20,7 +20,7 @@ public static class DeployCommand
         {
             string text = parse.GetValue(Version)!;
             var version = ChangeCatalog.ParseVersion(text, "app version");
-            string? usage = ReadUsage(parse.GetValue(Usage));
+            string? usage = ReadUsage(parse.GetValue(Usage), version.ToString());
             await using var session = CliSession.Load(cli, parse);
             await session.ConnectAsync(cancellation);
             var states = await session.StatesAsync();
@@ -34,6 +34,13 @@ public static class DeployCommand
             var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
             if (live.Any(d => d.AppVersion == version.ToString()))
             {
+                if (usage is not null)
+                {
+                    await session.RequireLedger.UpdateUsageAsync(version.ToString(), usage);
+                    session.Cli.Line($"{version} is already live; its usage manifest is updated");
+                    return ExitCodes.Ok;
+                }
+
                 session.Cli.Line($"{version} is already live");
                 return ExitCodes.Ok;
             }
@@ -97,28 +104,20 @@ public static class DeployCommand
         output.Write(table);
     }
 
-    private static string? ReadUsage(string? path)
+    /// <summary>Reads and checks a manifest: its format version, and that it is the version being registered.</summary>
+    private static string? ReadUsage(string? path, string version)
     {
         if (path is null)
         {
             return null;
         }
 
-        if (!File.Exists(path))
+        var manifest = UsageManifest.Load(path);
+        if (manifest.AppVersion != version)
         {
-            throw new MigratorException(ExitCodes.BadInput, $"usage manifest not found: {path}");
+            throw new MigratorException(ExitCodes.BadInput, $"usage manifest {path} is for app version {manifest.AppVersion}, not {version}");
         }
 
-        string json = File.ReadAllText(path);
-        try
-        {
-            using var _ = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new MigratorException(ExitCodes.BadInput, $"usage manifest {path} is not valid JSON: {e.Message}");
-        }
-
-        return json;
+        return manifest.ToJson();
     }
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Migrator.Authoring;
+using Migrator.Compatibility;
 using Migrator.Ledger;
 using Migrator.Planning;
+using Migrator.Reports;
 using Spectre.Console;
 
 namespace Migrator.Cli.Commands;
@@ -10,24 +12,46 @@ namespace Migrator.Cli.Commands;
 /// with a connection it adds each change's state from the ledger.</summary>
 public static class PlanCommand
 {
+    private static readonly Option<bool> Verify = new("--verify")
+    {
+        Description = "Prove it on the database: apply each pending phase in a transaction that is rolled back and PREPARE every app statement after it",
+    };
+
     public static Command Create(CliContext cli)
     {
-        var command = new Command("plan", "Show each change's phases, their SQL, and what may run now (no database needed)");
+        var command = new Command("plan", "Show each change's phases, their SQL, what may run now, and what each phase would break (no database needed)") { Verify };
+        ReportOptions.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             await using var session = CliSession.Load(cli, parse);
             Func<ChangePlan, ChangeState>? state = null;
             IReadOnlyList<Deployment> live = [];
+            VisibleSchema? schema = null;
+            bool verify = parse.GetValue(Verify);
+            if (verify && session.ConnectionString is null)
+            {
+                throw new MigratorException(ExitCodes.BadInput, "--verify needs a database: give --connection (or MIGRATOR_CONNECTION)");
+            }
+
             if (session.ConnectionString is not null)
             {
                 await session.ConnectAsync(cancellation);
                 state = await session.StatesAsync();
                 live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
+                schema = await CompatibilityInputs.LiveSchemaAsync(session);
             }
 
-            Render(cli, session.Plans, state, live);
-            await session.HistoryAsync("plan", null, "ok");
-            return ExitCodes.Ok;
+            var versions = await CompatibilityInputs.VersionsAsync(session, parse, []);
+            var findings = CompatibilityChecker.Check(session.Plans, state, versions, schema).ToList();
+            if (verify)
+            {
+                findings.AddRange(await OnlineVerifier.VerifyAsync(session.RequireLedger.Connection, session.Plans, state!, versions, session.Execution.LockTimeout, cancellation));
+            }
+
+            var report = new PlanReport("plan", session.Plans, state, versions, findings);
+            ReportWriter.Write(cli, report, parse.GetValue(ReportOptions.Format)!, parse.GetValue(ReportOptions.Output), () => Render(cli, session.Plans, state, live));
+            await session.HistoryAsync("plan", null, report.Safe ? "ok" : "unsafe", report.Summary);
+            return report.ExitCode;
         });
         return command;
     }

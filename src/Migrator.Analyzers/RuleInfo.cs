@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Migrator.Analyzers
+{
+    /// <summary>What a rule is about and the names the same check has in squawk, strong_migrations and Atlas.</summary>
+    public sealed class RuleInfo
+    {
+        public RuleInfo(string id, string title, string squawk, string strongMigrations, string atlas)
+        {
+            Id = id;
+            Title = title;
+            Squawk = squawk;
+            StrongMigrations = strongMigrations;
+            Atlas = atlas;
+        }
+
+        public string Id { get; }
+
+        public string Title { get; }
+
+        public string Squawk { get; }
+
+        public string StrongMigrations { get; }
+
+        public string Atlas { get; }
+
+        public string HelpUri => "docs/rules/" + Id + ".md";
+
+        /// <summary>Every rule, in id order. docs/rules/README.md is checked against this list by a test.</summary>
+        public static IReadOnlyList<RuleInfo> All { get; } = new[]
+        {
+            new RuleInfo(RuleIds.DropColumn, "Column dropped while an app version may still use it", "ban-drop-column", "remove_column", "DS103"),
+            new RuleInfo(RuleIds.DropTable, "Table dropped while an app version may still use it", "ban-drop-table", "-", "DS102"),
+            new RuleInfo(RuleIds.DropSchema, "Schema or database dropped", "ban-drop-database", "-", "DS101"),
+            new RuleInfo(RuleIds.RenameInMigration, "Column renamed in place", "renaming-column", "rename_column", "BC102"),
+            new RuleInfo(RuleIds.RenameTable, "Table renamed with no view keeping the old name", "renaming-table", "rename_table", "BC101"),
+            new RuleInfo(RuleIds.ChangeColumnType, "Column type changed in place", "changing-column-type", "change_column", "PG301"),
+            new RuleInfo(RuleIds.AddRequiredColumn, "NOT NULL column added without a default", "adding-required-field", "-", "MF103"),
+            new RuleInfo(RuleIds.VolatileDefault, "Column added with a volatile default (table rewrite)", "adding-field-with-default", "add_column_default", "PG302"),
+            new RuleInfo(RuleIds.SetNotNull, "SET NOT NULL without a validated CHECK first (full scan under lock)", "adding-not-nullable-field", "change_column_null", "PG303"),
+            new RuleInfo(RuleIds.ForeignKeyWithoutNotValid, "Foreign key added without NOT VALID", "adding-foreign-key-constraint", "add_foreign_key", "PG306"),
+            new RuleInfo(RuleIds.CheckWithoutNotValid, "CHECK constraint added without NOT VALID", "constraint-missing-not-valid", "add_check_constraint", "PG305"),
+            new RuleInfo(RuleIds.ValidateInSameTransaction, "Constraint validated in the transaction that added it", "constraint-missing-not-valid", "validate_foreign_key", "-"),
+            new RuleInfo(RuleIds.AddUnique, "UNIQUE constraint built under lock (no USING INDEX)", "disallowed-unique-constraint", "add_unique_constraint", "PG105"),
+            new RuleInfo(RuleIds.AddPrimaryKey, "PRIMARY KEY built under lock (no USING INDEX)", "adding-serial-primary-key-field", "-", "PG104"),
+            new RuleInfo(RuleIds.BlockingIndexBuild, "Index built without CONCURRENTLY (SQL Server: ONLINE = ON)", "require-concurrent-index-creation", "add_index", "PG101"),
+            new RuleInfo(RuleIds.ConcurrentlyInTransaction, "CONCURRENTLY inside a transaction", "ban-concurrent-index-creation-in-transaction", "-", "PG103"),
+            new RuleInfo(RuleIds.BlockingIndexDrop, "Index dropped without CONCURRENTLY", "require-concurrent-index-deletion", "remove_index", "PG102"),
+            new RuleInfo(RuleIds.RewritingMaintenance, "REINDEX without CONCURRENTLY, VACUUM FULL or CLUSTER", "require-concurrent-reindex", "-", "-"),
+            new RuleInfo(RuleIds.BlockingDetachPartition, "DETACH PARTITION without CONCURRENTLY", "require-concurrent-partition-detach", "-", "-"),
+            new RuleInfo(RuleIds.BackfillWithDdl, "Data backfill in the same migration or transaction as DDL", "-", "- (their issue #228)", "-"),
+            new RuleInfo(RuleIds.EnumChange, "Enum type changed while an app version may not know the value", "require-enum-value-ordering", "rename_enum_value", "MY110"),
+            new RuleInfo(RuleIds.RawSql, "Raw SQL with a destructive or locking statement", "-", "execute", "-"),
+            new RuleInfo(RuleIds.Truncate, "TRUNCATE in a migration", "ban-truncate-cascade", "-", "-"),
+            new RuleInfo(RuleIds.ChangeWithoutAppVersion, "Change with no app version, or contract tied to no version", "-", "-", "-"),
+            new RuleInfo(RuleIds.DestructiveInExpand, "Destructive or renaming operation in an expand phase or a plain FluentMigrator migration", "ban-drop-column", "remove_column", "BC102"),
+            new RuleInfo(RuleIds.UnresolvedSql, "Dapper SQL built at run time cannot be checked", "-", "-", "-"),
+            new RuleInfo(RuleIds.MissingObject, "A live app version uses a table or column the phase removes", "-", "-", "-"),
+            new RuleInfo(RuleIds.InsertOmitsRequired, "A live app version's INSERT omits a column that becomes NOT NULL", "adding-required-field", "-", "MF103"),
+            new RuleInfo(RuleIds.TypeChanged, "A live app version uses a column whose type changes", "changing-column-type", "change_column", "PG301"),
+            new RuleInfo(RuleIds.NullIntoNonNullable, "A live app version maps a column that will allow NULL to a non-nullable type", "ban-drop-not-null", "-", "-"),
+            new RuleInfo(RuleIds.SelectStarLosesColumn, "SELECT * into a type whose property loses its column", "-", "-", "-"),
+            new RuleInfo(RuleIds.NoUsageManifest, "Live app version without a usage manifest (conservative rule)", "-", "-", "-"),
+            new RuleInfo(RuleIds.UnparsedSql, "App SQL the analyser cannot read", "-", "-", "-"),
+            new RuleInfo(RuleIds.ContractWaits, "Contract waits for an older app version to retire", "-", "-", "-"),
+            new RuleInfo(RuleIds.VerifyFailed, "PostgreSQL rejects an app statement after the phase (online proof)", "-", "-", "-"),
+            new RuleInfo(RuleIds.UnknownSchemaObject, "Dapper query names a table or column that does not exist", "-", "-", "-"),
+            new RuleInfo(RuleIds.PendingContractRemoves, "Dapper query uses a column or table a pending contract removes", "-", "-", "-"),
+        };
+
+        public static RuleInfo Get(string id) => All.First(r => r.Id == id);
+    }
+}

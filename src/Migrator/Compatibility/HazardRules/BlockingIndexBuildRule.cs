@@ -1,0 +1,16 @@
+using Migrator.Analyzers;
+using Migrator.Analyzers.Sql;
+using Migrator.Authoring;
+
+namespace Migrator.Compatibility.HazardRules;
+
+/// <summary>CREATE INDEX without CONCURRENTLY on an existing table.</summary>
+public sealed class BlockingIndexBuildRule : HazardRule
+{
+    public override string Id => RuleIds.BlockingIndexBuild;
+
+    public override IEnumerable<Finding> Check(PhaseSql phase) =>
+        Each(phase, e => e.Kind == DdlKind.CreateIndex && !e.Concurrently && !phase.IsNew(e)
+            ? (Severity.Error, $"builds an index on {e.QualifiedTable} without CONCURRENTLY: writes are blocked for the whole build")
+            : null);
+}

@@ -1,0 +1,31 @@
+using Migrator.Compatibility;
+using Migrator.Planning;
+
+namespace Migrator.Reports;
+
+/// <summary>What `plan` and `gate` report, whatever the format: the changes, their states when known,
+/// the app versions checked, the checker's findings, and (for gate) the checklist.</summary>
+public sealed record PlanReport(
+    string Title,
+    IReadOnlyList<ChangePlan> Plans,
+    Func<ChangePlan, ChangeState>? State,
+    IReadOnlyList<AppVersionUsage> Versions,
+    IReadOnlyList<Finding> Findings)
+{
+    /// <summary>Gate checks: each passed or not.</summary>
+    public IReadOnlyList<(bool Ok, string What)> Checks { get; init; } = [];
+
+    public int Errors => Findings.Count(f => f.Severity == Severity.Error);
+
+    public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
+
+    public bool Safe => Errors == 0 && Checks.All(c => c.Ok);
+
+    public int ExitCode => Safe ? Migrator.ExitCodes.Ok : Migrator.ExitCodes.Unsafe;
+
+    public string StateOf(ChangePlan plan) => State is null ? "not known (no database)" : State(plan).Label();
+
+    public string Summary =>
+        $"{(Safe ? "safe" : "UNSAFE")}: {Errors} error(s), {Warnings} warning(s), {Findings.Count - Errors - Warnings} note(s) · {Plans.Count} change(s) · "
+        + (Versions.Count == 0 ? "no app version checked" : "app versions checked: " + string.Join(", ", Versions.Select(v => v.Manifest is null ? $"{v} (no manifest)" : v.ToString())));
+}

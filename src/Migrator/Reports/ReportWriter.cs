@@ -1,0 +1,60 @@
+using Migrator.Cli;
+using Migrator.Compatibility;
+using Spectre.Console;
+
+namespace Migrator.Reports;
+
+/// <summary>Writes a report in the format asked for, to standard output or the --output file.</summary>
+public static class ReportWriter
+{
+    public static void Write(CliContext cli, PlanReport report, string format, string? output, Action writeText)
+    {
+        if (format == "text")
+        {
+            writeText();
+            WriteFindings(cli, report);
+            cli.Line(report.Summary);
+            return;
+        }
+
+        string text = format switch
+        {
+            "markdown" => MarkdownReport.Render(report),
+            "json" => JsonReport.Render(report),
+            "sarif" => SarifReport.Render(report),
+            _ => throw new MigratorException(ExitCodes.BadInput, $"unknown format {format}"),
+        };
+        if (output is null)
+        {
+            cli.Line(text);
+        }
+        else
+        {
+            File.WriteAllText(output, text);
+            cli.Line($"{report.Summary}; report written to {output}");
+        }
+    }
+
+    public static void WriteFindings(CliContext cli, PlanReport report)
+    {
+        if (report.Findings.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Title("Findings").AddColumns("Severity", "Rule", "Change", "Phase", "App version", "Where", "Finding");
+        foreach (var f in report.Findings.OrderByDescending(f => f.Severity))
+        {
+            table.AddRow(
+                new Text(f.Severity.ToString().ToLowerInvariant()),
+                new Text(f.RuleId),
+                new Text(f.ChangeId?.ToString() ?? ""),
+                new Text(f.Phase ?? ""),
+                new Text(f.AppVersion ?? ""),
+                new Text(f.Location ?? ""),
+                new Text(f.Message));
+        }
+
+        cli.Out.Write(table);
+    }
+}
