@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Migrator.Compatibility;
-using Migrator.Ledger;
+using Migrator.Planning;
 using Semver;
 
 namespace Migrator.Cli;
@@ -9,9 +9,8 @@ namespace Migrator.Cli;
 /// a connection every live version (its stored manifest unless --usage gives a newer one).</summary>
 public static class CompatibilityInputs
 {
-    public static async Task<IReadOnlyList<AppVersionUsage>> VersionsAsync(CliSession session, ParseResult parse, IEnumerable<string> extra)
+    public static async Task<IReadOnlyList<AppVersionUsage>> VersionsAsync(CliSession session, IReadOnlyDictionary<string, UsageManifest> given, IEnumerable<string> extra)
     {
-        var given = ReportOptions.Manifests(parse);
         var versions = new Dictionary<string, UsageManifest?>(StringComparer.Ordinal);
         if (session.Ledger is { } ledger)
         {
@@ -37,6 +36,16 @@ public static class CompatibilityInputs
         return [.. versions
             .Select(v => new AppVersionUsage(SemVersion.Parse(v.Key, SemVersionStyles.Strict), v.Value))
             .OrderBy(v => v.Version, SemVersion.PrecedenceComparer)];
+    }
+
+    /// <summary>The checker's errors about live app versions if <paramref name="phase"/> of <paramref name="plan"/> ran now.</summary>
+    public static async Task<IReadOnlyList<Finding>> BreaksAsync(CliSession session, ChangePlan plan, Authoring.Phase phase)
+    {
+        var versions = await VersionsAsync(session, new Dictionary<string, UsageManifest>(), []);
+        var schema = await LiveSchemaAsync(session);
+        var state = phase == Authoring.Phase.Expand ? ChangeState.Pending : ChangeState.Backfilled;
+        return [.. CompatibilityChecker.Check([plan], _ => state, versions, schema)
+            .Where(f => f.Severity == Severity.Error && f.AppVersion is not null && f.Phase == phase.ToString().ToLowerInvariant())];
     }
 
     public static Task<VisibleSchema> LiveSchemaAsync(CliSession session) =>

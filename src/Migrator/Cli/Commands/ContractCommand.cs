@@ -71,6 +71,18 @@ public static class ContractCommand
                     continue;
                 }
 
+                var breaks = await CompatibilityInputs.BreaksAsync(session, plan, Phase.Contract);
+                if (breaks.Count > 0 && !force)
+                {
+                    refused.Add($"change {plan.Id}: {breaks[0].Message} ({breaks[0].Location}){(breaks.Count > 1 ? $", and {breaks.Count - 1} more" : "")}: retire that version first, or --force");
+                    continue;
+                }
+
+                if (breaks.Count > 0)
+                {
+                    broken = [.. broken.Concat(breaks.Select(b => b.AppVersion!)).Distinct()];
+                }
+
                 string forced = broken.Count > 0 ? $"forced while {string.Join(", ", broken)} live" : "";
                 if (forced.Length > 0)
                 {

@@ -54,6 +54,14 @@ public static class ExpandCommand
                     throw new MigratorException(ExitCodes.Unsafe, reason);
                 }
 
+                var breaks = await CompatibilityInputs.BreaksAsync(session, plan, Phase.Expand);
+                if (breaks.Count > 0)
+                {
+                    string reason = $"change {plan.Id}: {breaks[0].Message}{(breaks[0].Location is { } where ? $" ({where})" : "")}";
+                    await session.HistoryAsync("expand", plan.Id, "refused", reason);
+                    throw new MigratorException(ExitCodes.Unsafe, reason);
+                }
+
                 await session.RunPhaseAsync(plan, Phase.Expand, null, cancellation);
                 ran++;
             }

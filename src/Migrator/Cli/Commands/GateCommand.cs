@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Migrator.Backfill;
+using Migrator.Compatibility;
 using Migrator.Planning;
+using Migrator.Reports;
 using Semver;
 using Spectre.Console;
 
@@ -18,6 +20,7 @@ public static class GateCommand
     public static Command Create(CliContext cli)
     {
         var command = new Command("gate", "Exit 0 only if switching traffic to the given app version is safe now") { To };
+        ReportOptions.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             string text = parse.GetValue(To)!;
@@ -34,7 +37,9 @@ public static class GateCommand
                 checks.Add((state.IsExpanded(), $"change {plan.Id} ({plan.Change.Description}) expanded [{state.Label()}]"));
                 foreach (var spec in plan.Backfills)
                 {
-                    bool complete = state.IsExpanded() && await BackfillRunner.IsCompleteAsync(session.RequireLedger.Connection, spec);
+                    // Once contracted the backfilled columns may be gone: the contract itself required the backfill complete.
+                    bool complete = state == ChangeState.Contracted
+                        || (state.IsExpanded() && await BackfillRunner.IsCompleteAsync(session.RequireLedger.Connection, spec));
                     checks.Add((complete, $"change {plan.Id} backfill of {spec.Schema}.{spec.Table} verified complete (no row matches the pending predicate)"));
                 }
             }
@@ -53,15 +58,24 @@ public static class GateCommand
                     : $"{who}: contracted change(s) {string.Join(", ", removed)} removed the shape it needs"));
             }
 
-            bool open = checks.All(c => c.Ok);
-            var table = new Table().Title($"Gate to {target}: {(open ? "OPEN" : "CLOSED")}").AddColumns("", "Check");
-            foreach (var (ok, what) in checks)
+            var usage = await CompatibilityInputs.VersionsAsync(session, ReportOptions.Manifests(parse), [target.ToString()]);
+            var findings = CompatibilityChecker.CheckNow(await CompatibilityInputs.LiveSchemaAsync(session), usage);
+            var report = new PlanReport($"gate to {target}", session.Plans, states, usage, findings) { Checks = checks };
+            bool open = report.Safe;
+            ReportWriter.Write(cli, report, parse.GetValue(ReportOptions.Format)!, parse.GetValue(ReportOptions.Output), () =>
             {
-                table.AddRow(new Text(ok ? "ok" : "FAIL"), new Text(what));
-            }
+                var table = new Table().Title($"Gate to {target}: {(open ? "OPEN" : "CLOSED")}").AddColumns("", "Check");
+                foreach (var (ok, what) in checks)
+                {
+                    table.AddRow(new Text(ok ? "ok" : "FAIL"), new Text(what));
+                }
 
-            session.Out.Write(table);
-            session.Cli.Line(open ? $"gate open: traffic may switch to {target}" : $"gate closed: traffic must not switch to {target}");
+                session.Out.Write(table);
+            });
+            if (parse.GetValue(ReportOptions.Format) == "text")
+            {
+                session.Cli.Line(open ? $"gate open: traffic may switch to {target}" : $"gate closed: traffic must not switch to {target}");
+            }
             await session.HistoryAsync("gate --to " + text, null, open ? "open" : "closed");
             return open ? ExitCodes.Ok : ExitCodes.Unsafe;
         });

@@ -41,7 +41,7 @@ public static class PlanCommand
                 schema = await CompatibilityInputs.LiveSchemaAsync(session);
             }
 
-            var versions = await CompatibilityInputs.VersionsAsync(session, parse, []);
+            var versions = await CompatibilityInputs.VersionsAsync(session, ReportOptions.Manifests(parse), []);
             var findings = CompatibilityChecker.Check(session.Plans, state, versions, schema).ToList();
             if (verify)
             {
