@@ -3,6 +3,23 @@ using Migrator.Bench;
 using Migrator.Tests.Infrastructure;
 
 // dotnet run -c Release --project bench/Migrator.Bench -- [rows,rows,...] [--out docs/benchmarks.md]
+// dotnet run -c Release --project bench/Migrator.Bench -- compatibility [--out docs/benchmarks.md]
+//   (replaces the section between the compatibility markers of the file)
+if (args.FirstOrDefault() == "compatibility")
+{
+    string table = await new CompatibilityBench(Console.Out).RunAsync();
+    Console.WriteLine(table);
+    if (args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
+    {
+        const string start = "<!-- compatibility:start -->", end = "<!-- compatibility:end -->";
+        string text = await File.ReadAllTextAsync(file);
+        int from = text.IndexOf(start, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, text[..(from + start.Length)] + "\n" + table + text[to..]);
+    }
+
+    return;
+}
+
 var sizes = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } list
     ? list.Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray()
     : [1_000_000L, 10_000_000L];

@@ -1,62 +1,51 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
+using Migrator.Analyzers.Migrations;
 
 namespace Migrator.Analyzers
 {
     /// <summary>
-    /// MIG0004: <c>Rename.Column</c> or <c>Rename.Table</c> in a FluentMigrator migration or in a change's
-    /// Expand phase. The app version still running uses the old name and fails the moment it runs; use
-    /// Migrator's RenameColumn operation, which keeps both names in sync until contract.
+    /// MIG0004 / MIG0005: <c>Rename.Column</c> or <c>Rename.Table</c> in a plain FluentMigrator migration or in a
+    /// change's Expand phase. The app version still running uses the old name and fails the moment it runs;
+    /// use Migrator's RenameColumn / RenameTable operation (code fix for columns in a change).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class RenameInMigrationAnalyzer : DiagnosticAnalyzer
+    public sealed class RenameInMigrationAnalyzer : MigrationAnalyzer
     {
-        public static readonly DiagnosticDescriptor Rule = new DiagnosticDescriptor(
+        public static readonly DiagnosticDescriptor Rule = Descriptor(
             RuleIds.RenameInMigration,
-            "Rename breaks the app version still running",
-            "Rename.{0} breaks the app version that still uses the old name; use Migrator's RenameColumn operation (expand, sync trigger, backfill, contract)",
-            "Compatibility",
-            DiagnosticSeverity.Warning,
-            isEnabledByDefault: true,
-            helpLinkUri: "docs/rules/MIG0004.md");
+            "Rename.Column breaks the app version that still uses the old name; use Migrator's RenameColumn operation (expand, sync trigger, backfill, contract)");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+        public static readonly DiagnosticDescriptor TableRule = Descriptor(
+            RuleIds.RenameTable,
+            "Rename.Table breaks the app version that still uses the old name; use Migrator's RenameTable operation (the old name stays as a view until contract)");
 
-        public override void Initialize(AnalysisContext context)
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, TableRule);
+
+        protected override void Analyze(MigrationBody body)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterCompilationStartAction(start =>
+            if (!MigrationParts.RunsBesideOldVersion(body.Part))
             {
-                var renameRoot = start.Compilation.GetTypeByMetadataName("FluentMigrator.Builders.Rename.IRenameExpressionRoot");
-                if (renameRoot is null)
+                return;
+            }
+
+            foreach (var chain in body.Chains)
+            {
+                if (chain.Root != "Rename")
                 {
-                    return;
+                    continue;
                 }
 
-                start.RegisterOperationAction(c => Analyze(c, renameRoot), OperationKind.Invocation);
-            });
-        }
-
-        private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol renameRoot)
-        {
-            var invocation = (IInvocationOperation)context.Operation;
-            var method = invocation.TargetMethod;
-            if ((method.Name != "Column" && method.Name != "Table")
-                || !SymbolEqualityComparer.Default.Equals(method.ContainingType, renameRoot))
-            {
-                return;
+                if (chain.First.TargetMethod.Name == "Column")
+                {
+                    body.Report(Rule, chain.Last.Syntax);
+                }
+                else if (chain.First.TargetMethod.Name == "Table")
+                {
+                    body.Report(TableRule, chain.Last.Syntax);
+                }
             }
-
-            // A rename in a change's Contract phase runs once no live version needs the old name.
-            if (context.ContainingSymbol is IMethodSymbol { Name: "Contract", IsOverride: true })
-            {
-                return;
-            }
-
-            context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), method.Name));
         }
     }
 }

@@ -1,0 +1,66 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Migrator.Analyzers.Migrations;
+
+namespace Migrator.Analyzers
+{
+    /// <summary>
+    /// MIG0041: <c>Delete.Column/Table/Index/ForeignKey/…</c> in a plain FluentMigrator migration or a change's
+    /// Expand phase: the version still running breaks at once. In a change, the code fix moves it to Contract().
+    /// MIG0007: <c>Alter.Column(…).As…()</c> there changes a column's type in place.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class DestructiveInMigrationAnalyzer : MigrationAnalyzer
+    {
+        private static readonly HashSet<string> Destructive = new HashSet<string>
+        {
+            "Column", "Table", "Index", "ForeignKey", "Schema", "UniqueConstraint", "PrimaryKey", "Sequence", "DefaultConstraint", "Constraint",
+        };
+
+        public static readonly DiagnosticDescriptor Rule = Descriptor(
+            RuleIds.DestructiveInExpand,
+            "Delete.{0} runs while the previous app version is still live and breaks it; drop it in a change's Contract() (or with DropColumn / DropTable)");
+
+        public static readonly DiagnosticDescriptor TypeRule = Descriptor(
+            RuleIds.ChangeColumnType,
+            "Alter.Column changes the type of {0} in place: a table rewrite under lock, and the running version may not map it; use Migrator's ChangeColumnType operation");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, TypeRule);
+
+        protected override void Analyze(MigrationBody body)
+        {
+            if (!MigrationParts.RunsBesideOldVersion(body.Part))
+            {
+                return;
+            }
+
+            foreach (var chain in body.Chains)
+            {
+                string first = chain.First.TargetMethod.Name;
+                if (chain.Root == "Delete" && Destructive.Contains(first))
+                {
+                    body.Report(Rule, chain.Last.Syntax, first);
+                }
+                else if (chain.Root == "Alter" && (first == "Column" || chain.Has("AlterColumn")) && ChangesType(chain))
+                {
+                    body.Report(TypeRule, chain.Last.Syntax, chain.Argument("Column") ?? chain.Argument("AlterColumn") ?? "the column");
+                }
+            }
+        }
+
+        private static bool ChangesType(FluentChain chain)
+        {
+            foreach (var call in chain.Calls)
+            {
+                if (call.TargetMethod.Name.StartsWith("As", System.StringComparison.Ordinal) && call.TargetMethod.Name != "AsConcurrently")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
