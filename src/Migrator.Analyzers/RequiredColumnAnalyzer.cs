@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using Migrator.Analyzers.Migrations;
 
 namespace Migrator.Analyzers
@@ -39,7 +40,7 @@ namespace Migrator.Analyzers
 
             foreach (var invocation in body.Body.Descendants())
             {
-                if (invocation is Microsoft.CodeAnalysis.Operations.IInvocationOperation { TargetMethod: { Name: "AddColumn" } method } call
+                if (invocation is IInvocationOperation { TargetMethod: { Name: "AddColumn" } method } call
                     && MigrationParts.IsChange(method.ContainingType)
                     && Named(call, "nullable") is false && Named(call, "defaultSql") is null && Named(call, "fill") is null)
                 {
@@ -48,13 +49,13 @@ namespace Migrator.Analyzers
             }
         }
 
-        private static object? Named(Microsoft.CodeAnalysis.Operations.IInvocationOperation call, string parameter)
+        private static object? Named(IInvocationOperation call, string parameter)
         {
             foreach (var argument in call.Arguments)
             {
                 if (argument.Parameter?.Name == parameter)
                 {
-                    return argument.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.DefaultValue ? (parameter == "nullable" ? (object)true : null) : argument.Value.ConstantValue.Value;
+                    return argument.ArgumentKind == ArgumentKind.DefaultValue ? (parameter == "nullable" ? (object)true : null) : argument.Value.ConstantValue.Value;
                 }
             }
 

@@ -39,7 +39,7 @@ namespace Migrator.Analyzers.Migrations
         }
 
         /// <summary>The last call in source order: where a chain can be extended.</summary>
-        public IInvocationOperation Last => Calls.OrderBy(c => c.Syntax.SpanStart).Last();
+        public IInvocationOperation Last => Calls.OrderBy(c => c.Syntax.SpanStart).ThenBy(c => c.Syntax.Span.Length).Last();
 
         private static readonly HashSet<string> Roots = new HashSet<string> { "Create", "Alter", "Delete", "Rename", "Execute", "Update", "Insert" };
 

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Migrator.Analyzers.Sql;
+using Migrator.Analyzers.Usage;
+
+namespace Migrator.Analyzers
+{
+    /// <summary>
+    /// In app code, with migrator-schema.txt (written by `dotnet migrator plan --schema-file`) as an
+    /// AdditionalFiles item, every Dapper query's SQL is read with the checker's analyser and compared with
+    /// the schema: MIG0111 when it uses a column or table a pending contract removes (naming the change and
+    /// the replacement), MIG0110 when it names a table or column that does not exist, MIG0102 when an INSERT
+    /// omits a NOT NULL column without a default.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class DapperSchemaAnalyzer : DiagnosticAnalyzer
+    {
+        public static readonly DiagnosticDescriptor PendingRemoval = Create(RuleIds.PendingContractRemoves,
+            "{0} is removed by the contract of change {1}{2}");
+
+        public static readonly DiagnosticDescriptor Unknown = Create(RuleIds.UnknownSchemaObject,
+            "{0} does not exist in the schema");
+
+        public static readonly DiagnosticDescriptor InsertOmits = Create(RuleIds.InsertOmitsRequired,
+            "INSERT into {0} omits {1}, which is NOT NULL without a default");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(PendingRemoval, Unknown, InsertOmits);
+
+        private static DiagnosticDescriptor Create(string id, string message)
+        {
+            var info = RuleInfo.Get(id);
+            return new DiagnosticDescriptor(id, info.Title, message, "Queries", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: info.HelpUri);
+        }
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(start =>
+            {
+                var file = start.Options.AdditionalFiles.FirstOrDefault(f => f.Path.EndsWith(AppSchema.FileName, StringComparison.OrdinalIgnoreCase));
+                var text = file?.GetText(start.CancellationToken)?.ToString();
+                if (text is null)
+                {
+                    return;
+                }
+
+                var schema = AppSchema.Parse(text);
+                start.RegisterSemanticModelAction(model => Analyze(model, schema));
+            });
+        }
+
+        private static void Analyze(SemanticModelAnalysisContext context, AppSchema schema)
+        {
+            foreach (var call in DapperCallFinder.Find(context.SemanticModel.SyntaxTree, context.SemanticModel))
+            {
+                if (call.Sql is null)
+                {
+                    continue;
+                }
+
+                var analysis = PgSqlAnalyzer.Analyze(call.Sql, schema);
+                var location = call.SqlExpression.GetLocation();
+                foreach (var table in analysis.Tables)
+                {
+                    string key = AppSchema.Key(table.Schema, table.Name);
+                    if (schema.Removals.TryGetValue(key, out var removal))
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(PendingRemoval, location, $"table {table}", removal.ChangeId, Replacement(removal.Replacement)));
+                    }
+                    else if (!schema.HasTable(table.Schema, table.Name))
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(Unknown, location, $"table {table}"));
+                    }
+                }
+
+                foreach (var column in analysis.Columns.GroupBy(c => (c.Schema, c.Table, c.Column)).Select(g => g.First()))
+                {
+                    string key = AppSchema.Key(column.Schema, column.Table) + "." + column.Column;
+                    if (schema.Removals.TryGetValue(key, out var removal))
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(PendingRemoval, location, $"column {column.Table}.{column.Column}", removal.ChangeId, Replacement(removal.Replacement)));
+                    }
+                    else if (schema.HasColumn(column.Schema, column.Table, column.Column) == false)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(Unknown, location, $"column {column.Table}.{column.Column}"));
+                    }
+                }
+
+                if (analysis.Kind == StatementKind.Insert && analysis.InsertsWithoutColumnList.Count == 0)
+                {
+                    foreach (var target in analysis.Tables.Where(t => t.Written))
+                    {
+                        var listed = analysis.Columns.Where(c => c.Access == ColumnAccess.Write && c.Table == target.Name).Select(c => c.Column).ToList();
+                        var missing = schema.Required(target.Schema, target.Name)
+                            .Where(c => !listed.Contains(c) && !schema.Removals.ContainsKey(AppSchema.Key(target.Schema, target.Name) + "." + c))
+                            .ToList();
+                        if (missing.Count > 0)
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(InsertOmits, location, target.ToString(), string.Join(", ", missing)));
+                        }
+                    }
+                }
+            }
+        }
+
+        private static string Replacement(string? replacement) => replacement is null ? "" : $"; use {replacement}";
+    }
+}
