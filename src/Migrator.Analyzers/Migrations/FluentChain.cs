@@ -74,7 +74,8 @@ namespace Migrator.Analyzers.Migrations
                 return (null, null);
             }
 
-            var receiver = Unwrap(invocation.Instance);
+            // Extension methods (FluentMigrator.Postgres' AsConcurrently, …) take their receiver as the first argument.
+            var receiver = Unwrap(invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null));
             switch (receiver)
             {
                 case IInvocationOperation inner:

@@ -12,6 +12,11 @@ namespace Migrator.Cli.Commands;
 /// with a connection it adds each change's state from the ledger.</summary>
 public static class PlanCommand
 {
+    private static readonly Option<string?> SchemaFile = new("--schema-file")
+    {
+        Description = "Also write migrator-schema.txt for the app-code analyzers (tables and columns once expanded, and what pending contracts remove)",
+    };
+
     private static readonly Option<bool> Verify = new("--verify")
     {
         Description = "Prove it on the database: apply each pending phase in a transaction that is rolled back and PREPARE every app statement after it",
@@ -19,7 +24,7 @@ public static class PlanCommand
 
     public static Command Create(CliContext cli)
     {
-        var command = new Command("plan", "Show each change's phases, their SQL, what may run now, and what each phase would break (no database needed)") { Verify };
+        var command = new Command("plan", "Show each change's phases, their SQL, what may run now, and what each phase would break (no database needed)") { Verify, SchemaFile };
         ReportOptions.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -46,6 +51,11 @@ public static class PlanCommand
             if (verify)
             {
                 findings.AddRange(await OnlineVerifier.VerifyAsync(session.RequireLedger.Connection, session.Plans, state!, versions, session.Execution.LockTimeout, cancellation));
+            }
+
+            if (parse.GetValue(SchemaFile) is { } schemaFile)
+            {
+                File.WriteAllText(schemaFile, SchemaFileWriter.Write(session.Plans, state));
             }
 
             var report = new PlanReport("plan", session.Plans, state, versions, findings);
