@@ -5,13 +5,22 @@ using Migrator.Tests.Infrastructure;
 // dotnet run -c Release --project bench/Migrator.Bench -- [rows,rows,...] [--out docs/benchmarks.md]
 // dotnet run -c Release --project bench/Migrator.Bench -- compatibility [--out docs/benchmarks.md]
 //   (replaces the section between the compatibility markers of the file)
-if (args.FirstOrDefault() == "compatibility")
+// dotnet run -c Release --project bench/Migrator.Bench -- sql   (the SQL analyser's speed over the test corpus)
+if (args.FirstOrDefault() == "sql")
 {
-    string table = await new CompatibilityBench(Console.Out).RunAsync();
+    Console.WriteLine(SqlAnalyzerBench.Run(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "tests", "Migrator.Analyzers.Tests", "Sql", "pg-corpus.sql")));
+    return;
+}
+
+// dotnet build -c Release src/Migrator.Analyzers && dotnet run -c Release --project bench/Migrator.Bench -- build-time [--out docs/benchmarks.md]
+if (args.FirstOrDefault() is "compatibility" or "build-time")
+{
+    bool buildTime = args[0] == "build-time";
+    string table = buildTime ? await new BuildTimeBench(Console.Out).RunAsync() : await new CompatibilityBench(Console.Out).RunAsync();
     Console.WriteLine(table);
     if (args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
     {
-        const string start = "<!-- compatibility:start -->", end = "<!-- compatibility:end -->";
+        string start = $"<!-- {args[0]}:start -->", end = $"<!-- {args[0]}:end -->";
         string text = await File.ReadAllTextAsync(file);
         int from = text.IndexOf(start, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
         await File.WriteAllTextAsync(file, text[..(from + start.Length)] + "\n" + table + text[to..]);

@@ -14,19 +14,38 @@ namespace Migrator.Analyzers.Migrations
         {
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.EnableConcurrentExecution();
-            context.RegisterOperationBlockAction(block =>
+            context.RegisterCompilationStartAction(start =>
             {
-                var part = MigrationParts.Of(block.OwningSymbol);
-                if (part == MigrationPart.None)
+                // Nothing to judge without FluentMigrator; and operation trees are built only for the
+                // bodies of migration types, not for every method of the project.
+                if (start.Compilation.GetTypeByMetadataName("FluentMigrator.MigrationBase") is null)
                 {
                     return;
                 }
 
-                foreach (var body in block.OperationBlocks)
-                {
-                    var chains = FluentChain.Collect(body);
-                    Analyze(new MigrationBody(block, part, body, chains));
-                }
+                start.RegisterSymbolStartAction(
+                    type =>
+                    {
+                        if (!MigrationParts.IsMigration((INamedTypeSymbol)type.Symbol))
+                        {
+                            return;
+                        }
+
+                        type.RegisterOperationBlockAction(block =>
+                        {
+                            var part = MigrationParts.Of(block.OwningSymbol);
+                            if (part == MigrationPart.None)
+                            {
+                                return;
+                            }
+
+                            foreach (var body in block.OperationBlocks)
+                            {
+                                Analyze(new MigrationBody(block, part, body, FluentChain.Collect(body)));
+                            }
+                        });
+                    },
+                    SymbolKind.NamedType);
             });
         }
 

@@ -60,11 +60,16 @@ public static class TSqlUsageAnalyzer
         private readonly List<(string? Alias, string? Schema, string Table)> _sources = [];
         private readonly HashSet<string> _ctes = new(StringComparer.OrdinalIgnoreCase);
         private readonly List<ColumnReferenceExpression> _columns = [];
+        private readonly List<string?> _stars = [];
         private NamedTableReference? _target;
 
         public void Read(TSqlStatement statement)
         {
             statement.Accept(this);
+
+            // CTE names are known only once the whole statement is visited (ScriptDom visits the query
+            // before its WITH clause): a reference to one is not a table.
+            _sources.RemoveAll(s => s.Schema is null && _ctes.Contains(s.Table));
             foreach (var (alias, schemaName, table) in _sources)
             {
                 bool written = _target is not null && Matches(_target, alias, schemaName, table);
@@ -74,6 +79,17 @@ public static class TSqlUsageAnalyzer
             foreach (var column in _columns)
             {
                 Resolve(column);
+            }
+
+            foreach (var qualifier in _stars)
+            {
+                foreach (var (alias, schemaName, table) in _sources)
+                {
+                    if (qualifier is null || string.Equals(alias ?? table, qualifier, StringComparison.OrdinalIgnoreCase))
+                    {
+                        analysis.StarTables.Add(new TableUse(schemaName, table, written: false));
+                    }
+                }
             }
         }
 
@@ -85,11 +101,7 @@ public static class TSqlUsageAnalyzer
 
         public override void ExplicitVisit(NamedTableReference node)
         {
-            string table = node.SchemaObject.BaseIdentifier.Value;
-            if (!_ctes.Contains(table))
-            {
-                _sources.Add((node.Alias?.Value, node.SchemaObject.SchemaIdentifier?.Value, table));
-            }
+            _sources.Add((node.Alias?.Value, node.SchemaObject.SchemaIdentifier?.Value, node.SchemaObject.BaseIdentifier.Value));
 
             base.ExplicitVisit(node);
         }
@@ -148,6 +160,12 @@ public static class TSqlUsageAnalyzer
         public override void ExplicitVisit(ColumnReferenceExpression node)
         {
             _columns.Add(node);
+            base.ExplicitVisit(node);
+        }
+
+        public override void ExplicitVisit(SelectStarExpression node)
+        {
+            _stars.Add(node.Qualifier?.Identifiers.LastOrDefault()?.Value);
             base.ExplicitVisit(node);
         }
 
