@@ -13,7 +13,7 @@ public sealed class BuildTimeBench(TextWriter log)
 {
     public async Task<string> RunAsync(int rounds = 5)
     {
-        string repo = FindRepo();
+        string repo = RepoPaths.Root;
         string folder = Path.Combine(Path.GetTempPath(), "migrator-buildbench-" + Environment.ProcessId);
         Directory.CreateDirectory(folder);
         try
@@ -134,16 +134,5 @@ public sealed class BuildTimeBench(TextWriter log)
                     """);
             }
         }
-    }
-
-    private static string FindRepo()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Migrator.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Migrator.sln not found");
     }
 }

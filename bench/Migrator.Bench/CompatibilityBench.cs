@@ -12,7 +12,7 @@ namespace Migrator.Bench;
 /// </summary>
 public sealed class CompatibilityBench(TextWriter log)
 {
-    private static readonly string Repo = FindRepo();
+    private static readonly string Repo = RepoPaths.Root;
 
     public async Task<string> RunAsync()
     {
@@ -141,16 +141,5 @@ public sealed class CompatibilityBench(TextWriter log)
         }
 
         return Path.Combine(folder, "out", "Changes.dll");
-    }
-
-    private static string FindRepo()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Migrator.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Migrator.sln not found");
     }
 }

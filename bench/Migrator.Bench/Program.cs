@@ -8,7 +8,7 @@ using Migrator.Tests.Infrastructure;
 // dotnet run -c Release --project bench/Migrator.Bench -- sql   (the SQL analyser's speed over the test corpus)
 if (args.FirstOrDefault() == "sql")
 {
-    Console.WriteLine(SqlAnalyzerBench.Run(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "tests", "Migrator.Analyzers.Tests", "Sql", "pg-corpus.sql")));
+    Console.WriteLine(SqlAnalyzerBench.Run(Path.Combine(RepoPaths.Root, "tests", "Migrator.Analyzers.Tests", "Sql", "pg-corpus.sql")));
     return;
 }
 

@@ -237,7 +237,12 @@ namespace Migrator.Analyzers.Sql
 
                     if (afterKind == SqlToken.LParen && CallableKeywords.Contains(word))
                     {
-                        return KeywordCall(input);
+                        // any(…) / all(…) may also be a keyword before a subquery: `> ALL (SELECT …)`.
+                        var call = KeywordCall(input);
+                        if (call.HasValue || !ExprKeywords.Contains(word))
+                        {
+                            return call;
+                        }
                     }
 
                     if (afterKind == SqlToken.String && !Reserved.Contains(word))

@@ -24,7 +24,6 @@ public static class CompatibilityChecker
     {
         var findings = new List<Finding>();
         var schema = live?.Clone() ?? new VisibleSchema();
-        var created = new HashSet<string>(StringComparer.Ordinal);
         foreach (var version in versions.Where(v => v.Manifest is not null))
         {
             findings.AddRange(ManifestWarnings(version));
@@ -32,6 +31,9 @@ public static class CompatibilityChecker
 
         foreach (var plan in plans)
         {
+            // Tables this change creates: locking them blocks no one. A table an earlier change created is
+            // in use by the time this one expands.
+            var created = new HashSet<string>(StringComparer.Ordinal);
             var current = state?.Invoke(plan) ?? ChangeState.Pending;
             bool expandPending = live is null || !current.IsExpanded();
             bool contractPending = current != ChangeState.Contracted;

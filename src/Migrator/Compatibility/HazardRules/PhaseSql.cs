@@ -17,6 +17,6 @@ public sealed record PhaseSql(
 
     public IEnumerable<DdlEffect> Effects => Steps.SelectMany(s => s).SelectMany(s => s.Effects);
 
-    /// <summary>True for a table this change (or an earlier one not yet live) creates: locking it blocks no one.</summary>
+    /// <summary>True for a table this change creates: locking it blocks no one.</summary>
     public bool IsNew(DdlEffect effect) => CreatedTables.Contains(VisibleSchema.Key(effect.Schema, effect.Table ?? ""));
 }
