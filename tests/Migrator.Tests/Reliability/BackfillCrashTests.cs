@@ -25,7 +25,17 @@ public sealed class BackfillCrashTests : DatabaseTest
         for (int run = 0; run < 20; run++)
         {
             using var process = StartBackfill("3000");
-            await Task.Delay(random.Next(800, 2500));
+
+            // Kill at a random moment once this run has committed a batch: the process start-up time
+            // (which varies with the machine's load) must not decide whether the kill lands mid-run.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!process.HasExited && DateTime.UtcNow < deadline
+                && await ScalarAsync<long>("SELECT coalesce(max(rows_done), 0) FROM migrator.backfill_checkpoints") <= before)
+            {
+                await Task.Delay(20);
+            }
+
+            await Task.Delay(random.Next(0, 900));
             bool finished = process.HasExited;
             if (!finished)
             {
