@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -49,11 +50,30 @@ namespace Migrator.Analyzers
                 }
 
                 var schema = AppSchema.Parse(text);
-                start.RegisterSemanticModelAction(model => Analyze(model, schema));
+                string key = text.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n";
+                start.RegisterSemanticModelAction(model => Analyze(model, schema, key));
             });
         }
 
-        private static void Analyze(SemanticModelAnalysisContext context, AppSchema schema)
+        /// <summary>
+        /// Analyses by SQL text and schema, kept across compilations: the compiler server and the IDE keep the
+        /// analyzer loaded, so a rebuild (or a keystroke) re-reads only SQL that changed. Bounded; cleared when full.
+        /// </summary>
+        private static readonly ConcurrentDictionary<string, SqlAnalysis> Analyses = new ConcurrentDictionary<string, SqlAnalysis>(StringComparer.Ordinal);
+
+        private const int MaxCached = 20_000;
+
+        private static SqlAnalysis AnalyzeCached(string sql, AppSchema schema, string schemaKey)
+        {
+            if (Analyses.Count > MaxCached)
+            {
+                Analyses.Clear();
+            }
+
+            return Analyses.GetOrAdd(schemaKey + sql, _ => PgSqlAnalyzer.Analyze(sql, schema));
+        }
+
+        private static void Analyze(SemanticModelAnalysisContext context, AppSchema schema, string schemaKey)
         {
             foreach (var call in DapperCallFinder.Find(context.SemanticModel.SyntaxTree, context.SemanticModel))
             {
@@ -62,7 +82,7 @@ namespace Migrator.Analyzers
                     continue;
                 }
 
-                var analysis = PgSqlAnalyzer.Analyze(call.Sql, schema);
+                var analysis = AnalyzeCached(call.Sql, schema, schemaKey);
                 var location = call.SqlExpression.GetLocation();
                 foreach (var table in analysis.Tables)
                 {
