@@ -37,7 +37,7 @@ namespace Migrator.Analyzers
             }
 
             // Sql(Phase.Expand, "…") in a change: an operation declared to run at expand.
-            foreach (var call in body.Body.Descendants().OfType<IInvocationOperation>())
+            foreach (var call in body.Body.DescendantsAndSelf().OfType<IInvocationOperation>())
             {
                 if (call.TargetMethod.Name == "Sql" && MigrationParts.IsChange(call.TargetMethod.ContainingType)
                     && call.Arguments.Length > 1 && call.Arguments[0].Value.ConstantValue.Value is int phase && phase == 0)

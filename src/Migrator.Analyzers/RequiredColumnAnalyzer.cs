@@ -38,7 +38,7 @@ namespace Migrator.Analyzers
                 }
             }
 
-            foreach (var invocation in body.Body.Descendants())
+            foreach (var invocation in body.Body.DescendantsAndSelf())
             {
                 if (invocation is IInvocationOperation { TargetMethod: { Name: "AddColumn" } method } call
                     && MigrationParts.IsChange(method.ContainingType)

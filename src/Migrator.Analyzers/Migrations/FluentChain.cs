@@ -47,7 +47,7 @@ namespace Migrator.Analyzers.Migrations
         public static IReadOnlyList<FluentChain> Collect(IOperation body)
         {
             var chains = new Dictionary<IInvocationOperation, FluentChain>();
-            foreach (var invocation in body.Descendants().OfType<IInvocationOperation>())
+            foreach (var invocation in body.DescendantsAndSelf().OfType<IInvocationOperation>())
             {
                 var (first, root) = FirstOf(invocation, body, 0);
                 if (first is null || root is null)

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -16,37 +18,34 @@ namespace Migrator.Analyzers.Migrations
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
-                // Nothing to judge without FluentMigrator; and operation trees are built only for the
-                // bodies of migration types, not for every method of the project.
+                // Nothing to judge without FluentMigrator. Method bodies are picked by syntax first and only the
+                // ones of migration types get an operation tree: symbol-start actions on every type, measured,
+                // cost more build time than all the rules together (docs/benchmarks.md).
                 if (start.Compilation.GetTypeByMetadataName("FluentMigrator.MigrationBase") is null)
                 {
                     return;
                 }
 
-                start.RegisterSymbolStartAction(
-                    type =>
-                    {
-                        if (!MigrationParts.IsMigration((INamedTypeSymbol)type.Symbol))
-                        {
-                            return;
-                        }
-
-                        type.RegisterOperationBlockAction(block =>
-                        {
-                            var part = MigrationParts.Of(block.OwningSymbol);
-                            if (part == MigrationPart.None)
-                            {
-                                return;
-                            }
-
-                            foreach (var body in block.OperationBlocks)
-                            {
-                                Analyze(new MigrationBody(block, part, body, FluentChain.Collect(body)));
-                            }
-                        });
-                    },
-                    SymbolKind.NamedType);
+                start.RegisterSyntaxNodeAction(Analyze, SyntaxKind.MethodDeclaration, SyntaxKind.ConstructorDeclaration);
             });
+        }
+
+        private void Analyze(SyntaxNodeAnalysisContext context)
+        {
+            var member = (BaseMethodDeclarationSyntax)context.Node;
+            if (member.Parent is not ClassDeclarationSyntax { BaseList: not null })
+            {
+                return;
+            }
+
+            var part = MigrationParts.Of(context.ContainingSymbol);
+            SyntaxNode? body = (SyntaxNode?)member.Body ?? member.ExpressionBody?.Expression;
+            if (part == MigrationPart.None || body is null || context.SemanticModel.GetOperation(body, context.CancellationToken) is not { } operation)
+            {
+                return;
+            }
+
+            Analyze(new MigrationBody(context.ReportDiagnostic, part, operation, FluentChain.Collect(operation)));
         }
 
         protected abstract void Analyze(MigrationBody body);
@@ -62,15 +61,15 @@ namespace Migrator.Analyzers.Migrations
     /// <summary>One method body of migration code, with its fluent chains.</summary>
     public sealed class MigrationBody
     {
-        public MigrationBody(OperationBlockAnalysisContext context, MigrationPart part, IOperation body, IReadOnlyList<FluentChain> chains)
+        public MigrationBody(System.Action<Diagnostic> report, MigrationPart part, IOperation body, IReadOnlyList<FluentChain> chains)
         {
-            Context = context;
+            _report = report;
             Part = part;
             Body = body;
             Chains = chains;
         }
 
-        public OperationBlockAnalysisContext Context { get; }
+        private readonly System.Action<Diagnostic> _report;
 
         public MigrationPart Part { get; }
 
@@ -83,6 +82,6 @@ namespace Migrator.Analyzers.Migrations
             table is not null && Chains.Any(c => c.Root == "Create" && c.First.TargetMethod.Name == "Table" && c.Argument("Table") == table);
 
         public void Report(DiagnosticDescriptor rule, SyntaxNode node, params object[] args) =>
-            Context.ReportDiagnostic(Diagnostic.Create(rule, node.GetLocation(), args));
+            _report(Diagnostic.Create(rule, node.GetLocation(), args));
     }
 }
