@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Migrator.Analyzers.Sql;
 using Migrator.Analyzers.Usage;
@@ -51,7 +52,9 @@ namespace Migrator.Analyzers
 
                 var schema = AppSchema.Parse(text);
                 string key = text.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n";
-                start.RegisterSemanticModelAction(model => Analyze(model, schema, key));
+                // Invocations and object creations only, filtered by name before any binding: a semantic-model
+                // action per document would make the driver compute every document's full semantics.
+                start.RegisterSyntaxNodeAction(node => Analyze(node, schema, key), SyntaxKind.InvocationExpression, SyntaxKind.ObjectCreationExpression);
             });
         }
 
@@ -73,14 +76,10 @@ namespace Migrator.Analyzers
             return Analyses.GetOrAdd(schemaKey + sql, _ => PgSqlAnalyzer.Analyze(sql, schema));
         }
 
-        private static void Analyze(SemanticModelAnalysisContext context, AppSchema schema, string schemaKey)
+        private static void Analyze(SyntaxNodeAnalysisContext context, AppSchema schema, string schemaKey)
         {
-            foreach (var call in DapperCallFinder.Find(context.SemanticModel.SyntaxTree, context.SemanticModel))
+            if (DapperCallFinder.At(context.Node, context.SemanticModel) is { Sql: not null } call)
             {
-                if (call.Sql is null)
-                {
-                    continue;
-                }
 
                 var analysis = AnalyzeCached(call.Sql, schema, schemaKey);
                 var location = call.SqlExpression.GetLocation();

@@ -27,23 +27,29 @@ namespace Migrator.Analyzers.Usage
         {
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
-                if (node is InvocationExpressionSyntax invocation && MethodName(invocation) is { } name && Methods.Contains(name.Identifier.ValueText))
+                if (At(node, model) is { } call)
                 {
-                    var call = FromInvocation(invocation, name, model);
-                    if (call is not null)
-                    {
-                        yield return call;
-                    }
-                }
-                else if (node is ObjectCreationExpressionSyntax creation && IsCommandDefinition(creation, model) && IsStandalone(creation, model))
-                {
-                    var sql = Argument(creation.ArgumentList, "commandText", 0);
-                    if (sql is not null)
-                    {
-                        yield return Create("CommandDefinition", creation, sql, model);
-                    }
+                    yield return call;
                 }
             }
+        }
+
+        /// <summary>The Dapper call <paramref name="node"/> is, if it is one (an invocation or a CommandDefinition).</summary>
+        public static DapperCall? At(SyntaxNode node, SemanticModel model)
+        {
+            if (node is InvocationExpressionSyntax invocation && MethodName(invocation) is { } name && Methods.Contains(name.Identifier.ValueText))
+            {
+                return FromInvocation(invocation, name, model);
+            }
+
+            if (node is ObjectCreationExpressionSyntax creation && creation.Type.ToString().EndsWith("CommandDefinition", StringComparison.Ordinal)
+                && IsCommandDefinition(creation, model) && IsStandalone(creation, model))
+            {
+                var sql = Argument(creation.ArgumentList, "commandText", 0);
+                return sql is null ? null : Create("CommandDefinition", creation, sql, model);
+            }
+
+            return null;
         }
 
         private static SimpleNameSyntax? MethodName(InvocationExpressionSyntax invocation) => invocation.Expression switch
