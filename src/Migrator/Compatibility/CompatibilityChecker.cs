@@ -62,9 +62,11 @@ public static class CompatibilityChecker
 
                 var context = new PhaseSql(plan, phase, steps, before, created);
                 findings.AddRange(HazardCatalog.Rules.SelectMany(rule => rule.Check(context)));
+                // What the phase changes, computed once and checked against every version.
+                var changed = Changes(before, schema).ToList();
                 foreach (var version in versions)
                 {
-                    findings.AddRange(CheckVersion(plan, phase, version, before, schema));
+                    findings.AddRange(CheckVersion(plan, phase, version, before, schema, changed));
                 }
             }
         }
@@ -124,9 +126,8 @@ public static class CompatibilityChecker
         }
     }
 
-    private static IEnumerable<Finding> CheckVersion(ChangePlan plan, Phase phase, AppVersionUsage version, VisibleSchema before, VisibleSchema after)
+    private static IEnumerable<Finding> CheckVersion(ChangePlan plan, Phase phase, AppVersionUsage version, VisibleSchema before, VisibleSchema after, IReadOnlyList<RelationChange> changed)
     {
-        var changed = Changes(before, after).ToList();
         if (changed.Count == 0)
         {
             yield break;
