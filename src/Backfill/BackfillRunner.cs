@@ -17,10 +17,50 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
     public Action<TimeSpan>? ReplicaWaiting { get; init; }
 
 
+    /// <summary>
+    /// Runs the backfill. A partitioned table (sub-partitions too) or a table with inheritance
+    /// children is done one storage table at a time (<see cref="BackfillTarget.SegmentsAsync"/>): a
+    /// ctid names a row only inside one table, so each batch reads and updates the ctids of one
+    /// segment, with that segment's own key index and its own checkpoint. The table's own checkpoint
+    /// is completed once no row of the whole tree is pending.
+    /// </summary>
     public async Task<BackfillResult> RunAsync(long changeId, BackfillSpec spec, IProgress<BackfillProgress>? progress = null, CancellationToken cancellation = default)
     {
         options.Validate();
+        var segments = await BackfillTarget.SegmentsAsync(connection, spec);
+        if (segments.Count == 0)
+        {
+            return await RunSegmentAsync(changeId, spec, progress, cancellation);
+        }
 
+        var whole = await BackfillTarget.ResolveAsync(connection, spec, keyRequired: false);
+        var existing = await checkpoints.ReadAsync(connection, changeId, whole.Name);
+        if (existing is { Completed: true } && !await whole.AnyPendingAsync(connection))
+        {
+            return new BackfillResult(0, 0, AlreadyComplete: true);
+        }
+
+        long updated = 0, batches = 0;
+        bool allComplete = true;
+        foreach (var segment in segments)
+        {
+            var result = await RunSegmentAsync(changeId, segment, progress, cancellation);
+            updated += result.RowsUpdated;
+            batches += result.Batches;
+            allComplete &= result.AlreadyComplete;
+        }
+
+        if (await whole.AnyPendingAsync(connection))
+        {
+            throw new BackfillException($"{whole.Name}: rows are still pending after every partition was done (rows moved between partitions?); run backfill again", isBadInput: false);
+        }
+
+        await checkpoints.SaveAsync(connection, null, changeId, whole.Name, new Checkpoint(null, 0, 1, Completed: true), updated);
+        return new BackfillResult(updated, batches, AlreadyComplete: allComplete);
+    }
+
+    private async Task<BackfillResult> RunSegmentAsync(long changeId, BackfillSpec spec, IProgress<BackfillProgress>? progress, CancellationToken cancellation)
+    {
         var target = await BackfillTarget.ResolveAsync(connection, spec);
         var checkpoint = await checkpoints.ReadAsync(connection, changeId, target.Name)
             ?? new Checkpoint(null, 0, 1, false);
@@ -64,7 +104,7 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
             // us or skipped because the app held their lock.
             if (!await target.AnyPendingAsync(connection))
             {
-                await checkpoints.SaveAsync(connection, null, changeId, target.Name, new Checkpoint(last, rowsDone, pass, Completed: true));
+                await checkpoints.SaveAsync(connection, null, changeId, target.Name, new Checkpoint(last, rowsDone, pass, Completed: true), rowsAdded: 0);
                 progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last) { BatchSize = pacer.BatchSize });
                 return new BackfillResult(updated, batches, AlreadyComplete: false);
             }
@@ -86,19 +126,19 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
             pass++;
             last = null;
             rowsAtPassStart = rowsDone;
-            await checkpoints.SaveAsync(connection, null, changeId, target.Name, new Checkpoint(null, rowsDone, pass, Completed: false));
+            await checkpoints.SaveAsync(connection, null, changeId, target.Name, new Checkpoint(null, rowsDone, pass, Completed: false), rowsAdded: 0);
         }
     }
 
     /// <summary>The completion check: true when no row of the table matches the spec's pending predicate.</summary>
     public static async Task<bool> IsCompleteAsync(NpgsqlConnection connection, BackfillSpec spec)
     {
-        var target = await BackfillTarget.ResolveAsync(connection, spec);
+        var target = await BackfillTarget.ResolveAsync(connection, spec, keyRequired: false);
         return !await target.AnyPendingAsync(connection);
     }
 
     private Task<(string High, long Rows)?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, CancellationToken cancellation) =>
         Batch.RunAsync(connection, options, target, last, upper: null, size,
-            (tx, high, rows) => checkpoints.SaveAsync(connection, tx, changeId, target.Name, new Checkpoint(high, rowsDone + rows, pass, Completed: false)),
+            (tx, high, rows) => checkpoints.SaveAsync(connection, tx, changeId, target.Name, new Checkpoint(high, rowsDone + rows, pass, Completed: false), rows),
             cancellation);
 }

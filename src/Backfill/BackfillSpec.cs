@@ -11,4 +11,9 @@ namespace Migrator.Backfill;
 /// <param name="Set">SET list, e.g. <c>"email_address" = "email"</c>.</param>
 /// <param name="Pending">Predicate of rows still to do, e.g. <c>"email_address" IS NULL AND "email" IS NOT NULL</c>.</param>
 /// <param name="Schema">Schema of the table.</param>
-public sealed record BackfillSpec(string Table, string? Key, string Set, string Pending, string Schema = "public");
+public sealed record BackfillSpec(string Table, string? Key, string Set, string Pending, string Schema = "public")
+{
+    /// <summary>Update this table's own rows only (<c>UPDATE ONLY</c>), not those of its inheritance
+    /// children: set for each segment of a table that has partitions or children.</summary>
+    public bool Only { get; init; }
+}

@@ -19,12 +19,60 @@ internal sealed class BackfillTarget
     private BackfillTarget(BackfillSpec spec, IReadOnlyList<(string Name, string Type)> key)
     {
         _spec = spec;
-        _table = Quote(spec.Schema) + "." + Quote(spec.Table);
+        _table = (spec.Only ? "ONLY " : "") + Quote(spec.Schema) + "." + Quote(spec.Table);
         _key = key;
     }
 
-    /// <summary>schema.table, for messages and the checkpoint row.</summary>
-    public string Name => _spec.Schema + "." + _spec.Table;
+    /// <summary>
+    /// The storage tables to batch one at a time when the spec's table is partitioned (at any depth)
+    /// or has inheritance children: every plain table of its inheritance tree (the parent itself
+    /// too, for its own rows), each updated with <c>ONLY</c>. Empty for a table with no partitions or
+    /// children, which is batched directly.
+    /// </summary>
+    public static async Task<IReadOnlyList<BackfillSpec>> SegmentsAsync(NpgsqlConnection connection, BackfillSpec spec)
+    {
+        if (spec.Only)
+        {
+            return [];
+        }
+
+        await using var command = new NpgsqlCommand(
+            """
+            WITH RECURSIVE tree AS (
+                SELECT to_regclass(@table)::oid AS oid
+                UNION ALL
+                SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid)
+            SELECT n.nspname::text, c.relname::text, c.relkind::text, EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid)
+            FROM tree t JOIN pg_class c ON c.oid = t.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+            ORDER BY c.oid = to_regclass(@table)::oid DESC, n.nspname, c.relname
+            """,
+            connection);
+        command.Parameters.AddWithValue("table", Quote(spec.Schema) + "." + Quote(spec.Table));
+        var rows = new List<(string Schema, string Table, string Kind, bool Parent)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3)));
+            }
+        }
+
+        if (rows.Count <= 1)
+        {
+            return [];
+        }
+
+        if (rows.FirstOrDefault(r => r.Kind == "f") is { Table: not null } foreign)
+        {
+            throw new BackfillException($"{spec.Schema}.{spec.Table}: partition {foreign.Schema}.{foreign.Table} is a foreign table, which a backfill cannot batch: backfill it on its own server", isBadInput: true);
+        }
+
+        return [.. rows.Where(r => r.Kind == "r").Select(r => spec with { Schema = r.Schema, Table = r.Table, Only = r.Parent })];
+    }
+
+    /// <summary>schema.table, for messages and the checkpoint row; an inheritance parent's own rows,
+    /// batched apart from its children's, are "schema.table (own rows)".</summary>
+    public string Name => _spec.Schema + "." + _spec.Table + (_spec.Only ? " (own rows)" : "");
 
     /// <summary>The key columns, comma-separated.</summary>
     public string KeyColumns => string.Join(", ", _key.Select(k => k.Name));
@@ -33,7 +81,9 @@ internal sealed class BackfillTarget
 
     private string Row => _key.Count == 1 ? Quote(_key[0].Name) : $"({Columns})";
 
-    public static async Task<BackfillTarget> ResolveAsync(NpgsqlConnection connection, BackfillSpec spec)
+    /// <summary>Checks the table and finds its key; with <paramref name="keyRequired"/> false (for the
+    /// completion check of a partitioned parent) the key is not looked for.</summary>
+    public static async Task<BackfillTarget> ResolveAsync(NpgsqlConnection connection, BackfillSpec spec, bool keyRequired = true)
     {
         string table = Quote(spec.Schema) + "." + Quote(spec.Table);
         await using (var exists = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", connection))
@@ -43,6 +93,11 @@ internal sealed class BackfillTarget
             {
                 throw new BackfillException($"backfill table {spec.Schema}.{spec.Table} does not exist", isBadInput: true);
             }
+        }
+
+        if (!keyRequired)
+        {
+            return new BackfillTarget(spec, []);
         }
 
         // Every unique, valid, plain (no expression, no predicate) index: its columns in order, their
@@ -79,8 +134,15 @@ internal sealed class BackfillTarget
                 : new BackfillTarget(spec, [.. usable.Names.Zip(usable.Types)]);
         }
 
+        // The index's own column order is the order rows are compared in, whatever order the key was
+        // declared in (a composite primary key is often declared in the table's column order).
         string[] wanted = [.. spec.Key.Split(',').Select(k => k.Trim().Trim('"'))];
         var match = candidates.FirstOrDefault(c => c.Names.SequenceEqual(wanted));
+        if (match.Names is null)
+        {
+            match = candidates.FirstOrDefault(c => c.Names.Length == wanted.Length && c.Names.Order(StringComparer.Ordinal).SequenceEqual(wanted.Order(StringComparer.Ordinal)));
+        }
+
         if (match.Names is null)
         {
             throw new BackfillException(
@@ -101,8 +163,17 @@ internal sealed class BackfillTarget
 
     public async Task<long> EstimateRowsAsync(NpgsqlConnection connection)
     {
-        await using var command = new NpgsqlCommand("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(@t)", connection);
-        command.Parameters.AddWithValue("t", _table);
+        await using var command = new NpgsqlCommand(
+            """
+            WITH RECURSIVE tree AS (
+                SELECT to_regclass(@t)::oid AS oid
+                UNION ALL
+                SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid AND NOT @only)
+            SELECT sum(greatest(c.reltuples, 0))::bigint FROM tree t JOIN pg_class c ON c.oid = t.oid
+            """,
+            connection);
+        command.Parameters.AddWithValue("t", Quote(_spec.Schema) + "." + Quote(_spec.Table));
+        command.Parameters.AddWithValue("only", _spec.Only);
         return await command.ExecuteScalarAsync() is long n ? n : 0;
     }
 
@@ -115,7 +186,19 @@ internal sealed class BackfillTarget
     /// </summary>
     public async Task<(long Rows, string? High)> UpdateNextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation, string? upper = null)
     {
-        await using var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
+        await using var command = BatchCommand(connection, tx, last, batchSize, upper);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        await reader.ReadAsync(cancellation);
+        long rows = reader.GetInt64(0);
+        return (rows, rows == 0 ? null : Encode(reader.GetFieldValue<string[]>(1)));
+    }
+
+    /// <summary>The batch statement with its parameters (also what the plan-shape test EXPLAINs). The
+    /// ctids come from the one table this target updates (a partition is its own target), so a ctid
+    /// can never match a row of another partition.</summary>
+    internal NpgsqlCommand BatchCommand(NpgsqlConnection connection, NpgsqlTransaction? tx, string? last, int batchSize, string? upper = null)
+    {
+        var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
         string after = (last is null ? "" : $"{Row} > {Bind(command, "last", last)} AND ")
             + (upper is null ? "" : $"{Row} <= {Bind(command, "upper", upper)} AND ");
         string keys = string.Join(", ", _key.Select(k => Quote(k.Name)));
@@ -134,10 +217,7 @@ internal sealed class BackfillTarget
             SELECT (SELECT count(*) FROM done), (SELECT {texts} FROM done ORDER BY {descending} LIMIT 1)
             """;
         command.Parameters.AddWithValue("n", batchSize);
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        await reader.ReadAsync(cancellation);
-        long rows = reader.GetInt64(0);
-        return (rows, rows == 0 ? null : Encode(reader.GetFieldValue<string[]>(1)));
+        return command;
     }
 
     /// <summary>The <paramref name="step"/>-th key after <paramref name="after"/> in key order, or null

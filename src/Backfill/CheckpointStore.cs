@@ -26,13 +26,16 @@ public sealed class CheckpointStore(string ledgerSchema)
         return new Checkpoint(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetBoolean(3));
     }
 
-    public async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long changeId, string table, Checkpoint checkpoint)
+    /// <summary>Saves the position; <paramref name="rowsAdded"/> is added to the stored rows_done in the
+    /// statement itself, so several processes backfilling one table count every row once.
+    /// <see cref="Checkpoint.RowsDone"/> of <paramref name="checkpoint"/> is not written.</summary>
+    public async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long changeId, string table, Checkpoint checkpoint, long rowsAdded)
     {
         await using var command = new NpgsqlCommand(
             $"""
             INSERT INTO {_table} (change_id, table_name, last_key, rows_done, passes, completed_at)
             VALUES (@id, @table, @last, @rows, @passes, CASE WHEN @completed THEN now() END)
-            ON CONFLICT (change_id, table_name) DO UPDATE SET last_key = EXCLUDED.last_key, rows_done = EXCLUDED.rows_done,
+            ON CONFLICT (change_id, table_name) DO UPDATE SET last_key = EXCLUDED.last_key, rows_done = {_table}.rows_done + EXCLUDED.rows_done,
                 passes = EXCLUDED.passes, completed_at = EXCLUDED.completed_at, updated_at = now()
             """,
             connection,
@@ -40,7 +43,7 @@ public sealed class CheckpointStore(string ledgerSchema)
         command.Parameters.AddWithValue("id", changeId);
         command.Parameters.AddWithValue("table", table);
         command.Parameters.AddWithValue("last", (object?)checkpoint.LastKey ?? DBNull.Value);
-        command.Parameters.AddWithValue("rows", checkpoint.RowsDone);
+        command.Parameters.AddWithValue("rows", rowsAdded);
         command.Parameters.AddWithValue("passes", checkpoint.Passes);
         command.Parameters.AddWithValue("completed", checkpoint.Completed);
         await command.ExecuteNonQueryAsync();

@@ -32,6 +32,24 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
         }
 
         options.Validate();
+        IReadOnlyList<BackfillSpec> segments;
+        await using (var connection = await connect(cancellation))
+        {
+            segments = await BackfillTarget.SegmentsAsync(connection, spec);
+        }
+
+        if (segments.Count > 0)
+        {
+            // A partitioned table: each storage table gets its own ranges (a ctid is only unique within one).
+            long sum = 0;
+            foreach (var segment in segments)
+            {
+                sum += await RunAsync(changeId, segment, workers, progress, cancellation);
+            }
+
+            return sum;
+        }
+
         BackfillTarget target;
         long total;
         await using (var connection = await connect(cancellation))

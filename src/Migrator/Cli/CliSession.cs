@@ -122,14 +122,16 @@ public sealed class CliSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs one DDL phase of a change and records the outcome in the history.</summary>
-    public async Task RunPhaseAsync(ChangePlan plan, Phase phase, string? detail, CancellationToken cancellation)
+    /// <summary>Runs one DDL phase of a change and records the outcome in the history; returns the
+    /// objects a rollback kept because the ledger does not prove the change created them.</summary>
+    public async Task<IReadOnlyList<string>> RunPhaseAsync(ChangePlan plan, Phase phase, string? detail, CancellationToken cancellation)
     {
         string command = LedgerStore.Name(phase);
         Cli.Line($"{command} {plan.Id}: {plan.Change.Description}");
+        var executor = new PhaseExecutor(RequireLedger, Execution, Log);
         try
         {
-            await new PhaseExecutor(RequireLedger, Execution, Log).RunAsync(plan, phase, cancellation);
+            await executor.RunAsync(plan, phase, cancellation);
         }
         catch (MigratorException e)
         {
@@ -137,7 +139,13 @@ public sealed class CliSession : IAsyncDisposable
             throw;
         }
 
+        if (executor.Kept.Count > 0)
+        {
+            detail = (detail is null ? "" : detail + "; ") + "kept (not created by this change): " + string.Join(", ", executor.Kept);
+        }
+
         await HistoryAsync(command, plan.Id, "done", detail);
+        return executor.Kept;
     }
 
     public Task HistoryAsync(string command, long? changeId, string outcome, string? detail = null) =>

@@ -39,6 +39,14 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
         }
 
         IReadOnlyList<PhaseStep> steps = plan.Steps(phase);
+        if (phase == Phase.Rollback && record is null && !await ExpandLeftAnythingAsync(plan.Id))
+        {
+            // The expand committed no step and built nothing: there is nothing of this change to undo,
+            // and a rollback must not touch objects that were there before it.
+            _log($"  change {plan.Id}'s expand committed nothing: nothing to undo");
+            steps = [];
+        }
+
         int start = 0;
         if (record is not null && record.StepsDone > 0)
         {
@@ -78,6 +86,60 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
         return true;
     }
 
+    /// <summary>Objects the ledger proves this run kept because the change did not create them.</summary>
+    public IReadOnlyList<string> Kept => _kept;
+
+    private readonly List<string> _kept = [];
+
+    private async Task<bool> ExpandLeftAnythingAsync(long changeId)
+    {
+        var expand = await ledger.PhaseAsync(changeId, Phase.Expand);
+        return expand is { StepsDone: > 0 } || (await ledger.OwnedAsync(changeId)).Count > 0;
+    }
+
+    /// <summary>
+    /// For a rollback step: which of its statements may run. A statement with a guard runs only when
+    /// its object exists and the ledger proves this change created (or renamed) it; the others are
+    /// skipped and the object is kept. Evaluated once, before the step's first statement.
+    /// </summary>
+    private async Task<IReadOnlyList<PlannedStatement>> AllowedAsync(long changeId, Phase phase, IReadOnlyList<PlannedStatement> statements, NpgsqlTransaction? tx)
+    {
+        if (phase != Phase.Rollback || statements.All(s => s.Guard is null))
+        {
+            return statements;
+        }
+
+        var owned = await ledger.OwnedAsync(changeId, tx);
+        var allowed = new List<PlannedStatement>(statements.Count);
+        foreach (var statement in statements)
+        {
+            if (statement.Guard is not { } guard)
+            {
+                allowed.Add(statement);
+                continue;
+            }
+
+            string? identity = await CatalogIdentity.ResolveAsync(Connection, tx, guard);
+            if (identity is null)
+            {
+                continue; // already gone
+            }
+
+            bool building = guard.Kind == OwnedObjectKind.Relation && owned.ContainsKey(CatalogIdentity.Building(PgSql.Qualified(guard.Schema, guard.Name)));
+            if (owned.ContainsKey(identity) || building)
+            {
+                allowed.Add(statement);
+            }
+            else
+            {
+                _kept.Add(guard.ToString());
+                _log($"  kept {guard}: change {changeId} did not create it");
+            }
+        }
+
+        return allowed;
+    }
+
     private async Task RunStepAsync(long changeId, Phase phase, PhaseStep step, int index, bool last, CancellationToken cancellation)
     {
         for (int attempt = 1; ; attempt++)
@@ -110,33 +172,51 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
     {
         await using var tx = await Connection.BeginTransactionAsync(cancellation);
         await Connection.ExecuteAsync($"SET LOCAL lock_timeout = '{(int)options.LockTimeout.TotalMilliseconds}ms'", transaction: tx);
-        foreach (var statement in step.Statements)
+        var statements = await AllowedAsync(changeId, phase, step.Statements, tx);
+        var before = await CatalogIdentity.ReadAsync(Connection, tx);
+        foreach (var statement in statements)
         {
             await using var command = new NpgsqlCommand(statement.Sql, Connection, tx);
             await command.ExecuteNonQueryAsync(cancellation);
         }
 
+        // What this step created or renamed, proven in its own transaction: a rollback may later undo
+        // exactly these objects and nothing else.
+        var after = await CatalogIdentity.ReadAsync(Connection, tx);
+        await ledger.RecordOwnedAsync(changeId, phase, CatalogIdentity.Diff(before, after), tx);
         await ledger.StepDoneAsync(changeId, phase, index + 1, last, tx);
         await tx.CommitAsync(cancellation);
     }
 
     private async Task RunAloneAsync(long changeId, Phase phase, PlannedStatement statement, int index, bool last, CancellationToken cancellation)
     {
+        if ((await AllowedAsync(changeId, phase, [statement], null)).Count == 0)
+        {
+            await ledger.StepDoneAsync(changeId, phase, index + 1, last, null);
+            return;
+        }
+
         await Connection.ExecuteAsync($"SET lock_timeout = '{(int)options.LockTimeout.TotalMilliseconds}ms'");
         try
         {
             if (statement.IndexBuilt is { } built)
             {
+                bool ours = (await ledger.OwnedAsync(changeId)).ContainsKey(CatalogIdentity.Building(built));
                 switch (await IndexValidAsync(built))
                 {
-                    case true:
+                    case true when ours:
                         // A crash after a concurrent build but before the ledger noted it: the index is there and valid.
+                        await RecordBuiltAsync(changeId, phase, built);
                         await ledger.StepDoneAsync(changeId, phase, index + 1, last, null);
                         return;
-                    case false:
+                    case false when ours:
                         // An earlier attempt left an INVALID index (its cleanup may itself have timed out).
                         _log($"  dropping the INVALID index {built} left by an earlier attempt");
                         await Connection.ExecuteAsync($"DROP INDEX CONCURRENTLY IF EXISTS {built}");
+                        break;
+                    case null:
+                        // Noted before the build starts, so a crash mid-build still proves the index is ours.
+                        await ledger.RecordOwnedAsync(changeId, phase, [(CatalogIdentity.Building(built), "building", "index " + built)], null);
                         break;
                 }
             }
@@ -149,8 +229,13 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
             }
             catch (PostgresException) when (statement.IndexBuilt is not null)
             {
-                await DropInvalidIndexAsync(statement.IndexBuilt);
+                await DropInvalidIndexAsync(changeId, statement.IndexBuilt);
                 throw;
+            }
+
+            if (statement.IndexBuilt is { } done)
+            {
+                await RecordBuiltAsync(changeId, phase, done);
             }
         }
         finally
@@ -161,13 +246,24 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
         await ledger.StepDoneAsync(changeId, phase, index + 1, last, null);
     }
 
-    /// <summary>Best effort: drops the INVALID index a failed concurrent build left. If that cannot
-    /// get its lock now either, the next attempt (or run) drops it before building again.</summary>
-    private async Task DropInvalidIndexAsync(string index)
+    private async Task RecordBuiltAsync(long changeId, Phase phase, string index)
+    {
+        string? identity = await Connection.ExecuteScalarAsync<string?>("SELECT 'rel:' || to_regclass(@index)::oid", new { index });
+        if (identity is not null)
+        {
+            await ledger.RecordOwnedAsync(changeId, phase, [(identity, "created", "index " + index)], null);
+        }
+    }
+
+    /// <summary>Best effort: drops the INVALID index a failed concurrent build of this change left
+    /// (never one it did not start). If that cannot get its lock now either, the next attempt (or run)
+    /// drops it before building again.</summary>
+    private async Task DropInvalidIndexAsync(long changeId, string index)
     {
         try
         {
-            if (await IndexValidAsync(index) == false)
+            bool ours = (await ledger.OwnedAsync(changeId)).ContainsKey(CatalogIdentity.Building(index));
+            if (ours && await IndexValidAsync(index) == false)
             {
                 _log($"  dropping the INVALID index {index} left by the failed concurrent build");
                 await Connection.ExecuteAsync($"DROP INDEX CONCURRENTLY IF EXISTS {index}");
@@ -185,10 +281,10 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
             "SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass(@name)", new { name = qualifiedName });
 
     internal static string Serialize(IReadOnlyList<PhaseStep> steps) =>
-        JsonSerializer.Serialize(steps.Select(s => s.Statements.Select(x => new StoredStatement(x.Sql, x.Transactional, x.IndexBuilt)).ToArray()).ToArray());
+        JsonSerializer.Serialize(steps.Select(s => s.Statements.Select(x => new StoredStatement(x.Sql, x.Transactional, x.IndexBuilt, x.Guard)).ToArray()).ToArray());
 
     internal static IReadOnlyList<PhaseStep> Deserialize(string json) =>
-        [.. JsonSerializer.Deserialize<StoredStatement[][]>(json)!.Select(s => new PhaseStep([.. s.Select(x => new PlannedStatement(x.Sql, x.Transactional, x.IndexBuilt))]))];
+        [.. JsonSerializer.Deserialize<StoredStatement[][]>(json)!.Select(s => new PhaseStep([.. s.Select(x => new PlannedStatement(x.Sql, x.Transactional, x.IndexBuilt) { Guard = x.Guard })]))];
 
-    private sealed record StoredStatement(string Sql, bool Transactional, string? IndexBuilt);
+    private sealed record StoredStatement(string Sql, bool Transactional, string? IndexBuilt, OwnedObject? Guard = null);
 }

@@ -84,6 +84,17 @@ public static class LedgerLayout
             PRIMARY KEY (change_id, table_name, range_no)
         );
         """,
+        """
+        CREATE TABLE {0}.owned_objects (
+            change_id    bigint NOT NULL REFERENCES {0}.changes (change_id),
+            identity     text NOT NULL,
+            how          text NOT NULL CHECK (how IN ('created', 'renamed', 'building')),
+            description  text NOT NULL,
+            phase        text NOT NULL,
+            recorded_at  timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (change_id, identity)
+        );
+        """,
     ];
 
     /// <summary>SQL that takes a ledger from <paramref name="from"/> to <see cref="Current"/>.</summary>

@@ -106,11 +106,36 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             $"""
             WITH done AS (SELECT change_id FROM {_s}.phases WHERE phase = 'rollback' AND status = 'done'),
             cleared AS (DELETE FROM {_s}.backfill_checkpoints WHERE change_id IN (SELECT change_id FROM done)),
-            ranges AS (DELETE FROM {_s}.backfill_ranges WHERE change_id IN (SELECT change_id FROM done))
+            ranges AS (DELETE FROM {_s}.backfill_ranges WHERE change_id IN (SELECT change_id FROM done)),
+            owned AS (DELETE FROM {_s}.owned_objects WHERE change_id IN (SELECT change_id FROM done))
             DELETE FROM {_s}.phases WHERE change_id IN (SELECT change_id FROM done)
             """,
             transaction: tx);
         await tx.CommitAsync();
+    }
+
+    /// <summary>Records objects a step created or renamed (in the step's transaction when it has one).</summary>
+    public async Task RecordOwnedAsync(long changeId, Phase phase, IEnumerable<(string Identity, string How, string Description)> owned, NpgsqlTransaction? transaction)
+    {
+        foreach (var (identity, how, description) in owned)
+        {
+            await Connection.ExecuteAsync(
+                $"""
+                INSERT INTO {_s}.owned_objects (change_id, identity, how, description, phase) VALUES (@changeId, @identity, @how, @description, @phase)
+                ON CONFLICT (change_id, identity) DO UPDATE SET description = EXCLUDED.description,
+                    how = CASE WHEN {_s}.owned_objects.how = 'created' THEN 'created' ELSE EXCLUDED.how END
+                """,
+                new { changeId, identity, how, description, phase = Name(phase) },
+                transaction);
+        }
+    }
+
+    /// <summary>What the ledger proves a change created or renamed: identity → how.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> OwnedAsync(long changeId, NpgsqlTransaction? transaction = null)
+    {
+        var rows = await Connection.QueryAsync<(string Identity, string How)>(
+            $"SELECT identity, how FROM {_s}.owned_objects WHERE change_id = @changeId", new { changeId }, transaction);
+        return rows.ToDictionary(r => r.Identity, r => r.How, StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyList<Deployment>> DeploymentsAsync(bool liveOnly)

@@ -116,7 +116,11 @@ public sealed partial class PhaseCompiler(PostgresDialect dialect)
         {
             foreach (var expression in expandExpressions.Reverse())
             {
-                statements.AddRange(Dialect.Generate(Reverse(expression)).Select(Tolerant));
+                foreach (var reversed in SplitColumns(Reverse(expression)))
+                {
+                    var guard = RollbackGuards.Of(reversed);
+                    statements.AddRange(Dialect.Generate(reversed).Select(Tolerant).Select(s => guard is null ? s : s.Guarded(guard)));
+                }
             }
 
             foreach (var operation in change.Operations.Reverse())
@@ -159,6 +163,12 @@ public sealed partial class PhaseCompiler(PostgresDialect dialect)
 
     [GeneratedRegex(@"\bDROP COLUMN (?!IF EXISTS)", RegexOptions.IgnoreCase)]
     private static partial Regex DropColumn();
+
+    /// <summary>One DROP COLUMN per statement, so each carries the guard of its own column.</summary>
+    private static IEnumerable<IMigrationExpression> SplitColumns(IMigrationExpression expression) =>
+        expression is DeleteColumnExpression { ColumnNames.Count: > 1 } many
+            ? many.ColumnNames.Select(c => new DeleteColumnExpression { SchemaName = many.SchemaName, TableName = many.TableName, ColumnNames = [c] })
+            : [expression];
 
     private static IMigrationExpression Reverse(IMigrationExpression expression)
     {

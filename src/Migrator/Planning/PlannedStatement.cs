@@ -14,9 +14,17 @@ public sealed record PlannedStatement(string Sql, bool Transactional = true, str
     /// transaction (used so that a VALIDATE never shares a transaction with the ADD before it).</summary>
     public static readonly PlannedStatement Commit = new("-- commit") { IsBoundary = true };
 
+    /// <summary>For a rollback statement that drops or renames back an object: that object. The
+    /// statement runs only if the ledger proves this change created (or renamed) it; otherwise it is
+    /// skipped and the object is kept.</summary>
+    public OwnedObject? Guard { get; init; }
+
     /// <summary>True for the <see cref="Commit"/> marker.</summary>
     public bool IsBoundary { get; private init; }
 
     /// <summary>A statement that must run outside any transaction.</summary>
     public static PlannedStatement Alone(string sql, string? indexBuilt = null) => new(sql, false, indexBuilt);
+
+    /// <summary>This statement, run only when the ledger proves the change created <paramref name="owned"/>.</summary>
+    public PlannedStatement Guarded(OwnedObject owned) => this with { Guard = owned };
 }

@@ -30,7 +30,7 @@ public sealed class AddCheckConstraint(string schema, string table, string name,
         [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} VALIDATE CONSTRAINT {PgSql.Ident(name)};")];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
-        [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};")];
+        [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};").Guarded(OwnedObject.Constraint(schema, table, name))];
 
     public void ApplyTo(SchemaModel model)
     {

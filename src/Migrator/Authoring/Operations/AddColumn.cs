@@ -115,7 +115,7 @@ public sealed partial class AddColumn(string schema, string table, string column
             statements.AddRange(Fill(context, schema, table, column, fill!).Drop());
         }
 
-        statements.Add(new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP COLUMN IF EXISTS {PgSql.Ident(column)};"));
+        statements.Add(new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP COLUMN IF EXISTS {PgSql.Ident(column)};").Guarded(OwnedObject.Column(schema, table, column)));
         return statements;
     }
 

@@ -39,8 +39,8 @@ public sealed class AddUniqueConstraint(string schema, string table, string name
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
     [
-        new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};"),
-        PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};"),
+        new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};").Guarded(OwnedObject.Constraint(schema, table, name)),
+        PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};").Guarded(OwnedObject.Relation(schema, name)),
     ];
 
     public void ApplyTo(SchemaModel model)

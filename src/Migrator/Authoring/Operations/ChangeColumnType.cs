@@ -64,7 +64,7 @@ public sealed partial class ChangeColumnType(string schema, string table, string
         if (Check() is not null)
         {
             statements.Add(new PlannedStatement(
-                $"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(CheckName(context))};"));
+                $"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(CheckName(context))};").Guarded(OwnedObject.Constraint(schema, table, CheckName(context))));
         }
 
         return statements;

@@ -113,7 +113,7 @@ internal sealed class ColumnRewrite(
         return
         [
             .. Trigger(context, model).Drop(),
-            .. newColumns.Select(c => new PlannedStatement($"ALTER TABLE {QualifiedTable} DROP COLUMN IF EXISTS {PgSql.Ident(Physical(c))};")),
+            .. newColumns.Select(c => new PlannedStatement($"ALTER TABLE {QualifiedTable} DROP COLUMN IF EXISTS {PgSql.Ident(Physical(c))};").Guarded(OwnedObject.Column(schema, table, Physical(c)))),
         ];
     }
 

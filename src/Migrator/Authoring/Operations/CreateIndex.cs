@@ -38,7 +38,7 @@ public sealed class CreateIndex(string schema, string table, string name, IReadO
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => [];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
-        [PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};")];
+        [PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};").Guarded(OwnedObject.Relation(schema, name))];
 
     public void ApplyTo(SchemaModel model)
     {

@@ -59,7 +59,7 @@ public sealed class CreateTable : IOperation
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => [];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
-        [new PlannedStatement($"DROP TABLE IF EXISTS {PgSql.Qualified(_schema, _table)};")];
+        [new PlannedStatement($"DROP TABLE IF EXISTS {PgSql.Qualified(_schema, _table)};").Guarded(OwnedObject.Relation(_schema, _table))];
 
     public void ApplyTo(SchemaModel model) => model.Apply(Copy());
 

@@ -41,8 +41,8 @@ public sealed class RenameTable(string schema, string from, string to) : IOperat
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
     [
-        new PlannedStatement($"DROP VIEW IF EXISTS {PgSql.Qualified(schema, from)};"),
-        new PlannedStatement($"ALTER TABLE IF EXISTS {PgSql.Qualified(schema, to)} RENAME TO {PgSql.Ident(from)};"),
+        new PlannedStatement($"DROP VIEW IF EXISTS {PgSql.Qualified(schema, from)};").Guarded(OwnedObject.Relation(schema, from)),
+        new PlannedStatement($"ALTER TABLE IF EXISTS {PgSql.Qualified(schema, to)} RENAME TO {PgSql.Ident(from)};").Guarded(OwnedObject.Relation(schema, to)),
     ];
 
     public void ApplyTo(SchemaModel model) => model.RenameTable(schema, from, to);

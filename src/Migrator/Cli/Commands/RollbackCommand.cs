@@ -67,7 +67,12 @@ public static class RollbackCommand
                 session.Cli.Line($"warning: --force: rolling back change {plan.Id} breaks live version(s) {string.Join(", ", needing)}");
             }
 
-            await session.RunPhaseAsync(plan, Phase.Rollback, detail, cancellation);
+            var kept = await session.RunPhaseAsync(plan, Phase.Rollback, detail, cancellation);
+            foreach (string what in kept)
+            {
+                session.Cli.Line($"kept {what}: the ledger does not show change {plan.Id} created it");
+            }
+
             await session.RequireLedger.ForgetRolledBackAsync();
             session.Cli.Line($"rolled back change {plan.Id}: it is pending again");
             return ExitCodes.Ok;

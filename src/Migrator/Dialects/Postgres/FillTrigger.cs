@@ -37,5 +37,5 @@ public sealed record FillTrigger(
         return RowTrigger.Create(LedgerSchema, FunctionName, TriggerName, QualifiedTable, body);
     }
 
-    public IReadOnlyList<PlannedStatement> Drop() => RowTrigger.Drop(LedgerSchema, FunctionName, TriggerName, QualifiedTable);
+    public IReadOnlyList<PlannedStatement> Drop() => RowTrigger.Drop(LedgerSchema, FunctionName, TriggerName, Schema, Table);
 }

@@ -23,9 +23,9 @@ internal static class RowTrigger
             $"CREATE TRIGGER {PgSql.Ident(triggerName)} BEFORE INSERT OR UPDATE ON {qualifiedTable} FOR EACH ROW EXECUTE FUNCTION {PgSql.Qualified(ledgerSchema, functionName)}();"),
     ];
 
-    public static IReadOnlyList<PlannedStatement> Drop(string ledgerSchema, string functionName, string triggerName, string qualifiedTable) =>
+    public static IReadOnlyList<PlannedStatement> Drop(string ledgerSchema, string functionName, string triggerName, string schema, string table) =>
     [
-        new PlannedStatement($"DROP TRIGGER IF EXISTS {PgSql.Ident(triggerName)} ON {qualifiedTable};"),
-        new PlannedStatement($"DROP FUNCTION IF EXISTS {PgSql.Qualified(ledgerSchema, functionName)}();"),
+        new PlannedStatement($"DROP TRIGGER IF EXISTS {PgSql.Ident(triggerName)} ON {PgSql.Qualified(schema, table)};").Guarded(OwnedObject.Trigger(schema, table, triggerName)),
+        new PlannedStatement($"DROP FUNCTION IF EXISTS {PgSql.Qualified(ledgerSchema, functionName)}();").Guarded(OwnedObject.Function(ledgerSchema, functionName)),
     ];
 }

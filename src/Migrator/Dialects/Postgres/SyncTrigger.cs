@@ -91,7 +91,7 @@ public sealed partial record SyncTrigger(
     }
 
     /// <summary>Drops the trigger and its function; safe to re-run.</summary>
-    public IReadOnlyList<PlannedStatement> Drop() => RowTrigger.Drop(LedgerSchema, FunctionName, TriggerName, QualifiedTable);
+    public IReadOnlyList<PlannedStatement> Drop() => RowTrigger.Drop(LedgerSchema, FunctionName, TriggerName, Schema, Table);
 
     /// <summary>
     /// Assignments for one direction. An expression that is just a column of its side is copied
