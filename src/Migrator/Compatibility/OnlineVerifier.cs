@@ -55,12 +55,11 @@ public static partial class OnlineVerifier
 
                         foreach (var usage in version.Manifest!.Statements.Where(s => s.Errors.Count == 0))
                         {
-                            string name = $"migrator_verify_{++prepared}";
+                            prepared++;
                             await Execute(connection, transaction, "SAVEPOINT migrator_verify", cancellation);
                             try
                             {
-                                await Execute(connection, transaction, $"PREPARE {name} AS {DapperParameters.ToPositional(usage.Sql)}", cancellation);
-                                await Execute(connection, transaction, $"DEALLOCATE {name}", cancellation);
+                                await PrepareOnlyAsync(connection, transaction, DapperParameters.ToPositional(usage.Sql), cancellation);
                                 await Execute(connection, transaction, "RELEASE SAVEPOINT migrator_verify", cancellation);
                             }
                             catch (PostgresException e) when (e.SqlState != PostgresErrorCodes.LockNotAvailable && e.SqlState != "42P18")
@@ -89,11 +88,26 @@ public static partial class OnlineVerifier
         finally
         {
             await transaction.RollbackAsync(CancellationToken.None);
-            await using var deallocate = new NpgsqlCommand("DEALLOCATE ALL", connection);
-            await deallocate.ExecuteNonQueryAsync(CancellationToken.None);
+            connection.UnprepareAll();
         }
 
         return findings;
+    }
+
+    /// <summary>
+    /// Plans one app statement without running it: a single protocol-level Parse (and Describe), sent
+    /// by Npgsql as one batch command it never splits or rewrites. PostgreSQL itself refuses a Parse
+    /// holding more than one statement ("cannot insert multiple commands into a prepared statement"),
+    /// so text such as <c>SELECT 1; COMMIT; DROP TABLE t</c> can never execute here.
+    /// </summary>
+    private static async Task PrepareOnlyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellation)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { new NpgsqlBatchCommand(sql) } };
+        await batch.PrepareAsync(cancellation);
+
+        // Npgsql keeps prepared statements by their text: the same statement after a later phase must
+        // be parsed again, against the schema as that phase leaves it.
+        connection.UnprepareAll();
     }
 
     private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellation)

@@ -66,7 +66,13 @@ public static class UsageExtractor
                     continue;
                 }
 
-                statements.Add(Describe(tree.FilePath, line, call, Analyze(call.Sql, dialect, null)));
+                // One manifest entry per SQL statement: `plan --verify` prepares each alone, and a
+                // manifest entry holding several is refused when loaded.
+                IReadOnlyList<string> pieces = dialect == "sqlserver" ? [call.Sql] : PgStatements.Split(call.Sql);
+                foreach (string piece in pieces)
+                {
+                    statements.Add(Describe(tree.FilePath, line, call, piece, Analyze(piece, dialect, null)));
+                }
             }
         }
 
@@ -83,11 +89,11 @@ public static class UsageExtractor
         return parts.Any(p => p is "bin" or "obj");
     }
 
-    private static UsageStatement Describe(string file, int line, DapperCall call, SqlAnalysis analysis) => new(
+    private static UsageStatement Describe(string file, int line, DapperCall call, string sql, SqlAnalysis analysis) => new(
         file,
         line,
         call.Method,
-        call.Sql!,
+        sql,
         analysis.Kind.ToString().ToLowerInvariant(),
         analysis.Tables.Select(t => new TableUsage(t.Schema, t.Name, t.Written)).ToList(),
         analysis.Columns.Where(c => c.Access == ColumnAccess.Read).Select(c => new ColumnUsage(c.Schema, c.Table, c.Column)).ToList(),

@@ -1,3 +1,4 @@
+using Migrator.Analyzers.Sql;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -59,6 +60,15 @@ public sealed record UsageManifest(
             if (manifest.Statements is null || manifest.Unresolved is null || string.IsNullOrEmpty(manifest.AppVersion))
             {
                 throw new MigratorException(ExitCodes.BadInput, $"usage manifest {source} lacks appVersion, statements or unresolved");
+            }
+
+            // One SQL statement per entry: `plan --verify` sends each to PostgreSQL, and text like
+            // "SELECT 1; COMMIT; DROP TABLE t" must never reach it as anything but a refused entry.
+            if (!string.Equals(manifest.Dialect, "sqlserver", StringComparison.OrdinalIgnoreCase)
+                && manifest.Statements.FirstOrDefault(s => s.Sql is null || PgStatements.IsMultiple(s.Sql)) is { } several)
+            {
+                throw new MigratorException(ExitCodes.BadInput,
+                    $"usage manifest {source}: the entry at {several.Location} holds {(several.Sql is null ? "no SQL" : PgStatements.Split(several.Sql).Count + " SQL statements")}; a manifest holds one statement per entry (run `usage extract` again)");
             }
 
             return manifest;
