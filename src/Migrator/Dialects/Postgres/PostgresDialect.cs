@@ -29,6 +29,7 @@ public sealed partial class PostgresDialect
     public IReadOnlyList<PlannedStatement> Generate(IMigrationExpression expression)
     {
         expression = expression.Apply(_conventions);
+        ExpressionNames.Check(expression);
         string sql = expression switch
         {
             ExecuteSqlStatementExpression e => e.SqlStatement,
