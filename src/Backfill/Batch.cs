@@ -53,7 +53,7 @@ internal static class Batch
             catch (PostgresException e) when (e.SqlState != LockNotAvailable)
             {
                 throw new BackfillException(
-                    $"{target.Name}: batch after key {last ?? "(start)"} failed: {e.SqlState}: {e.MessageText}; the checkpoint stays at {last ?? "(start)"}",
+                    $"{target.Name}: batch after key {last ?? "(start)"} failed: {PostgresErrorText.Describe(e)}; the checkpoint stays at {last ?? "(start)"}",
                     isBadInput: e.SqlState.StartsWith("42", StringComparison.Ordinal),
                     e);
             }

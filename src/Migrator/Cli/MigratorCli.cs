@@ -68,7 +68,7 @@ public static class MigratorCli
     {
         MigratorException m => (m.ExitCode, m.Message),
         BackfillException b => (b.IsBadInput ? ExitCodes.BadInput : ExitCodes.DatabaseError, b.Message),
-        PostgresException pg => (ExitCodes.DatabaseError, $"database error {pg.SqlState}: {pg.MessageText}"),
+        PostgresException pg => (ExitCodes.DatabaseError, $"database error {PostgresErrorText.Describe(pg)}"),
         NpgsqlException n => (ExitCodes.DatabaseError, $"database error: {n.Message}"),
         OperationCanceledException => (ExitCodes.DatabaseError, "cancelled"),
         _ => (ExitCodes.Internal, $"internal error ({e.GetType().Name}): {e.Message} — please report it; --verbose shows details"),

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Migrator.Authoring;
+using Migrator.Backfill;
 using Migrator.Dialects.Postgres;
 using Migrator.Ledger;
 using Migrator.Planning;
@@ -77,7 +78,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
             }
             catch (PostgresException e)
             {
-                string message = $"change {plan.Id} {LedgerStore.Name(phase)} step {i + 1}/{steps.Count} failed: {e.SqlState}: {e.MessageText}";
+                string message = $"change {plan.Id} {LedgerStore.Name(phase)} step {i + 1}/{steps.Count} failed: {PostgresErrorText.Describe(e)}";
                 await ledger.FailPhaseAsync(plan.Id, phase, message);
                 throw new MigratorException(ExitCodes.DatabaseError, message, e);
             }

@@ -19,6 +19,8 @@ public static class PostgresConnector
             throw new MigratorException(ExitCodes.BadInput, $"the connection string is malformed: {e.Message}");
         }
 
+        // PostgreSQL's DETAIL (e.g. which views depend on a column) is part of our error lines.
+        builder.IncludeErrorDetail = true;
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
             builder.ApplicationName = "migrator";
