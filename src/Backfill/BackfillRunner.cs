@@ -55,7 +55,8 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
             throw new BackfillException($"{whole.Name}: rows are still pending after every partition was done (rows moved between partitions?); run backfill again", isBadInput: false);
         }
 
-        await checkpoints.SaveAsync(connection, null, changeId, whole.Name, new Checkpoint(null, 0, 1, Completed: true), updated);
+        // The table's own row sums its partitions' rows and has no pass of its own (passes 0).
+        await checkpoints.SaveAsync(connection, null, changeId, whole.Name, new Checkpoint(null, 0, 0, Completed: true), updated);
         return new BackfillResult(updated, batches, AlreadyComplete: allComplete);
     }
 

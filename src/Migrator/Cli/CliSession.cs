@@ -98,6 +98,26 @@ public sealed class CliSession : IAsyncDisposable
         await Ledger.ForgetRolledBackAsync();
     }
 
+    /// <summary>
+    /// Connects for a command that only reads (plan, status, gate, deploy list): no ledger lock, so it
+    /// answers while a backfill or another migrator holds it; the ledger is neither created nor
+    /// upgraded, no history is written, and a database without a ledger reads as one where nothing has
+    /// run. A role with only SELECT on the ledger and USAGE on its schema is enough.
+    /// </summary>
+    public async Task ConnectReadOnlyAsync(CancellationToken cancellation)
+    {
+        string connectionString = ConnectionString
+            ?? throw new MigratorException(ExitCodes.BadInput, "no database given: pass --connection or set MIGRATOR_CONNECTION");
+        _dataSource = PostgresConnector.CreateDataSource(connectionString);
+        var connection = await PostgresConnector.OpenAsync(_dataSource, cancellation);
+        Ledger = new LedgerStore(connection, Config.LedgerSchema);
+        ReadOnly = true;
+        await Ledger.ProbeAsync();
+    }
+
+    /// <summary>True for a session opened with <see cref="ConnectReadOnlyAsync"/>: it writes nothing.</summary>
+    public bool ReadOnly { get; private set; }
+
     /// <summary>Another connection to the same database (for backfill workers).</summary>
     public Task<NpgsqlConnection> OpenAsync(CancellationToken cancellation) =>
         PostgresConnector.OpenAsync(_dataSource ?? throw new InvalidOperationException("no connection"), cancellation);
@@ -149,7 +169,7 @@ public sealed class CliSession : IAsyncDisposable
     }
 
     public Task HistoryAsync(string command, long? changeId, string outcome, string? detail = null) =>
-        Ledger is null ? Task.CompletedTask : Ledger.RecordHistoryAsync(command, changeId, outcome, detail);
+        Ledger is null || ReadOnly ? Task.CompletedTask : Ledger.RecordHistoryAsync(command, changeId, outcome, detail);
 
     public async ValueTask DisposeAsync()
     {

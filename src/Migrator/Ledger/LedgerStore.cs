@@ -13,6 +13,46 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
 
     public NpgsqlConnection Connection { get; } = connection;
 
+    /// <summary>False when a read-only session found no ledger in the database: every read returns
+    /// nothing (no change has run, no version is registered), and nothing is created.</summary>
+    public bool Exists { get; private set; } = true;
+
+    /// <summary>For read-only commands: finds out whether the ledger exists, without creating or
+    /// upgrading it, and refuses a ledger newer than this tool.</summary>
+    public async Task ProbeAsync()
+    {
+        Exists = await Connection.ExecuteScalarAsync<bool>("SELECT to_regclass(@layout) IS NOT NULL", new { layout = $"{_s}.layout" });
+        if (!Exists)
+        {
+            return;
+        }
+
+        int current = await Connection.ExecuteScalarAsync<int?>($"SELECT max(version) FROM {_s}.layout") ?? 0;
+        if (current > LedgerLayout.Current)
+        {
+            throw new MigratorException(ExitCodes.BadInput,
+                $"the ledger in schema '{Schema}' has layout {current}, newer than this migrator's {LedgerLayout.Current}: upgrade the tool");
+        }
+    }
+
+    /// <summary>Rows done so far per change, summed over its tables' checkpoints (the table's own and
+    /// its partitions'), for `status` while a backfill runs.</summary>
+    public async Task<IReadOnlyDictionary<long, long>> BackfillRowsAsync()
+    {
+        if (!Exists)
+        {
+            return new Dictionary<long, long>();
+        }
+
+        var rows = await Connection.QueryAsync<(long ChangeId, long Rows)>(
+            $"""
+            SELECT change_id, sum(rows_done)::bigint FROM {_s}.backfill_checkpoints
+            WHERE passes > 0 -- a partitioned table's own row (passes 0) only sums its partitions'
+            GROUP BY change_id
+            """);
+        return rows.ToDictionary(r => r.ChangeId, r => r.Rows);
+    }
+
     public string Schema { get; } = schema;
 
     /// <summary>Creates the ledger on first use and upgrades an older layout, in one transaction under a
@@ -54,6 +94,11 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
 
     public async Task<Dictionary<(long, Phase), PhaseRecord>> PhasesAsync()
     {
+        if (!Exists)
+        {
+            return [];
+        }
+
         var rows = await Connection.QueryAsync<(long ChangeId, string Phase, string Status, string Checksum, string Steps, int StepsDone, DateTime StartedAt, DateTime? FinishedAt, string? Error)>(
             $"SELECT change_id, phase, status, checksum, steps::text, steps_done, started_at, finished_at, error FROM {_s}.phases");
         return rows.Select(r => new PhaseRecord(r.ChangeId, Enum.Parse<Phase>(r.Phase, ignoreCase: true), r.Status, r.Checksum, r.Steps, r.StepsDone, r.StartedAt, r.FinishedAt, r.Error))
@@ -140,6 +185,11 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
 
     public async Task<IReadOnlyList<Deployment>> DeploymentsAsync(bool liveOnly)
     {
+        if (!Exists)
+        {
+            return [];
+        }
+
         var rows = await Connection.QueryAsync<Deployment>(
             $"SELECT id, app_version AS AppVersion, slot, registered_at AS RegisteredAt, retired_at AS RetiredAt FROM {_s}.deployments"
             + (liveOnly ? " WHERE retired_at IS NULL" : "") + " ORDER BY registered_at, id");
@@ -154,6 +204,11 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
     /// <summary>The usage manifest (JSON) stored for each live version that has one.</summary>
     public async Task<IReadOnlyDictionary<string, string>> LiveUsageAsync()
     {
+        if (!Exists)
+        {
+            return new Dictionary<string, string>();
+        }
+
         var rows = await Connection.QueryAsync<(string AppVersion, string Usage)>(
             $"SELECT app_version, usage::text FROM {_s}.deployments WHERE retired_at IS NULL AND usage IS NOT NULL");
         return rows.ToDictionary(r => r.AppVersion, r => r.Usage);

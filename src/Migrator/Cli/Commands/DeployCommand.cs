@@ -80,7 +80,7 @@ public static class DeployCommand
         list.SetAction(async (parse, cancellation) =>
         {
             await using var session = CliSession.Load(cli, parse);
-            await session.ConnectAsync(cancellation);
+            await session.ConnectReadOnlyAsync(cancellation);
             RenderDeployments(session.Out, await session.RequireLedger.DeploymentsAsync(liveOnly: false), "App versions");
             return ExitCodes.Ok;
         });

@@ -26,7 +26,7 @@ public static class GateCommand
             string text = parse.GetValue(To)!;
             var target = ChangeCatalog.ParseVersion(text, "--to");
             await using var session = CliSession.Load(cli, parse);
-            await session.ConnectAsync(cancellation);
+            await session.ConnectReadOnlyAsync(cancellation);
             var states = await session.StatesAsync();
             var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
             var checks = new List<(bool Ok, string What)>();

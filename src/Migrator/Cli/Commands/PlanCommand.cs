@@ -40,7 +40,7 @@ public static class PlanCommand
 
             if (session.ConnectionString is not null)
             {
-                await session.ConnectAsync(cancellation);
+                await session.ConnectReadOnlyAsync(cancellation);
                 state = await session.StatesAsync();
                 live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
                 schema = await CompatibilityInputs.LiveSchemaAsync(session);

@@ -14,9 +14,10 @@ public static class StatusCommand
         command.SetAction(async (parse, cancellation) =>
         {
             await using var session = CliSession.Load(cli, parse);
-            await session.ConnectAsync(cancellation);
+            await session.ConnectReadOnlyAsync(cancellation);
             var phases = await session.RequireLedger.PhasesAsync();
             var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
+            var backfilled = await session.RequireLedger.BackfillRowsAsync();
             var table = new Table().Title("Changes").AddColumns("Id", "Description", "App version", "State", "Expand", "Backfill", "Contract", "Next");
             foreach (var plan in session.Plans)
             {
@@ -27,7 +28,7 @@ public static class StatusCommand
                     new Text(plan.Change.AppVersion.ToString()),
                     new Text(state.Label()),
                     new Text(When(phases, plan.Id, Phase.Expand)),
-                    new Text(plan.HasBackfill ? When(phases, plan.Id, Phase.Backfill) : "-"),
+                    new Text(plan.HasBackfill ? When(phases, plan.Id, Phase.Backfill) + Rows(backfilled, plan.Id) : "-"),
                     new Text(When(phases, plan.Id, Phase.Contract)),
                     new Text(NextStep.Describe(plan, state, live)));
             }
@@ -40,11 +41,15 @@ public static class StatusCommand
         return command;
     }
 
+    private static string Rows(IReadOnlyDictionary<long, long> backfilled, long id) =>
+        backfilled.TryGetValue(id, out long rows) ? $", {rows:N0} rows" : "";
+
     private static string When(IReadOnlyDictionary<(long, Phase), Ledger.PhaseRecord> phases, long id, Phase phase) =>
         phases.GetValueOrDefault((id, phase)) switch
         {
             null => "-",
             { IsDone: true } r => $"done {r.FinishedAt:yyyy-MM-dd HH:mm:ss}",
+            { Phase: Phase.Backfill } r => r.Status,
             var r => $"{r.Status} (step {r.StepsDone})",
         };
 }
