@@ -15,13 +15,15 @@ public sealed class AppWorkload(int version, OperationScenario scenario, NpgsqlD
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private long _writes, _reads;
+    private int _stopped;
+    private int _crossReads;
 
     public int Version { get; } = version;
 
     /// <summary>The other version, read through while it is live.</summary>
     public AppWorkload? Other { get; set; }
 
-    public bool Live => _tasks.Count > 0 && !_stop.IsCancellationRequested;
+    public bool Live => _tasks.Count > 0 && Volatile.Read(ref _stopped) == 0;
 
     /// <summary>The last write of every row this version wrote.</summary>
     public ConcurrentDictionary<long, Write> Written { get; } = new();
@@ -44,10 +46,34 @@ public sealed class AppWorkload(int version, OperationScenario scenario, NpgsqlD
         }
     }
 
+    /// <summary>Stops this version's traffic. When it returns no statement of this version runs any
+    /// more: neither its own writers nor another version's cross-check read through it, so a schema
+    /// change made right after (a rollback, a contract) can never meet one of its statements.</summary>
     public async Task StopAsync()
     {
+        Interlocked.Exchange(ref _stopped, 1);
         await _stop.CancelAsync();
         await Task.WhenAll(_tasks);
+        while (Interlocked.CompareExchange(ref _crossReads, 0, 0) > 0)
+        {
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>A read through this version on behalf of another, only while this version is live:
+    /// (false, null) once it has stopped. Registered before the liveness check, so StopAsync waits for
+    /// a read that saw this version live (a Dekker handshake over two full fences).</summary>
+    public async Task<(bool Read, string? Value)> TryReadWhileLiveAsync(Write write)
+    {
+        Interlocked.Increment(ref _crossReads);
+        try
+        {
+            return Live ? (true, await ReadAsync(write)) : (false, null);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _crossReads);
+        }
     }
 
     public async Task WaitForWritesAsync(long more)
@@ -102,9 +128,9 @@ public sealed class AppWorkload(int version, OperationScenario scenario, NpgsqlD
                 Written[write.Id] = write;
                 Interlocked.Increment(ref _writes);
                 Check(this, write, await ReadAsync(write));
-                if (otherLiveBefore && Other is { Live: true } other)
+                if (otherLiveBefore && Other is { } other && await other.TryReadWhileLiveAsync(write) is (true, var value))
                 {
-                    Check(other, write, await other.ReadAsync(write));
+                    Check(other, write, value);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
