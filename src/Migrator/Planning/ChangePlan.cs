@@ -19,6 +19,9 @@ public sealed record ChangePlan(
     /// <summary>Why this change cannot be rolled back, or null when it can.</summary>
     public string? RollbackUnavailable { get; init; }
 
+    /// <summary>What the contract's validations need to hold (checked by `gate`).</summary>
+    public IReadOnlyList<ContractPrecondition> Preconditions { get; init; } = [];
+
     /// <summary>The tables and columns the change alters.</summary>
     public IReadOnlyList<Authoring.Operations.SchemaTarget> Targets { get; init; } = [];
 

@@ -55,12 +55,18 @@ public sealed partial class PhaseCompiler(PostgresDialect dialect)
         var contract = new List<PlannedStatement>();
         var backfills = new List<BackfillSpec>();
         var targets = new List<SchemaTarget>();
+        var preconditions = new List<ContractPrecondition>();
         var (rollback, rollbackUnavailable) = Rollback(change.Instance, context, expandExpressions);
         foreach (var operation in operations)
         {
             targets.AddRange(operation.Targets(context));
             expand.AddRange(operation.Expand(context));
             contract.AddRange(operation.Contract(context));
+            if (operation is IHasContractPreconditions checks)
+            {
+                preconditions.AddRange(checks.Preconditions(context));
+            }
+
             if (operation.Backfill(context) is { } spec)
             {
                 backfills.Add(spec);
@@ -102,6 +108,7 @@ public sealed partial class PhaseCompiler(PostgresDialect dialect)
             Rollback = PhaseStep.Group(rollback),
             RollbackUnavailable = rollbackUnavailable,
             Targets = [.. targets.Distinct()],
+            Preconditions = preconditions,
         };
     }
 

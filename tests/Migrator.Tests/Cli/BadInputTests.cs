@@ -140,7 +140,7 @@ public sealed class BadInputTests : DatabaseTest
             await take.ExecuteNonQueryAsync();
         }
 
-        var result = await CliRunner.ShopAsync(ConnectionString, "status", "--lock-wait", "0.5");
+        var result = await CliRunner.ShopAsync(ConnectionString, "expand", "--lock-wait", "0.5");
         AssertOneLineError(result, 3, "another migrator holds the ledger lock");
         Assert.That(result.Error, Does.Contain($"pid {holder.ProcessID}"));
     }

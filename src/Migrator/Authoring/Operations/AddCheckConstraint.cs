@@ -3,6 +3,8 @@ using Migrator.Compatibility;
 using Migrator.Dialects.Postgres;
 using Migrator.Planning;
 
+using static Migrator.Authoring.Operations.OperationSupport;
+
 namespace Migrator.Authoring.Operations;
 
 /// <summary>
@@ -11,7 +13,7 @@ namespace Migrator.Authoring.Operations;
 /// VALIDATE CONSTRAINT in its own transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on).
 /// Rollback drops the constraint.
 /// </summary>
-public sealed class AddCheckConstraint(string schema, string table, string name, string condition, IReadOnlyList<string>? columns = null) : IOperation
+public sealed class AddCheckConstraint(string schema, string table, string name, string condition, IReadOnlyList<string>? columns = null) : IOperation, IHasContractPreconditions
 {
     public string Describe() => $"add check {name} on {schema}.{table}: {condition}";
 
@@ -28,6 +30,8 @@ public sealed class AddCheckConstraint(string schema, string table, string name,
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
         [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} VALIDATE CONSTRAINT {PgSql.Ident(name)};")];
+
+    public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) => [Holds(schema, table, name, condition)];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
         [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};").Guarded(OwnedObject.Constraint(schema, table, name))];

@@ -24,7 +24,7 @@ namespace Migrator.Authoring.Operations;
 /// </list>
 /// Rollback drops the trigger, check and column.
 /// </summary>
-public sealed partial class AddColumn(string schema, string table, string column, string type, bool nullable = true, string? defaultSql = null, string? fill = null) : IOperation
+public sealed partial class AddColumn(string schema, string table, string column, string type, bool nullable = true, string? defaultSql = null, string? fill = null) : IOperation, IHasContractPreconditions
 {
     private enum Kind
     {
@@ -106,6 +106,9 @@ public sealed partial class AddColumn(string schema, string table, string column
 
         return statements;
     }
+
+    public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) =>
+        Classify() == Kind.Plain || nullable ? [] : [NoNulls(schema, table, column)];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)
     {

@@ -18,7 +18,7 @@ public sealed class AddForeignKey(
     IReadOnlyList<string> columns,
     string referencedTable,
     IReadOnlyList<string> referencedColumns,
-    string onDelete = "NO ACTION") : IOperation
+    string onDelete = "NO ACTION") : IOperation, IHasContractPreconditions
 {
     public string Describe() =>
         $"add foreign key {name} on {schema}.{table} ({string.Join(", ", columns)}) → {referencedTable} ({string.Join(", ", referencedColumns)})";
@@ -52,6 +52,19 @@ public sealed class AddForeignKey(
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
         [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} VALIDATE CONSTRAINT {PgSql.Ident(name)};")];
+
+    public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context)
+    {
+        var (refSchema, refTable) = Split(referencedTable);
+        string notNull = string.Join(" AND ", columns.Select(c => $"t.{PgSql.Ident(c)} IS NOT NULL"));
+        string match = string.Join(" AND ", columns.Zip(referencedColumns, (c, r) => $"r.{PgSql.Ident(r)} = t.{PgSql.Ident(c)}"));
+        return
+        [
+            new ContractPrecondition(
+                $"every row of {schema}.{table} has its {string.Join(", ", columns)} in {refSchema}.{refTable} ({name})",
+                $"SELECT 1 FROM {PgSql.Qualified(schema, table)} t WHERE {notNull} AND NOT EXISTS (SELECT 1 FROM {PgSql.Qualified(refSchema, refTable)} r WHERE {match}) LIMIT 1"),
+        ];
+    }
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
         [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};").Guarded(OwnedObject.Constraint(schema, table, name))];

@@ -23,7 +23,7 @@ namespace Migrator.Authoring.Operations;
 /// key column cannot be retyped this way.</item>
 /// </list>
 /// </summary>
-public sealed partial class ChangeColumnType(string schema, string table, string column, string type, string? up = null, string? down = null, string? check = null) : IOperation
+public sealed partial class ChangeColumnType(string schema, string table, string column, string type, string? up = null, string? down = null, string? check = null) : IOperation, IHasContractPreconditions
 {
     public string Describe() => $"change type of {schema}.{table}.{column} to {type}";
 
@@ -71,6 +71,9 @@ public sealed partial class ChangeColumnType(string schema, string table, string
     }
 
     public void ApplyTo(SchemaModel model) => Rewrite(model).ApplyTo(model);
+
+    public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) =>
+        [.. Check() is { } condition ? [Holds(schema, table, CheckName(context), condition)] : Array.Empty<ContractPrecondition>(), .. Rewrite(context).Preconditions()];
 
     /// <summary>The condition the old values must meet to fit, or null.</summary>
     private string? Check()

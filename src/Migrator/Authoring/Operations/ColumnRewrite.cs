@@ -61,12 +61,36 @@ internal sealed class ColumnRewrite(
 
     public BackfillSpec Backfill(OperationContext context)
     {
+        // A row is pending when its new side is all NULL and up gives something, or when a column that
+        // becomes NOT NULL is still NULL and up gives it (a version wrote only some new columns). Such a
+        // partly written row keeps what was written: only its NULL required columns are filled.
         var model = context.Schema.GetTable(schema, table);
-        string set = string.Join(", ", newColumns.Select(c => $"{PgSql.Ident(Physical(c))} = ({c.Up})"));
         string allNull = string.Join(" AND ", newColumns.Select(c => $"{PgSql.Ident(Physical(c))} IS NULL"));
         string anyValue = string.Join(" OR ", newColumns.Select(c => $"({c.Up}) IS NOT NULL"));
-        return new BackfillSpec(table, KeyColumn(model), set, $"{allNull} AND ({anyValue})", schema);
+        string set = string.Join(", ", newColumns.Select(c => IsRequired(c)
+            ? $"{PgSql.Ident(Physical(c))} = coalesce({PgSql.Ident(Physical(c))}, ({c.Up}))"
+            : $"{PgSql.Ident(Physical(c))} = CASE WHEN {allNull} THEN ({c.Up}) ELSE {PgSql.Ident(Physical(c))} END"));
+        string pending = $"{allNull} AND ({anyValue})";
+        var required = newColumns.Where(IsRequired).ToList();
+        if (required.Count > 0 && newColumns.Count > 1)
+        {
+            pending = $"({pending}) OR " + string.Join(" OR ", required.Select(c => $"({PgSql.Ident(Physical(c))} IS NULL AND ({c.Up}) IS NOT NULL)"));
+        }
+        else if (newColumns.Count == 1)
+        {
+            set = $"{PgSql.Ident(Physical(newColumns[0]))} = ({newColumns[0].Up})";
+        }
+
+        return new BackfillSpec(table, KeyColumn(model), set, pending, schema);
     }
+
+    /// <summary>True for a new column the contract makes NOT NULL.</summary>
+    private static bool IsRequired(RewrittenColumn column) => column.Final.IsNullable == false || column.Final.IsPrimaryKey;
+
+    /// <summary>What the contract will prove by VALIDATE, as queries that count the rows breaking it:
+    /// the gate runs them so that an open gate means the contract's validations succeed.</summary>
+    public IReadOnlyList<ContractPrecondition> Preconditions() =>
+        [.. newColumns.Where(IsRequired).Select(c => NoNulls(schema, table, c.Name, Physical(c)))];
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context)
     {
@@ -166,6 +190,7 @@ internal sealed class ColumnRewrite(
             down)
         {
             OldShape = [.. model.Columns.Select(c => c.Name)],
+            Required = newColumns.Count > 1 ? [.. newColumns.Where(IsRequired).Select(Physical)] : [],
             NewShape = [.. kept.Select(c => (c, c)), .. newColumns.Select(c => (c.Name, Physical(c)))],
         };
     }

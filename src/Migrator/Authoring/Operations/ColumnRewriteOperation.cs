@@ -6,7 +6,7 @@ namespace Migrator.Authoring.Operations;
 
 /// <summary>Base of the operations that are one <see cref="ColumnRewrite"/> (rename, split, merge):
 /// each phase is the rewrite's.</summary>
-public abstract class ColumnRewriteOperation : IOperation
+public abstract class ColumnRewriteOperation : IOperation, IHasContractPreconditions
 {
     public abstract string Describe();
 
@@ -19,6 +19,8 @@ public abstract class ColumnRewriteOperation : IOperation
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => Rewrite(context.Schema).Contract(context);
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => Rewrite(context.Schema).Rollback(context);
+
+    public virtual IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) => Rewrite(context.Schema).Preconditions();
 
     public virtual void ApplyTo(SchemaModel model) => Rewrite(model).ApplyTo(model);
 

@@ -60,6 +60,16 @@ internal static class OperationSupport
         new(context.Dialect.LedgerSchema, context.ChangeId, schema, table, column, expression,
             [.. context.Schema.GetTable(schema, table).Columns.Select(c => c.Name)]);
 
+    /// <summary>The precondition of a contract that makes <paramref name="physical"/> NOT NULL.</summary>
+    public static ContractPrecondition NoNulls(string schema, string table, string column, string? physical = null) => new(
+        $"{schema}.{table}.{column} holds no NULL (the contract makes it NOT NULL)",
+        $"SELECT 1 FROM {PgSql.Qualified(schema, table)} WHERE {PgSql.Ident(physical ?? column)} IS NULL LIMIT 1");
+
+    /// <summary>The precondition of a contract that validates CHECK (<paramref name="condition"/>).</summary>
+    public static ContractPrecondition Holds(string schema, string table, string name, string condition) => new(
+        $"every row of {schema}.{table} meets {name}: CHECK ({condition})",
+        $"SELECT 1 FROM {PgSql.Qualified(schema, table)} WHERE ({condition}) IS FALSE LIMIT 1");
+
     public static string NotNullCheckName(long changeId, string column) => PgNames.Fit($"migrator_nn_{changeId}_{column}");
 
     /// <summary>Name of the shadow column that holds a column's new shape during the window.</summary>

@@ -16,7 +16,7 @@ namespace Migrator.Authoring.Operations;
 /// and the trigger; NULLs the backfill filled keep their new value.
 /// Without <paramref name="fill"/>, no trigger or backfill: writes of NULL are refused from expand on.
 /// </summary>
-public sealed class SetNotNull(string schema, string table, string column, string? fill = null) : IOperation
+public sealed class SetNotNull(string schema, string table, string column, string? fill = null) : IOperation, IHasContractPreconditions
 {
     public string Describe() => $"set NOT NULL on {schema}.{table}.{column}";
 
@@ -56,6 +56,8 @@ public sealed class SetNotNull(string schema, string table, string column, strin
             .. fill is null ? [] : Fill(context, schema, table, column, fill!).Drop(),
         ];
     }
+
+    public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) => [NoNulls(schema, table, column)];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
     [

@@ -1,3 +1,4 @@
+using Migrator.Execution;
 using System.CommandLine;
 using Migrator.Authoring;
 using Migrator.Backfill;
@@ -62,6 +63,18 @@ public static class ContractCommand
                 if (incomplete)
                 {
                     continue;
+                }
+
+                // What the contract will validate must hold before it starts: refused here, nothing of
+                // the contract runs, instead of failing at a VALIDATE half-way.
+                if (state == ChangeState.Backfilled)
+                {
+                    var failing = (await PreconditionCheck.RunAsync(session.RequireLedger.Connection, plan)).Where(r => !r.Holds).ToList();
+                    if (failing.Count > 0)
+                    {
+                        refused.Add($"change {plan.Id}: the contract would fail: not every row meets \"{failing[0].Precondition.What}\"{(failing.Count > 1 ? $", and {failing.Count - 1} more" : "")}; fix those rows (or run backfill again), then contract");
+                        continue;
+                    }
                 }
 
                 var broken = VersionRules.VersionsBrokenByContract(plan, live);

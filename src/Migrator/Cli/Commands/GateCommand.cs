@@ -1,3 +1,4 @@
+using Migrator.Execution;
 using System.CommandLine;
 using Migrator.Backfill;
 using Migrator.Compatibility;
@@ -41,6 +42,15 @@ public static class GateCommand
                     bool complete = state == ChangeState.Contracted
                         || (state.IsExpanded() && await BackfillRunner.IsCompleteAsync(session.RequireLedger.Connection, spec));
                     checks.Add((complete, $"change {plan.Id} backfill of {spec.Schema}.{spec.Table} verified complete (no row matches the pending predicate)"));
+                }
+
+                // An open gate means the contract's validations will succeed on the data as it is.
+                if (state.IsExpanded() && state < ChangeState.Contracting)
+                {
+                    foreach (var (precondition, holds) in await PreconditionCheck.RunAsync(session.RequireLedger.Connection, plan))
+                    {
+                        checks.Add((holds, $"change {plan.Id} contract precondition: {precondition.What}"));
+                    }
                 }
             }
 

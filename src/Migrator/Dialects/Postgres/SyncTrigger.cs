@@ -41,6 +41,11 @@ public sealed partial record SyncTrigger(
     /// <summary>Columns of the table as the old version sees them (for binding names in <see cref="Up"/>).</summary>
     public IReadOnlyList<string> OldShape { get; init; } = [];
 
+    /// <summary>New-side columns that become NOT NULL at contract: when a write gives only some of the
+    /// new columns, each of these still NULL afterwards is derived from the old shape (itself derived
+    /// from what was given), so no row ends with a NULL the contract would refuse.</summary>
+    public IReadOnlyList<string> Required { get; init; } = [];
+
     /// <summary>Columns as the new version sees them, each with the physical column that holds it now.</summary>
     public IReadOnlyList<(string Seen, string Physical)> NewShape { get; init; } = [];
 
@@ -70,7 +75,7 @@ public sealed partial record SyncTrigger(
         string oldChanged = string.Join(" OR ", oldCols.Select(c => $"NEW.{PgSql.Ident(c)} IS DISTINCT FROM OLD.{PgSql.Ident(c)}"));
         string newAllNull = string.Join(" AND ", newCols.Select(c => $"NEW.{PgSql.Ident(c)} IS NULL"));
         string up = Assignments(Up, [.. OldShape.Select(c => (c, c))], QualifiedTable, "      ");
-        string down = Assignments(Down, NewShape, QualifiedTable, "      ");
+        string down = Assignments(Down, NewShape, QualifiedTable, "      ") + CompleteRequired();
         string body = $"""
               IF current_setting('{BackfillSetting}', true) = 'on' THEN
                 RETURN NEW;
@@ -88,6 +93,21 @@ public sealed partial record SyncTrigger(
               END IF;
             """;
         return RowTrigger.Create(LedgerSchema, FunctionName, TriggerName, QualifiedTable, body);
+    }
+
+    /// <summary>After the down direction: each required new column the write left NULL, from the old
+    /// shape as the down direction just set it.</summary>
+    private string CompleteRequired()
+    {
+        var text = new StringBuilder();
+        foreach (var assignment in Up.Where(a => Required.Contains(a.Column)))
+        {
+            text.Append($"\n      IF NEW.{PgSql.Ident(assignment.Column)} IS NULL THEN\n");
+            text.Append(Assignments([assignment], [.. OldShape.Select(c => (c, c))], QualifiedTable, "        "));
+            text.Append("\n      END IF;");
+        }
+
+        return text.ToString();
     }
 
     /// <summary>Drops the trigger and its function; safe to re-run.</summary>
