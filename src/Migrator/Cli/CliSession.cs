@@ -144,11 +144,11 @@ public sealed class CliSession : IAsyncDisposable
 
     /// <summary>Runs one DDL phase of a change and records the outcome in the history; returns the
     /// objects a rollback kept because the ledger does not prove the change created them.</summary>
-    public async Task<IReadOnlyList<string>> RunPhaseAsync(ChangePlan plan, Phase phase, string? detail, CancellationToken cancellation)
+    public async Task<IReadOnlyList<string>> RunPhaseAsync(ChangePlan plan, Phase phase, string? detail, CancellationToken cancellation, bool replan = false)
     {
         string command = LedgerStore.Name(phase);
         Cli.Line($"{command} {plan.Id}: {plan.Change.Description}");
-        var executor = new PhaseExecutor(RequireLedger, Execution, Log);
+        var executor = new PhaseExecutor(RequireLedger, Execution, Log) { Replan = replan };
         try
         {
             await executor.RunAsync(plan, phase, cancellation);
@@ -157,6 +157,12 @@ public sealed class CliSession : IAsyncDisposable
         {
             await HistoryAsync(command, plan.Id, "failed", e.Message);
             throw;
+        }
+
+        if (executor.Replanned is { } replanned)
+        {
+            Cli.Line($"re-planned change {plan.Id} {command}: {replanned}");
+            await HistoryAsync(command + " --replan", plan.Id, "replanned", replanned);
         }
 
         if (executor.Kept.Count > 0)

@@ -25,6 +25,13 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
     private NpgsqlConnection Connection => ledger.Connection;
 
     /// <summary>Runs the phase; returns false when it was already done (nothing ran).</summary>
+    /// <summary>With true, a phase that stopped part-way after its change was edited continues with
+    /// the edited steps that have not run yet (the steps that did run must be unchanged).</summary>
+    public bool Replan { get; init; }
+
+    /// <summary>Set when <see cref="Replan"/> replaced the stored steps: "old checksum → new checksum".</summary>
+    public string? Replanned { get; private set; }
+
     public async Task<bool> RunAsync(ChangePlan plan, Phase phase, CancellationToken cancellation = default)
     {
         var record = await ledger.PhaseAsync(plan.Id, phase);
@@ -51,12 +58,17 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
         int start = 0;
         if (record is not null && record.StepsDone > 0)
         {
-            // Resume with the statements that were started, not a possibly edited version of them.
+            // Resume with the statements that were started, not a possibly edited version of them,
+            // unless --replan asks for the edited steps that have not run yet.
             steps = Deserialize(record.Steps);
             start = record.StepsDone;
-            if (record.Checksum != checksum)
+            if (record.Checksum != checksum && Replan)
             {
-                _log($"warning: change {plan.Id} {LedgerStore.Name(phase)} was edited after it started; resuming with the SQL it started with");
+                steps = await ReplanAsync(plan, phase, record, steps, checksum);
+            }
+            else if (record.Checksum != checksum)
+            {
+                _log($"warning: change {plan.Id} {LedgerStore.Name(phase)} was edited after it started; resuming with the SQL it started with (--replan runs the edited steps that have not run yet)");
             }
         }
         else
@@ -86,6 +98,38 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
 
         return true;
     }
+
+    /// <summary>
+    /// The edited plan's steps from the first one that has not run: refused (exit 2) unless the steps
+    /// that already ran are exactly the edited plan's first steps, so nothing that ran is re-run or
+    /// skipped. The stored steps and checksum are replaced in the ledger.
+    /// </summary>
+    private async Task<IReadOnlyList<PhaseStep>> ReplanAsync(ChangePlan plan, Phase phase, PhaseRecord record, IReadOnlyList<PhaseStep> stored, string checksum)
+    {
+        var edited = plan.Steps(phase);
+        for (int i = 0; i < record.StepsDone; i++)
+        {
+            if (i >= edited.Count || !Same(stored[i], edited[i]))
+            {
+                throw new MigratorException(ExitCodes.BadInput,
+                    $"cannot re-plan change {plan.Id} {LedgerStore.Name(phase)}: the edit changes step {i + 1}, which already ran; undo that part of the edit, or write a new change");
+            }
+        }
+
+        if (edited.Count <= record.StepsDone)
+        {
+            throw new MigratorException(ExitCodes.BadInput,
+                $"cannot re-plan change {plan.Id} {LedgerStore.Name(phase)}: the edited phase has {edited.Count} step(s) and {record.StepsDone} already ran");
+        }
+
+        await ledger.ReplanPhaseAsync(plan.Id, phase, checksum, Serialize(edited));
+        Replanned = $"{record.Checksum[..12]} → {checksum[..12]} from step {record.StepsDone + 1}";
+        _log($"  re-planned change {plan.Id} {LedgerStore.Name(phase)} {Replanned}");
+        return edited;
+    }
+
+    private static bool Same(PhaseStep a, PhaseStep b) =>
+        a.Statements.Count == b.Statements.Count && a.Statements.Zip(b.Statements).All(p => p.First.Sql == p.Second.Sql && p.First.Transactional == p.Second.Transactional);
 
     /// <summary>Objects the ledger proves this run kept because the change did not create them.</summary>
     public IReadOnlyList<string> Kept => _kept;
@@ -284,7 +328,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
     internal static string Serialize(IReadOnlyList<PhaseStep> steps) =>
         JsonSerializer.Serialize(steps.Select(s => s.Statements.Select(x => new StoredStatement(x.Sql, x.Transactional, x.IndexBuilt, x.Guard)).ToArray()).ToArray());
 
-    internal static IReadOnlyList<PhaseStep> Deserialize(string json) =>
+    public static IReadOnlyList<PhaseStep> Deserialize(string json) =>
         [.. JsonSerializer.Deserialize<StoredStatement[][]>(json)!.Select(s => new PhaseStep([.. s.Select(x => new PlannedStatement(x.Sql, x.Transactional, x.IndexBuilt) { Guard = x.Guard })]))];
 
     private sealed record StoredStatement(string Sql, bool Transactional, string? IndexBuilt, OwnedObject? Guard = null);

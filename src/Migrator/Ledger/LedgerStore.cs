@@ -137,6 +137,13 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             new { changeId, phase = Name(phase) },
             transaction);
 
+    /// <summary>Replaces the stored steps and checksum of a phase that stopped part-way (contract
+    /// --replan), keeping the count of steps done; recorded in the history by the caller.</summary>
+    public Task ReplanPhaseAsync(long changeId, Phase phase, string checksum, string stepsJson) =>
+        Connection.ExecuteAsync(
+            $"UPDATE {_s}.phases SET checksum = @checksum, steps = @steps::jsonb, status = 'running', error = NULL WHERE change_id = @changeId AND phase = @phase",
+            new { changeId, phase = Name(phase), checksum, steps = stepsJson });
+
     public Task FailPhaseAsync(long changeId, Phase phase, string error) =>
         Connection.ExecuteAsync(
             $"UPDATE {_s}.phases SET status = 'failed', error = @error WHERE change_id = @changeId AND phase = @phase",

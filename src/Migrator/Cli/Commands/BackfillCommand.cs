@@ -1,3 +1,4 @@
+using Migrator.Execution;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -62,12 +63,25 @@ public static class BackfillCommand
                 throw new MigratorException(ExitCodes.Unsafe, $"change {only} is {states(selected[0]).Label()}: expand it before its backfill");
             }
 
+            // A contract that stopped before any destructive step (a VALIDATE refused by bad rows, say)
+            // leaves the old and new columns both there: the backfill may run again to repair the rows.
+            var phases = await session.RequireLedger.PhasesAsync();
+            bool Repairable(ChangePlan p) =>
+                states(p) == ChangeState.Contracting
+                && phases.GetValueOrDefault((p.Id, Phase.Contract)) is { Status: "failed" } contract
+                && !DestructiveSteps.AnyIn(PhaseExecutor.Deserialize(contract.Steps), contract.StepsDone);
+            if (only is not null && states(selected[0]) >= ChangeState.Contracting && !Repairable(selected[0]))
+            {
+                throw new MigratorException(ExitCodes.Unsafe,
+                    $"change {only} is {states(selected[0]).Label()}: its contract has run a destructive step (or is running), so the old shape a backfill reads from may be gone");
+            }
+
             var runner = new BackfillRunner(session.RequireLedger.Connection, new CheckpointStore(session.Config.LedgerSchema), options)
             {
                 ReplicaWaiting = lag => session.Log($"  waiting: replica replay lag {lag.TotalSeconds:0.0} s is above {options.MaxReplicaLag!.Value.TotalSeconds:0.0} s"),
             };
             int ran = 0;
-            foreach (var plan in selected.Where(p => p.HasBackfill && states(p) is ChangeState.Expanded or ChangeState.Backfilling))
+            foreach (var plan in selected.Where(p => p.HasBackfill && (states(p) is ChangeState.Expanded or ChangeState.Backfilling || Repairable(p))))
             {
                 await session.RequireLedger.StartPhaseAsync(plan.Id, Phase.Backfill, plan.Checksum(Phase.Backfill), "[]");
                 foreach (var spec in plan.Backfills)

@@ -12,10 +12,11 @@ namespace Migrator.Cli.Commands;
 public static class ContractCommand
 {
     private static readonly Option<bool> Force = new("--force") { Description = "Contract even though live versions still need the old shape (recorded in the history)" };
+    private static readonly Option<bool> Replan = new("--replan") { Description = "For a contract that stopped part-way and whose change was edited since: run the edited steps that have not run yet (recorded in the history)" };
 
     public static Command Create(CliContext cli)
     {
-        var command = new Command("contract", "Run the contract phase (drop the old shape) of changes no live version needs any more") { CommonOptions.Change, Force };
+        var command = new Command("contract", "Run the contract phase (drop the old shape) of changes no live version needs any more") { CommonOptions.Change, Force, Replan };
         command.SetAction(async (parse, cancellation) =>
         {
             await using var session = CliSession.Load(cli, parse);
@@ -102,7 +103,7 @@ public static class ContractCommand
                     session.Cli.Line($"warning: --force: contracting change {plan.Id} breaks live version(s) {string.Join(", ", broken)}");
                 }
 
-                await session.RunPhaseAsync(plan, Phase.Contract, forced.Length > 0 ? forced : null, cancellation);
+                await session.RunPhaseAsync(plan, Phase.Contract, forced.Length > 0 ? forced : null, cancellation, parse.GetValue(Replan));
                 ran++;
             }
 

@@ -1,0 +1,127 @@
+using Migrator.Authoring;
+using Migrator.Compatibility;
+using Migrator.Dialects.Postgres;
+using Migrator.Execution;
+using Migrator.Ledger;
+using Migrator.Planning;
+using Migrator.Tests.Infrastructure;
+using Shop.Seed;
+
+namespace Migrator.Tests.Safety;
+
+/// <summary>
+/// A contract that failed has a way out. Regression: after a contract failed on a dependent object or
+/// at a validation, `backfill --change` said "nothing to backfill", `rollback` refused, and an edited
+/// change was ignored. Now: the backfill may run again while no destructive step has run, the contract
+/// resumes once the cause is fixed, and `contract --replan` runs the edited steps that have not run.
+/// </summary>
+public sealed class FailedContractRecoveryTests : DatabaseTest
+{
+    private const string Rename = "202611230002";
+
+    [Test]
+    public async Task A_contract_stopped_by_a_dependent_view_allows_the_backfill_again_and_resumes_once_the_view_is_dealt_with()
+    {
+        Assert.That((await Cli("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
+        await ShopSeeder.SeedAsync(DataSource, customers: 400);
+        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("backfill")).ExitCode, Is.EqualTo(0));
+        await ExecuteAsync("CREATE VIEW customer_mail AS SELECT id, email FROM customers");
+
+        var failed = await Cli("contract", "--change", Rename);
+        Assert.That(failed.ExitCode, Is.EqualTo(4), failed.ToString());
+        Assert.That(failed.Error, Does.Contain("2BP01").And.Contain("customer_mail"));
+        Assert.That(await ScalarAsync<string>($"SELECT status FROM migrator.phases WHERE change_id = {Rename} AND phase = 'contract'"), Is.EqualTo("failed"));
+
+        // No destructive step ran (the swap failed as a whole): the backfill may run again to repair rows.
+        var backfill = await Cli("backfill", "--change", Rename);
+        Assert.That(backfill.ExitCode, Is.EqualTo(0), backfill.ToString());
+        Assert.That(backfill.Output, Does.Contain("backfill " + Rename));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customers WHERE email_address IS NULL"), Is.EqualTo(0));
+
+        // The view is moved to the new column by its owner; the contract resumes at the step that failed.
+        await ExecuteAsync("CREATE OR REPLACE VIEW customer_mail AS SELECT id, email_address AS email FROM customers");
+        var resumed = await Cli("contract", "--change", Rename);
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customer_mail"), Is.EqualTo(await ScalarAsync<long>("SELECT count(*) FROM customers")));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'email'"), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task Replan_runs_the_edited_steps_that_have_not_run_and_refuses_an_edit_of_a_step_that_ran()
+    {
+        await ExecuteAsync("DROP TABLE IF EXISTS gauges; CREATE TABLE gauges (id int PRIMARY KEY, a int NOT NULL); INSERT INTO gauges SELECT g, g FROM generate_series(1, 100) g;");
+        var original = Compile(typeof(Gauges), typeof(Original));
+        var edited = Compile(typeof(Gauges), typeof(Edited));
+        var touchesRanStep = Compile(typeof(Gauges), typeof(EditedFirstStep));
+        await using var connection = await DataSource.OpenConnectionAsync();
+        var ledger = new LedgerStore(connection, "migrator");
+        await ledger.EnsureAsync();
+        await ledger.RecordChangesAsync([original]);
+        var options = new ExecutionOptions(TimeSpan.FromSeconds(2), 3);
+        await new PhaseExecutor(ledger, options).RunAsync(original, Phase.Expand);
+
+        // Step 1 (a concurrent index build) runs; step 2's CHECK is refused by every row.
+        var failure = await Assert.ThrowsAsync<MigratorException>(() => new PhaseExecutor(ledger, options).RunAsync(original, Phase.Contract));
+        Assert.That(failure!.Message, Does.Contain("step 2/2").And.Contain("23514"));
+
+        // Without --replan the stored (failing) step runs again, and says so.
+        var log = new List<string>();
+        Assert.That(async () => await new PhaseExecutor(ledger, options, log.Add).RunAsync(edited, Phase.Contract), Throws.TypeOf<MigratorException>());
+        Assert.That(log, Has.Some.Contains("--replan"));
+
+        // An edit of the step that already ran is refused, and nothing changes.
+        var refused = await Assert.ThrowsAsync<MigratorException>(() => new PhaseExecutor(ledger, options) { Replan = true }.RunAsync(touchesRanStep, Phase.Contract));
+        Assert.That(refused!.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(refused.Message, Does.Contain("step 1, which already ran"));
+
+        var replan = new PhaseExecutor(ledger, options) { Replan = true };
+        Assert.That(await replan.RunAsync(edited, Phase.Contract), Is.True);
+        Assert.That(replan.Replanned, Does.Contain("from step 2"));
+        Assert.That(await ScalarAsync<string>("SELECT status FROM migrator.phases WHERE change_id = 2 AND phase = 'contract'"), Is.EqualTo("done"));
+        Assert.That(await ScalarAsync<string>("SELECT checksum FROM migrator.phases WHERE change_id = 2 AND phase = 'contract'"), Is.EqualTo(edited.Checksum(Phase.Contract)));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE conname = 'ck_gauges_positive'"), Is.EqualTo(1));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_gauges_a'"), Is.EqualTo(1));
+    }
+
+    private static ChangePlan Compile(Type base_, Type change) =>
+        new PhaseCompiler(new PostgresDialect()).Compile(ChangeCatalog.FromTypes([base_, change], "recovery"), new SchemaModel())[1];
+
+    private Task<CliResult> Cli(params string[] args) => CliRunner.ShopAsync(ConnectionString, args);
+
+    [Change(1, "gauges", AppVersion = "1.0.0")]
+    public sealed class Gauges : Change
+    {
+        protected override void Expand() => Create.Table("gauges").WithColumn("id").AsInt32().PrimaryKey().WithColumn("a").AsInt32().NotNullable();
+    }
+
+    [Change(2, "index and check gauges", AppVersion = "2.0.0")]
+    public sealed class Original : Change
+    {
+        public Original()
+        {
+            Sql(Phase.Contract, "CREATE INDEX CONCURRENTLY ix_gauges_a ON gauges (a)");
+            Sql(Phase.Contract, "ALTER TABLE gauges ADD CONSTRAINT ck_gauges_negative CHECK (a < 0)");
+        }
+    }
+
+    [Change(2, "index and check gauges", AppVersion = "2.0.0")]
+    public sealed class Edited : Change
+    {
+        public Edited()
+        {
+            Sql(Phase.Contract, "CREATE INDEX CONCURRENTLY ix_gauges_a ON gauges (a)");
+            Sql(Phase.Contract, "ALTER TABLE gauges ADD CONSTRAINT ck_gauges_positive CHECK (a > 0)");
+        }
+    }
+
+    [Change(2, "index and check gauges", AppVersion = "2.0.0")]
+    public sealed class EditedFirstStep : Change
+    {
+        public EditedFirstStep()
+        {
+            Sql(Phase.Contract, "CREATE INDEX CONCURRENTLY ix_gauges_a_b ON gauges (a, id)");
+            Sql(Phase.Contract, "ALTER TABLE gauges ADD CONSTRAINT ck_gauges_positive CHECK (a > 0)");
+        }
+    }
+}
