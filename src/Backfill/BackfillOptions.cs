@@ -56,7 +56,7 @@ public sealed record BackfillOptions(int BatchSize = 1000, TimeSpan? LockTimeout
             throw new BackfillException("the target batch duration must be positive", isBadInput: true);
         }
 
-        if (MaxRowsPerSecond is <= 0)
+        if (MaxRowsPerSecond is { } rate && (!double.IsFinite(rate) || rate <= 0))
         {
             throw new BackfillException($"--max-rows-per-second must be positive (got {MaxRowsPerSecond})", isBadInput: true);
         }

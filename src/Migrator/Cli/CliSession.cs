@@ -61,7 +61,7 @@ public sealed class CliSession : IAsyncDisposable
         }
 
         string? migrations = parse.GetValue(CommonOptions.Migrations) is { } flag
-            ? Path.GetFullPath(flag)
+            ? string.IsNullOrWhiteSpace(flag) ? throw new MigratorException(ExitCodes.BadInput, "no migrations given: --migrations is empty") : Path.GetFullPath(flag)
             : config.Migrations is { } fromConfig ? config.Resolve(fromConfig) : null;
         if (migrations is null)
         {

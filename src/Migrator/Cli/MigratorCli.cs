@@ -36,7 +36,7 @@ public static class MigratorCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            await cli.Error.WriteLineAsync($"error: {parse.Errors[0].Message} (see `dotnet migrator --help`)");
+            await cli.Error.WriteLineAsync($"error: {Explain(parse)} (see `dotnet migrator --help`)");
             return ExitCodes.BadInput;
         }
 
@@ -61,6 +61,43 @@ public static class MigratorCli
 
             return code;
         }
+    }
+
+    /// <summary>
+    /// The one line a parse failure becomes: an unknown command or option with the nearest known one
+    /// ("unknown command 'pln'; did you mean 'plan'?"), otherwise the first error in plain words, named
+    /// after the option it is about.
+    /// </summary>
+    internal static string Explain(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        foreach (var error in parse.Errors)
+        {
+            var unrecognized = System.Text.RegularExpressions.Regex.Match(error.Message, "^Unrecognized command or argument '(?<token>.*)'");
+            if (!unrecognized.Success)
+            {
+                continue;
+            }
+
+            string token = unrecognized.Groups["token"].Value;
+            bool option = token.StartsWith('-');
+            var known = option
+                ? command.Options.Concat(parse.RootCommandResult.Command.Options.Where(o => o.Recursive)).SelectMany(o => o.Aliases.Append(o.Name))
+                : command.Subcommands.SelectMany(c => c.Aliases.Append(c.Name));
+            string? near = Suggestions.Nearest(token, known.Distinct());
+            string what = option ? "option" : command.Subcommands.Count > 0 ? "command" : "argument";
+            return $"unknown {what} '{token}'" + (near is null ? "" : $"; did you mean '{near}'?");
+        }
+
+        var first = parse.Errors[0];
+        string message = PlainErrors.OneLine(first.Message);
+        string? name = first.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o.Option.Name,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option.Name,
+            _ => null,
+        };
+        return name is not null && !message.Contains(name, StringComparison.Ordinal) ? $"{name}: {message}" : message;
     }
 
     /// <summary>The exit code and the one line an exception becomes.</summary>

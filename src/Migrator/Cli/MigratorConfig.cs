@@ -65,7 +65,7 @@ public sealed class MigratorConfig
         catch (JsonException e)
         {
             string where = e.LineNumber is { } line ? $" (line {line + 1})" : "";
-            throw new MigratorException(ExitCodes.BadInput, $"{Path.GetFileName(file)} is not valid{where}: {FirstSentence(e.Message)}");
+            throw new MigratorException(ExitCodes.BadInput, $"{Path.GetFileName(file)} is not valid{where}: {Explain(e)}");
         }
 
         config ??= new MigratorConfig();
@@ -77,18 +77,54 @@ public sealed class MigratorConfig
     /// <summary>Resolves a path relative to the config file's folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(BaseDirectory, path));
 
+    /// <summary>The keys migrator.json knows, as written in the file.</summary>
+    public static IReadOnlyList<string> Keys { get; } =
+        [.. typeof(MigratorConfig).GetProperties().Where(p => p.CanWrite && p.GetCustomAttributes(typeof(JsonIgnoreAttribute), false).Length == 0)
+            .Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..])];
+
     private void Validate(string file)
     {
-        if (LockTimeoutMs <= 0 || BatchSize <= 0 || LockRetries < 1 || LockWaitSeconds < 0)
+        Check(LockTimeoutMs is >= 1 and <= 3_600_000, "lockTimeoutMs must be a whole number from 1 to 3600000");
+        Check(BatchSize is >= 1 and <= 1_000_000, "batchSize must be a whole number from 1 to 1000000");
+        Check(LockRetries is >= 1 and <= 1000, "lockRetries must be a whole number from 1 to 1000");
+        Check(double.IsFinite(LockWaitSeconds) && LockWaitSeconds is >= 0 and <= 86_400, "lockWaitSeconds must be a number from 0 to 86400");
+        Check(!string.IsNullOrWhiteSpace(LedgerSchema), "ledgerSchema must not be empty");
+        Check(Dialects.Postgres.PgNames.Bytes(LedgerSchema) <= Dialects.Postgres.PgNames.MaxBytes, $"ledgerSchema is {Dialects.Postgres.PgNames.Bytes(LedgerSchema)} bytes long; PostgreSQL allows 63");
+        Check(Migrations is null || !string.IsNullOrWhiteSpace(Migrations), "migrations must not be empty");
+
+        void Check(bool ok, string message)
         {
-            throw new MigratorException(ExitCodes.BadInput,
-                $"{file}: lockTimeoutMs, batchSize and lockRetries must be positive, lockWaitSeconds not negative");
+            if (!ok)
+            {
+                throw new MigratorException(ExitCodes.BadInput, $"{file}: {message}");
+            }
+        }
+    }
+
+    /// <summary>System.Text.Json's message in plain words: an unknown key with the nearest known one,
+    /// or a key whose value has the wrong kind, never a .NET type name.</summary>
+    private static string Explain(JsonException e)
+    {
+        string? key = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.').Split('.', '[')[0] : null;
+        if (e.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            var unknown = System.Text.RegularExpressions.Regex.Match(e.Message, "JSON property '(?<name>[^']*)'");
+            string name = unknown.Success ? unknown.Groups["name"].Value : key ?? "?";
+            string? near = Suggestions.Nearest(name, Keys);
+            return $"unknown key '{name}'" + (near is null ? $"; the keys are {string.Join(", ", Keys)}" : $"; did you mean '{near}'?");
         }
 
-        if (string.IsNullOrWhiteSpace(LedgerSchema))
+        if (key is null)
         {
-            throw new MigratorException(ExitCodes.BadInput, $"{file}: ledgerSchema must not be empty");
+            return "the file must hold one JSON object of settings, e.g. { \"migrations\": \"Shop.Migrations/Shop.Migrations.csproj\" }";
         }
+
+        if (typeof(MigratorConfig).GetProperties().FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase)) is { } property)
+        {
+            return $"'{key}' must be {PlainErrors.Friendly(property.PropertyType.FullName ?? "")}";
+        }
+
+        return PlainErrors.OneLine(FirstSentence(e.Message));
     }
 
     private static string FirstSentence(string message)

@@ -9,7 +9,27 @@ public static class ReportOptions
 {
     public static readonly Option<string> Format = CreateFormat();
 
-    public static readonly Option<string?> Output = new("--output", "-o") { Description = "Write the report to this file instead of standard output" };
+    public static readonly Option<string?> Output = CreateOutput();
+
+    private static Option<string?> CreateOutput() =>
+        new("--output", "-o") { Description = "Write the report to this file instead of standard output" };
+
+    /// <summary>Refuses (exit 2), before any work, an --output whose folder does not exist or that names
+    /// a folder, so a report is never computed only to be lost.</summary>
+    public static void CheckOutput(ParseResult parse)
+    {
+        string? path = parse.GetValue(Output);
+        if (path is null)
+        {
+            return;
+        }
+
+        string? folder = string.IsNullOrWhiteSpace(path) ? null : Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is null || !Directory.Exists(folder) || Directory.Exists(path))
+        {
+            throw new MigratorException(ExitCodes.BadInput, $"--output {path}: the folder must exist and the path must name a file");
+        }
+    }
 
     public static readonly Option<string[]> Usage = new("--usage")
     {
@@ -50,7 +70,10 @@ public static class ReportOptions
                 throw new MigratorException(ExitCodes.BadInput, $"usage manifest {value[(eq + 1)..]} is for app version {manifest.AppVersion}, not {version}");
             }
 
-            manifests[version] = manifest;
+            if (!manifests.TryAdd(version, manifest))
+            {
+                throw new MigratorException(ExitCodes.BadInput, $"--usage gives app version {version} twice: give one manifest per version");
+            }
         }
 
         return manifests;

@@ -38,6 +38,7 @@ public sealed record UsageManifest(
             using var document = JsonDocument.Parse(json);
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("formatVersion", out var version)
+                || version.ValueKind != JsonValueKind.Number
                 || !version.TryGetInt32(out format))
             {
                 throw new MigratorException(ExitCodes.BadInput, $"usage manifest {source} has no formatVersion: is it a file written by `usage extract`?");

@@ -36,7 +36,7 @@ public static class ChangeCatalog
 
         if (changes.Count == 0)
         {
-            throw new MigratorException(ExitCodes.BadInput, $"no changes found in {source} (classes deriving from Migrator.Authoring.Change with [Change])");
+            throw new MigratorException(ExitCodes.BadInput, $"no changes found in {source} (public classes deriving from Change, marked [Change(id, description)])");
         }
 
         var duplicate = changes.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);
@@ -54,7 +54,7 @@ public static class ChangeCatalog
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new MigratorException(ExitCodes.BadInput, $"{what} has no app version");
+            throw new MigratorException(ExitCodes.BadInput, $"{what} has no app version: give a SemVer version (e.g. 2.0.0)");
         }
 
         if (!SemVersion.TryParse(text, SemVersionStyles.Strict, out var version))

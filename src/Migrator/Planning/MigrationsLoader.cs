@@ -13,6 +13,11 @@ public static class MigrationsLoader
 {
     public static Assembly Load(string path)
     {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new MigratorException(ExitCodes.BadInput, "no migrations given: --migrations (or \"migrations\" in migrator.json) is empty");
+        }
+
         if (!File.Exists(path))
         {
             throw new MigratorException(ExitCodes.BadInput, $"migrations not found: {path}");
@@ -29,7 +34,16 @@ public static class MigrationsLoader
 
     private static Assembly LoadAssembly(string assemblyPath)
     {
-        var name = AssemblyName.GetAssemblyName(assemblyPath);
+        AssemblyName name;
+        try
+        {
+            name = AssemblyName.GetAssemblyName(assemblyPath);
+        }
+        catch (BadImageFormatException)
+        {
+            throw new MigratorException(ExitCodes.BadInput, $"migrations {assemblyPath} is not a .NET assembly: give the migrations project's .csproj or its built .dll");
+        }
+
         var already = AssemblyLoadContext.Default.Assemblies.FirstOrDefault(a =>
             a.GetName().Name == name.Name && string.Equals(a.Location, assemblyPath, StringComparison.Ordinal));
         if (already is not null)

@@ -128,7 +128,7 @@ public sealed class BadInputTests : DatabaseTest
     public async Task Negative_batch_size_exits_2()
     {
         var result = await CliRunner.ShopAsync(ConnectionString, "backfill", "--batch-size", "-5");
-        AssertOneLineError(result, 2, "--batch-size must be positive");
+        AssertOneLineError(result, 2, "--batch-size must be a whole number from 1");
     }
 
     [Test]

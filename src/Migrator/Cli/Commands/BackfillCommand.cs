@@ -14,14 +14,17 @@ namespace Migrator.Cli.Commands;
 /// resuming from the ledger's checkpoint.</summary>
 public static class BackfillCommand
 {
-    private static readonly Option<int?> BatchSize = new("--batch-size") { Description = "Rows per batch (default: the config's batchSize, 1000); with --target-batch-ms, the first batch's size" };
-    private static readonly Option<int?> TargetBatchMs = new("--target-batch-ms") { Description = "Size each batch to take about this many milliseconds (adaptive, 50..50000 rows; default 150 unless --batch-size is given)" };
-    private static readonly Option<double?> MaxRowsPerSecond = new("--max-rows-per-second") { Description = "Never update more rows per second than this" };
-    private static readonly Option<int> BatchDelayMs = new("--batch-delay") { Description = "Milliseconds to pause after every batch", DefaultValueFactory = _ => 0 };
-    private static readonly Option<double?> MaxReplicaLag = new("--max-replica-lag") { Description = "Seconds: start no batch while a replica's replay lag (pg_stat_replication) is above this" };
-    private static readonly Option<string?> Replica = new("--replica") { Description = "application_name of the replica --max-replica-lag watches (default: the most lagging)" };
-    private static readonly Option<int> Workers = new("--workers") { Description = "Workers sharing the backfill through key ranges claimed in the ledger (other processes may join)", DefaultValueFactory = _ => 1 };
-    private static readonly Option<string> Progress = new("--progress") { Description = "text (default) or json: one JSON object per line, for pipelines", DefaultValueFactory = _ => "text" };
+    private static readonly Option<int?> BatchSize = new Option<int?>("--batch-size") { Description = "Rows per batch (default: the config's batchSize, 1000); with --target-batch-ms, the first batch's size" }.Between(1, 1_000_000);
+    private static readonly Option<int?> TargetBatchMs = new Option<int?>("--target-batch-ms") { Description = "Size each batch to take about this many milliseconds (adaptive, 50..50000 rows; default 150 unless --batch-size is given)" }.Between(1, 600_000);
+    private static readonly Option<double?> MaxRowsPerSecond = new Option<double?>("--max-rows-per-second") { Description = "Never update more rows per second than this" }.Between(0.001, 1e9);
+    private static readonly Option<int> BatchDelayMs = new Option<int>("--batch-delay") { Description = "Milliseconds to pause after every batch", DefaultValueFactory = _ => 0 }.Between(0, 3_600_000);
+    private static readonly Option<double?> MaxReplicaLag = new Option<double?>("--max-replica-lag") { Description = "Seconds: start no batch while a replica's replay lag (pg_stat_replication) is above this" }.Between(0.001, 86_400);
+    private static readonly Option<string?> Replica = new Option<string?>("--replica") { Description = "application_name of the replica --max-replica-lag watches (default: the most lagging)" };
+    private static readonly Option<int> Workers = new Option<int>("--workers") { Description = "Workers sharing the backfill through key ranges claimed in the ledger (other processes may join)", DefaultValueFactory = _ => 1 }.Between(1, MaxWorkers);
+
+    /// <summary>More workers than this only queue on the table's locks and the server's connections.</summary>
+    public const int MaxWorkers = 64;
+    private static readonly Option<string> Progress = new Option<string>("--progress") { Description = "text (default) or json: one JSON object per line, for pipelines", DefaultValueFactory = _ => "text" };
 
     public static Command Create(CliContext cli)
     {
@@ -48,6 +51,11 @@ public static class BackfillCommand
                 MaxReplicaLag = parse.GetValue(MaxReplicaLag) is { } lag ? TimeSpan.FromSeconds(lag) : null,
                 Replica = parse.GetValue(Replica),
             };
+            if (options.Replica is not null && options.MaxReplicaLag is null)
+            {
+                throw new MigratorException(ExitCodes.BadInput, "--replica names the replica --max-replica-lag watches: give --max-replica-lag too");
+            }
+
             options.Validate();
             bool json = parse.GetValue(Progress) == "json";
             int workers = parse.GetValue(Workers);
@@ -107,15 +115,18 @@ public static class BackfillCommand
                             : await runner.RunAsync(plan.Id, spec, new ProgressPrinter(session, plan.Id, spec, json), cancellation);
                         result = result with { RowsUpdated = result.RowsUpdated + parallelRows, AlreadyComplete = result.AlreadyComplete && parallelRows == 0 };
                     }
-                    catch (BackfillException e)
+                    catch (Exception e) when (e is not OutOfMemoryException)
                     {
-                        // Best effort: when the connection itself is gone, the error to report is still this one.
+                        // Whatever stopped it (a database error, a cancel, a bug), the phase must not stay
+                        // 'running'. Best effort: when the connection itself is gone, the error to report is
+                        // still this one.
+                        string why = MigratorCli.Describe(e).Message;
                         try
                         {
-                            await session.RequireLedger.FailPhaseAsync(plan.Id, Phase.Backfill, e.Message);
-                            await session.HistoryAsync("backfill", plan.Id, "failed", e.Message);
+                            await session.RequireLedger.FailPhaseAsync(plan.Id, Phase.Backfill, why);
+                            await session.HistoryAsync("backfill", plan.Id, "failed", why);
                         }
-                        catch (NpgsqlException)
+                        catch (Exception inner) when (inner is NpgsqlException or InvalidOperationException)
                         {
                         }
 

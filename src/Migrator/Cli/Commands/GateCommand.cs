@@ -26,6 +26,7 @@ public static class GateCommand
         {
             string text = parse.GetValue(To)!;
             var target = ChangeCatalog.ParseVersion(text, "--to");
+            ReportOptions.CheckOutput(parse);
             await using var session = CliSession.Load(cli, parse);
             await session.ConnectReadOnlyAsync(cancellation);
             var states = await session.StatesAsync();

@@ -28,6 +28,7 @@ public static class PlanCommand
         ReportOptions.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
+            ReportOptions.CheckOutput(parse);
             await using var session = CliSession.Load(cli, parse);
             Func<ChangePlan, ChangeState>? state = null;
             IReadOnlyList<Deployment> live = [];
