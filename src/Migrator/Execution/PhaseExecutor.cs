@@ -187,6 +187,8 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
 
     private async Task RunStepAsync(long changeId, Phase phase, PhaseStep step, int index, bool last, CancellationToken cancellation)
     {
+        int spent = 0, cancels = 0;
+        var waitedForVacuum = TimeSpan.Zero;
         for (int attempt = 1; ; attempt++)
         {
             var clock = Stopwatch.StartNew();
@@ -204,12 +206,80 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
                 _log($"  step {index + 1} done in {clock.ElapsedMilliseconds} ms{(attempt > 1 ? $" (attempt {attempt})" : "")}");
                 return;
             }
-            catch (PostgresException e) when (e.SqlState == LockNotAvailable && attempt < options.LockRetries)
+            catch (PostgresException e) when (e.SqlState == LockNotAvailable)
             {
-                var delay = options.Backoff(attempt);
-                _log($"  step {index + 1}: lock not available within {options.LockTimeout.TotalMilliseconds:0} ms, retry {attempt}/{options.LockRetries - 1} in {delay.TotalMilliseconds:0} ms");
+                // Autovacuum yields its lock only to a waiter that waits longer than deadlock_timeout,
+                // and our lock_timeout is shorter: name it as the blocker and deal with it rather than
+                // spend retries on it (docs/architecture.md, "Autovacuum").
+                if (await AutovacuumBlockerAsync(step) is { } vacuum)
+                {
+                    if (cancels < 10 && await TryCancelAsync(vacuum.Pid))
+                    {
+                        cancels++;
+                        _log($"  step {index + 1}: cancelled autovacuum (pid {vacuum.Pid}) on {vacuum.Table}, which held the lock; PostgreSQL runs it again later (no retry spent)");
+                        continue;
+                    }
+
+                    if (waitedForVacuum < options.AutovacuumWait)
+                    {
+                        var pause = TimeSpan.FromSeconds(1);
+                        waitedForVacuum += pause + options.LockTimeout;
+                        _log($"  step {index + 1}: autovacuum (pid {vacuum.Pid}) holds {vacuum.Table} and this role may not cancel it; waiting (no retry spent, {waitedForVacuum.TotalSeconds:0} s of {options.AutovacuumWait.TotalSeconds:0} s)");
+                        await Task.Delay(pause, cancellation);
+                        continue;
+                    }
+                }
+
+                if (++spent >= options.LockRetries)
+                {
+                    throw;
+                }
+
+                var delay = options.Backoff(spent);
+                _log($"  step {index + 1}: lock not available within {options.LockTimeout.TotalMilliseconds:0} ms, retry {spent}/{options.LockRetries - 1} in {delay.TotalMilliseconds:0} ms");
                 await Task.Delay(delay, cancellation);
             }
+        }
+    }
+
+    /// <summary>An autovacuum worker holding a lock on a table the step names, or null.</summary>
+    private async Task<(int Pid, string Table)?> AutovacuumBlockerAsync(PhaseStep step)
+    {
+        var holders = await Connection.QueryAsync<(int Pid, string Schema, string Table)>(
+            """
+            SELECT l.pid, n.nspname::text, c.relname::text
+            FROM pg_locks l
+            JOIN pg_stat_activity a ON a.pid = l.pid
+            JOIN pg_class c ON c.oid = l.relation
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE l.granted AND l.locktype = 'relation'
+              -- A role without pg_read_all_stats sees NULL backend_type for others' processes; of the
+              -- processes without a user, only autovacuum workers lock user tables.
+              AND (a.backend_type = 'autovacuum worker' OR (a.backend_type IS NULL AND a.usesysid IS NULL))
+            """);
+        string sql = string.Join("\n", step.Statements.Select(s => s.Sql));
+        foreach (var (pid, schema, table) in holders)
+        {
+            if (sql.Contains(PgSql.Ident(table), StringComparison.Ordinal)
+                || System.Text.RegularExpressions.Regex.IsMatch(sql, $@"(?<![\w""$]){System.Text.RegularExpressions.Regex.Escape(table)}(?![\w""$])"))
+            {
+                return (pid, schema + "." + table);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Cancels a backend if this role may (a superuser may cancel autovacuum); false otherwise.</summary>
+    private async Task<bool> TryCancelAsync(int pid)
+    {
+        try
+        {
+            return await Connection.ExecuteScalarAsync<bool>("SELECT pg_cancel_backend(@pid)", new { pid });
+        }
+        catch (PostgresException e) when (e.SqlState == "42501")
+        {
+            return false;
         }
     }
 
