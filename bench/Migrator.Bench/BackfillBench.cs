@@ -206,7 +206,39 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         return (took, result.Batches, peak);
     }
 
-    private async Task CreateAsync(long rows)
+    /// <summary>
+    /// The throughput ratio (single UPDATE time / backfill time) on a plain table and on the same rows
+    /// hash-partitioned into <paramref name="partitions"/> partitions, which the backfill does one
+    /// partition at a time; the two rounds alternate <paramref name="rounds"/> times and each ratio is
+    /// the median.
+    /// </summary>
+    public async Task<string> ThroughputAsync(long rows, int partitions, int rounds = 3)
+    {
+        var text = new StringBuilder(Invariant($"Throughput on {rows:N0} rows, median of {rounds} alternating rounds:\n\n| table | single UPDATE | Migrator backfill | throughput ratio |\n|---|---|---|---|\n"));
+        foreach (int parts in new[] { 0, partitions })
+        {
+            var singles = new List<double>();
+            var ours = new List<double>();
+            for (int round = 0; round < rounds; round++)
+            {
+                await CreateAsync(rows, parts);
+                singles.Add((await TimeAsync(() => ExecuteAsync($"UPDATE bench SET {Set} WHERE {Pending}"))).TotalSeconds);
+                await CreateAsync(rows, parts);
+                ours.Add((await BackfillAsync()).Took.TotalSeconds);
+                log.WriteLine(Invariant($"{(parts == 0 ? "plain" : $"{parts} partitions")}: single {singles[^1]:0.0} s, backfill {ours[^1]:0.0} s"));
+            }
+
+            double single = Median(singles), backfill = Median(ours);
+            string label = parts == 0 ? "plain" : $"hash-partitioned into {parts}";
+            text.AppendLine(Invariant($"| {label} | {single:0.0} s | {backfill:0.0} s | {single / backfill:0.00} |"));
+        }
+
+        return text.ToString();
+
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+    }
+
+    private async Task CreateAsync(long rows, int partitions = 0)
     {
         await using (var connection = await _db.OpenConnectionAsync())
         {
@@ -215,7 +247,8 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
 
         await ExecuteAsync($"""
             DROP TABLE IF EXISTS bench;
-            CREATE TABLE bench (id bigint PRIMARY KEY, a text NOT NULL, b text);
+            CREATE TABLE bench (id bigint PRIMARY KEY, a text NOT NULL, b text){(partitions == 0 ? "" : " PARTITION BY HASH (id)")};
+            {string.Join("\n", Enumerable.Range(0, partitions).Select(p => $"CREATE TABLE bench_{p} PARTITION OF bench FOR VALUES WITH (MODULUS {partitions}, REMAINDER {p});"))}
             INSERT INTO bench (id, a) SELECT g, 'customer' || g || '@example.com' FROM generate_series(1, {rows}) g;
             DELETE FROM migrator.backfill_checkpoints;
             INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 'bench', '1.0.0') ON CONFLICT DO NOTHING;

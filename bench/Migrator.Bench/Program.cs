@@ -29,6 +29,19 @@ if (args.FirstOrDefault() is "compatibility" or "build-time")
     return;
 }
 
+// dotnet run -c Release --project bench/Migrator.Bench -- throughput 1000000 [partitions]
+//   (the backfill against one UPDATE on a plain and on a hash-partitioned table)
+if (args.FirstOrDefault() == "throughput")
+{
+    long rows = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+    int partitions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8;
+    using var throughputCluster = PostgresCluster.Start();
+    string db = throughputCluster.CreateDatabase("bench");
+    Console.WriteLine(await new BackfillBench(db, Console.Out).ThroughputAsync(rows, partitions));
+    throughputCluster.DropDatabase(db);
+    return;
+}
+
 var sizes = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) is { } list
     ? list.Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray()
     : [1_000_000L, 10_000_000L];
