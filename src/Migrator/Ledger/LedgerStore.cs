@@ -226,6 +226,42 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             $"UPDATE {_s}.deployments SET usage = @usage::jsonb WHERE app_version = @appVersion AND retired_at IS NULL",
             new { appVersion, usage = usageJson });
 
+    public Task UpdateSlotAsync(string appVersion, string slot) =>
+        Connection.ExecuteAsync(
+            $"UPDATE {_s}.deployments SET slot = @slot WHERE app_version = @appVersion AND retired_at IS NULL",
+            new { appVersion, slot });
+
+    /// <summary>The manifest most recently stored for a version, live or retired, or null.</summary>
+    public Task<string?> LastUsageAsync(string appVersion) =>
+        Connection.ExecuteScalarAsync<string?>(
+            $"SELECT usage::text FROM {_s}.deployments WHERE app_version = @appVersion AND usage IS NOT NULL ORDER BY id DESC LIMIT 1",
+            new { appVersion });
+
+    /// <summary>
+    /// Serialises deploy register and retire among themselves (they hold the ledger lock only shared,
+    /// so that they work while a backfill runs): a session advisory lock released on dispose.
+    /// </summary>
+    public async Task<IAsyncDisposable> DeploymentLockAsync()
+    {
+        await Connection.ExecuteAsync("SELECT pg_advisory_lock(hashtextextended('migrator deployments ' || @schema, 0))", new { schema = Schema });
+        return new Release(async () => await Connection.ExecuteAsync("SELECT pg_advisory_unlock(hashtextextended('migrator deployments ' || @schema, 0))", new { schema = Schema }));
+    }
+
+    private sealed class Release(Func<Task> release) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await release();
+            }
+            catch (NpgsqlException)
+            {
+                // The connection is gone, and the session lock with it.
+            }
+        }
+    }
+
     public Task<int> RetireAsync(string appVersion) =>
         Connection.ExecuteAsync(
             $"UPDATE {_s}.deployments SET retired_at = now() WHERE app_version = @appVersion AND retired_at IS NULL",

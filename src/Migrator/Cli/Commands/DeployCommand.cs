@@ -12,17 +12,22 @@ public static class DeployCommand
     private static readonly Argument<string> Version = new("version") { Description = "App version (SemVer), e.g. 2.0.0" };
     private static readonly Option<string?> Slot = new("--slot") { Description = "Where it runs: blue, green, canary, stable …" };
     private static readonly Option<string?> Usage = new("--usage") { Description = "Usage manifest (JSON) of this version, from `usage extract`" };
+    private static readonly Option<bool> Force = new("--force") { Description = "Register even though a contracted change removed the shape this version needs (recorded in the history)" };
 
     public static Command Create(CliContext cli)
     {
-        var register = new Command("register", "Mark an app version live (refused while a change it needs is not expanded)") { Version, Slot, Usage };
+        var register = new Command("register", "Mark an app version live (refused while a change it needs is not expanded)") { Version, Slot, Usage, Force };
         register.SetAction(async (parse, cancellation) =>
         {
             string text = parse.GetValue(Version)!;
             var version = ChangeCatalog.ParseVersion(text, "app version");
             string? usage = ReadUsage(parse.GetValue(Usage), version.ToString());
             await using var session = CliSession.Load(cli, parse);
-            await session.ConnectAsync(cancellation);
+
+            // Shared with a running backfill (a canary step or abort must be recordable meanwhile),
+            // exclusive of expand and contract; registers serialise among themselves in the ledger.
+            await session.ConnectAsync(cancellation, sharedLock: true);
+            await using var serial = await session.RequireLedger.DeploymentLockAsync();
             var states = await session.StatesAsync();
             var blockers = VersionRules.RegisterBlockers(session.Plans, version, states);
             if (blockers.Count > 0)
@@ -31,23 +36,51 @@ public static class DeployCommand
                 throw new MigratorException(ExitCodes.Unsafe, $"cannot register {text}: {blockers[0]}");
             }
 
-            var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
-            if (live.Any(d => d.AppVersion == version.ToString()))
+            var removed = VersionRules.RemovedShapes(session.Plans, version, states);
+            string? forced = null;
+            if (removed.Count > 0)
             {
+                if (!parse.GetValue(Force))
+                {
+                    await session.HistoryAsync("deploy register " + text, null, "refused", removed[0]);
+                    throw new MigratorException(ExitCodes.Unsafe, $"cannot register {text}: {removed[0]}{(removed.Count > 1 ? $", and {removed.Count - 1} more" : "")}; its requests would fail (--force registers it anyway)");
+                }
+
+                forced = $"forced although {string.Join("; ", removed)}";
+                session.Cli.Line($"warning: --force: {version} is registered although {removed[0]}");
+            }
+
+            var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
+            string? slot = parse.GetValue(Slot);
+            if (live.FirstOrDefault(d => d.AppVersion == version.ToString()) is { } current)
+            {
+                var changed = new List<string>();
                 if (usage is not null)
                 {
                     await session.RequireLedger.UpdateUsageAsync(version.ToString(), usage);
-                    session.Cli.Line($"{version} is already live; its usage manifest is updated");
-                    return ExitCodes.Ok;
+                    changed.Add("its usage manifest is updated");
                 }
 
-                session.Cli.Line($"{version} is already live");
+                if (slot is not null && slot != current.Slot)
+                {
+                    await session.RequireLedger.UpdateSlotAsync(version.ToString(), slot);
+                    changed.Add($"its slot is now {slot} (was {current.Slot ?? "none"})");
+                }
+
+                if (changed.Count > 0)
+                {
+                    await session.HistoryAsync("deploy register " + text, null, "updated", string.Join("; ", changed));
+                }
+
+                session.Cli.Line($"{version} is already live" + (changed.Count > 0 ? "; " + string.Join("; ", changed) : ""));
                 return ExitCodes.Ok;
             }
 
-            await session.RequireLedger.RegisterAsync(version.ToString(), parse.GetValue(Slot), usage);
-            await session.HistoryAsync("deploy register " + text, null, "done", parse.GetValue(Slot));
-            session.Cli.Line($"registered {version}{(parse.GetValue(Slot) is { } slot ? $" in slot {slot}" : "")}: it is live");
+            // Registered again after a retire: the manifest it had is kept unless a new one is given.
+            usage ??= await session.RequireLedger.LastUsageAsync(version.ToString());
+            await session.RequireLedger.RegisterAsync(version.ToString(), slot, usage);
+            await session.HistoryAsync("deploy register " + text, null, "done", forced ?? slot);
+            session.Cli.Line($"registered {version}{(slot is not null ? $" in slot {slot}" : "")}: it is live");
             return ExitCodes.Ok;
         });
 
@@ -57,7 +90,8 @@ public static class DeployCommand
             string text = parse.GetValue(Version)!;
             var version = ChangeCatalog.ParseVersion(text, "app version");
             await using var session = CliSession.Load(cli, parse);
-            await session.ConnectAsync(cancellation);
+            await session.ConnectAsync(cancellation, sharedLock: true);
+            await using var serial = await session.RequireLedger.DeploymentLockAsync();
             int retired = await session.RequireLedger.RetireAsync(version.ToString());
             if (retired == 0)
             {

@@ -1,0 +1,58 @@
+using Migrator.Tests.Infrastructure;
+using Npgsql;
+
+namespace Migrator.Tests.Cli;
+
+/// <summary>
+/// Registering versions as releases really go: a version whose columns a contract removed cannot come
+/// back (unless --force, recorded); deploy register and retire work while a backfill holds the ledger
+/// lock; re-registering keeps the stored manifest; a live version's slot can change.
+/// </summary>
+public sealed class DeployRulesTests : DatabaseTest
+{
+    [Test]
+    public async Task A_version_whose_shape_a_contract_removed_cannot_be_registered_again_without_force()
+    {
+        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("backfill")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("deploy", "register", "2.0.0", "--slot", "green")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("contract")).ExitCode, Is.EqualTo(0));
+
+        var refused = await Cli("deploy", "register", "1.0.0", "--slot", "blue");
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString());
+        Assert.That(refused.Error, Does.Contain("change 202611230002").And.Contain("customers.email"));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM migrator.deployments WHERE app_version = '1.0.0'"), Is.EqualTo(0));
+
+        var forced = await Cli("deploy", "register", "1.0.0", "--force");
+        Assert.That(forced.ExitCode, Is.EqualTo(0), forced.ToString());
+        Assert.That(await ScalarAsync<string>("SELECT detail FROM migrator.history WHERE command = 'deploy register 1.0.0' AND outcome = 'done'"), Does.StartWith("forced"));
+    }
+
+    [Test]
+    public async Task Register_and_retire_work_while_a_backfill_holds_the_ledger_lock_and_keep_manifest_and_move_slots()
+    {
+        await ExecuteAsync("DROP SCHEMA IF EXISTS migrator CASCADE; DROP TABLE IF EXISTS order_lines, orders, products, customers CASCADE");
+        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
+        await using var backfill = await DataSource.OpenConnectionAsync();
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock_shared(hashtextextended('migrator ledger ' || 'migrator', 0))", backfill))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        string manifest = Compatibility.ShopManifests.V1;
+        Assert.That((await Cli("deploy", "register", "1.0.0", "--slot", "canary", "--usage", manifest, "--lock-wait", "0")).ExitCode, Is.EqualTo(0));
+        var moved = await Cli("deploy", "register", "1.0.0", "--slot", "stable", "--lock-wait", "0");
+        Assert.That(moved.ExitCode, Is.EqualTo(0), moved.ToString());
+        Assert.That(moved.Output, Does.Contain("slot is now stable"));
+        Assert.That((await Cli("deploy", "retire", "1.0.0", "--lock-wait", "0")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("deploy", "register", "1.0.0", "--lock-wait", "0")).ExitCode, Is.EqualTo(0));
+        Assert.That(await ScalarAsync<bool>("SELECT usage IS NOT NULL FROM migrator.deployments WHERE app_version = '1.0.0' AND retired_at IS NULL"), Is.True,
+            "registering again keeps the manifest stored before");
+
+        // expand still waits for the backfill: it needs the lock exclusively.
+        var expand = await Cli("expand", "--lock-wait", "0");
+        Assert.That(expand.ExitCode, Is.EqualTo(3), expand.ToString());
+    }
+
+    private Task<CliResult> Cli(params string[] args) => CliRunner.ShopAsync(ConnectionString, args);
+}
