@@ -108,7 +108,7 @@ public sealed class BackfillCliTests : DatabaseTest
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customers WHERE email_address IS DISTINCT FROM email"), Is.Zero);
 
         // Expand and contract still take the lock exclusively: one cannot start while a backfill holds it.
-        await using var backfill = await DataSource.OpenConnectionAsync();
+        await using var backfill = await OpenUnpooledAsync();
         await using (var shared = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock_shared(hashtextextended('migrator ledger ' || 'migrator', 0))", backfill))
         {
             await shared.ExecuteNonQueryAsync();

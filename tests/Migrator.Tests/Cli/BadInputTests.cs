@@ -134,7 +134,7 @@ public sealed class BadInputTests : DatabaseTest
     [Test]
     public async Task Another_migrator_holding_the_ledger_lock_makes_the_second_exit_3()
     {
-        await using var holder = await DataSource.OpenConnectionAsync();
+        await using var holder = await OpenUnpooledAsync();
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('migrator ledger ' || 'migrator', 0))", holder))
         {
             await take.ExecuteNonQueryAsync();

@@ -33,7 +33,7 @@ public sealed class DeployRulesTests : DatabaseTest
     {
         await ExecuteAsync("DROP SCHEMA IF EXISTS migrator CASCADE; DROP TABLE IF EXISTS order_lines, orders, products, customers CASCADE");
         Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
-        await using var backfill = await DataSource.OpenConnectionAsync();
+        await using var backfill = await OpenUnpooledAsync();
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock_shared(hashtextextended('migrator ledger ' || 'migrator', 0))", backfill))
         {
             await take.ExecuteNonQueryAsync();
@@ -52,6 +52,26 @@ public sealed class DeployRulesTests : DatabaseTest
         // expand still waits for the backfill: it needs the lock exclusively.
         var expand = await Cli("expand", "--lock-wait", "0");
         Assert.That(expand.ExitCode, Is.EqualTo(3), expand.ToString());
+    }
+
+    [Test]
+    public async Task The_gate_opens_a_switch_back_when_only_a_change_that_removes_nothing_was_contracted()
+    {
+        await ExecuteAsync("DROP SCHEMA IF EXISTS migrator CASCADE; DROP TABLE IF EXISTS order_lines, orders, products, customers CASCADE");
+        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("backfill")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("contract", "--change", "202611230003")).ExitCode, Is.EqualTo(0), "the index change has nothing to contract");
+
+        var back = await Cli("gate", "--to", "1.0.0");
+        Assert.That(back.ExitCode, Is.EqualTo(0), back.ToString());
+
+        // Once the rename is contracted, 1.0.0 (which reads customers.email) may not come back: by the
+        // conservative rule without a manifest, and by its manifest with one.
+        Assert.That((await Cli("contract", "--change", "202611230002")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("gate", "--to", "1.0.0")).ExitCode, Is.EqualTo(1));
+        var judged = await Cli("gate", "--to", "1.0.0", "--usage", "1.0.0=" + Compatibility.ShopManifests.V1);
+        Assert.That(judged.ExitCode, Is.EqualTo(1), judged.ToString());
+        Assert.That(judged.Output, Does.Contain("MIG0101"));
     }
 
     private Task<CliResult> Cli(params string[] args) => CliRunner.ShopAsync(ConnectionString, args);

@@ -23,6 +23,16 @@ public abstract class DatabaseTest
         TestServer.Cluster.DropDatabase(ConnectionString);
     }
 
+    /// <summary>A connection of its own, not from the pool: closing it ends its session, so session
+    /// advisory locks taken on it (a stand-in for another migrator) go with it and no later test
+    /// meets them on a pooled connection.</summary>
+    protected async Task<NpgsqlConnection> OpenUnpooledAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     protected async Task<T?> ScalarAsync<T>(string sql)
     {
         await using var command = DataSource.CreateCommand(sql);

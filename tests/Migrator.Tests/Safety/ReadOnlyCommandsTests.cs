@@ -48,7 +48,7 @@ public sealed class ReadOnlyCommandsTests : DatabaseTest
         // keeps a reader from answering.
         foreach (string function in new[] { "pg_advisory_lock_shared", "pg_advisory_lock" })
         {
-            await using var holder = await DataSource.OpenConnectionAsync();
+            await using var holder = await OpenUnpooledAsync();
             await using (var take = new NpgsqlCommand($"SELECT {function}(hashtextextended('migrator ledger ' || 'migrator', 0))", holder))
             {
                 await take.ExecuteNonQueryAsync();
@@ -80,7 +80,7 @@ public sealed class ReadOnlyCommandsTests : DatabaseTest
             INSERT INTO migrator.phases (change_id, phase, status, checksum) VALUES (202611230002, 'backfill', 'running', 'x');
             INSERT INTO migrator.backfill_checkpoints (change_id, table_name, last_key, rows_done, passes) VALUES (202611230002, 'public.customers', '1234', 1234, 1);
             """);
-        await using var holder = await DataSource.OpenConnectionAsync();
+        await using var holder = await OpenUnpooledAsync();
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock_shared(hashtextextended('migrator ledger ' || 'migrator', 0))", holder))
         {
             await take.ExecuteNonQueryAsync();

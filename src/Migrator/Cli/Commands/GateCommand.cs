@@ -57,19 +57,25 @@ public static class GateCommand
 
             var versions = new List<SemVersion> { target };
             versions.AddRange(live.Select(d => SemVersion.Parse(d.AppVersion, SemVersionStyles.Strict)).Where(v => v != target));
+            var usage = await CompatibilityInputs.VersionsAsync(session, ReportOptions.Manifests(parse), [target.ToString()]);
             foreach (var version in versions)
             {
-                var removed = session.Plans
-                    .Where(p => states(p) >= ChangeState.Contracting && version.ComparePrecedenceTo(p.Change.ContractAfter) < 0)
+                // A version with a manifest is judged by what it uses (the checker below, against the
+                // schema as it is); one without by the conservative rule: any contract that removed
+                // something it may use. A contract that removes nothing never closes the gate.
+                bool known = usage.Any(u => u.Version == version && u.Manifest is not null);
+                var removed = known ? [] : session.Plans
+                    .Where(p => p.Contract.Count > 0 && states(p) >= ChangeState.Contracting && version.ComparePrecedenceTo(p.Change.ContractAfter) < 0)
                     .Select(p => p.Id.ToString())
                     .ToList();
                 string who = version == target ? $"{version} (target)" : $"{version} (live)";
-                checks.Add((removed.Count == 0, removed.Count == 0
+                checks.Add((removed.Count == 0, known
+                    ? $"{who}: judged by its usage manifest against the schema as it is now (findings below)"
+                    : removed.Count == 0
                     ? $"{who}: no contracted change removed a shape it needs"
                     : $"{who}: contracted change(s) {string.Join(", ", removed)} removed the shape it needs"));
             }
 
-            var usage = await CompatibilityInputs.VersionsAsync(session, ReportOptions.Manifests(parse), [target.ToString()]);
             var findings = CompatibilityChecker.CheckNow(await CompatibilityInputs.LiveSchemaAsync(session), usage);
             var report = new PlanReport($"gate to {target}", session.Plans, states, usage, findings) { Checks = checks };
             bool open = report.Safe;
