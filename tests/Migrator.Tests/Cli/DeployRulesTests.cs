@@ -55,6 +55,29 @@ public sealed class DeployRulesTests : DatabaseTest
     }
 
     [Test]
+    public async Task A_version_is_registered_only_once_its_backfills_are_verified_complete_unless_early()
+    {
+        await ExecuteAsync("DROP SCHEMA IF EXISTS migrator CASCADE; DROP TABLE IF EXISTS order_lines, orders, products, customers CASCADE");
+        Assert.That((await Cli("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
+        await Shop.Seed.ShopSeeder.SeedAsync(DataSource, customers: 200);
+        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
+
+        var refused = await Cli("deploy", "register", "2.0.0");
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString());
+        Assert.That(refused.Error, Does.Contain("backfill of public.customers is not complete").And.Contain("read NULL"));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM migrator.deployments WHERE app_version = '2.0.0'"), Is.EqualTo(0));
+
+        var early = await Cli("deploy", "register", "2.0.0", "--slot", "canary", "--early");
+        Assert.That(early.ExitCode, Is.EqualTo(0), early.ToString());
+        Assert.That(early.Output, Does.Contain("warning: --early"));
+        Assert.That(await ScalarAsync<string>("SELECT detail FROM migrator.history WHERE command = 'deploy register 2.0.0' AND outcome = 'done'"), Does.StartWith("early:"));
+
+        Assert.That((await Cli("deploy", "retire", "2.0.0")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("backfill")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("deploy", "register", "2.0.0")).ExitCode, Is.EqualTo(0), "once the backfill is verified complete");
+    }
+
+    [Test]
     public async Task The_gate_opens_a_switch_back_when_only_a_change_that_removes_nothing_was_contracted()
     {
         await ExecuteAsync("DROP SCHEMA IF EXISTS migrator CASCADE; DROP TABLE IF EXISTS order_lines, orders, products, customers CASCADE");

@@ -24,7 +24,7 @@ public sealed class RollbackTests : DatabaseTest
         await ExecuteAsync("UPDATE customers SET email_address = email WHERE id <= 300");
 
         // A live 2.0.0 needs the change: refused without --force, and nothing is touched.
-        Assert.That((await Cli("deploy", "register", "2.0.0")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("deploy", "register", "2.0.0", "--early")).ExitCode, Is.EqualTo(0));
         var refused = await Cli("rollback", "--change", Rename);
         Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString());
         Assert.That(refused.Error, Does.Contain("2.0.0").And.Contain("need change"));

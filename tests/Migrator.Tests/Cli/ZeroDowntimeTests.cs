@@ -40,8 +40,9 @@ public sealed class ZeroDowntimeTests : DatabaseTest
         Assert.That(expand.ExitCode, Is.EqualTo(0), expand.ToString());
         long v1AfterExpand = v1.Writes;
 
-        // 2.0.0 goes live (its changes are expanded) and writes while the backfill runs.
-        Assert.That((await Cli("deploy", "register", "2.0.0", "--slot", "green")).ExitCode, Is.EqualTo(0));
+        // 2.0.0 goes live as an early canary (--early: its changes are expanded, the backfill is not
+        // done) and writes while the backfill runs; it reads only rows it wrote or that are backfilled.
+        Assert.That((await Cli("deploy", "register", "2.0.0", "--slot", "green", "--early")).ExitCode, Is.EqualTo(0));
         var v2Tasks = StartV2(v2, v1Db, v2Db, v1Stop.Token, v2Stop.Token);
         v2Live.Set();
         await v2.WaitForWritesAsync(50);

@@ -12,11 +12,12 @@ public static class DeployCommand
     private static readonly Argument<string> Version = new("version") { Description = "App version (SemVer), e.g. 2.0.0" };
     private static readonly Option<string?> Slot = new("--slot") { Description = "Where it runs: blue, green, canary, stable …" };
     private static readonly Option<string?> Usage = new("--usage") { Description = "Usage manifest (JSON) of this version, from `usage extract`" };
+    private static readonly Option<bool> Early = new("--early") { Description = "Register before this version's backfills are verified complete: its live requests may read NULL in columns not backfilled yet (recorded in the history)" };
     private static readonly Option<bool> Force = new("--force") { Description = "Register even though a contracted change removed the shape this version needs (recorded in the history)" };
 
     public static Command Create(CliContext cli)
     {
-        var register = new Command("register", "Mark an app version live (refused while a change it needs is not expanded)") { Version, Slot, Usage, Force };
+        var register = new Command("register", "Mark an app version live (refused while a change it needs is not expanded)") { Version, Slot, Usage, Early, Force };
         register.SetAction(async (parse, cancellation) =>
         {
             string text = parse.GetValue(Version)!;
@@ -29,11 +30,38 @@ public static class DeployCommand
             await session.ConnectAsync(cancellation, sharedLock: true);
             await using var serial = await session.RequireLedger.DeploymentLockAsync();
             var states = await session.StatesAsync();
+            var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
             var blockers = VersionRules.RegisterBlockers(session.Plans, version, states);
             if (blockers.Count > 0)
             {
                 await session.HistoryAsync("deploy register " + text, null, "refused", blockers[0]);
                 throw new MigratorException(ExitCodes.Unsafe, $"cannot register {text}: {blockers[0]}");
+            }
+
+            // No live request may read a half-filled column: V's backfills must be verified complete.
+            var unfilled = new List<string>();
+            foreach (var plan in VersionRules.NeededBy(session.Plans, version).Where(p => p.HasBackfill && states(p) < ChangeState.Contracting))
+            {
+                foreach (var spec in plan.Backfills)
+                {
+                    if (!await Backfill.BackfillRunner.IsCompleteAsync(session.RequireLedger.Connection, spec))
+                    {
+                        unfilled.Add($"change {plan.Id}'s backfill of {spec.Schema}.{spec.Table} is not complete ({spec.Pending})");
+                    }
+                }
+            }
+
+            string? early = null;
+            if (unfilled.Count > 0 && live.All(d => d.AppVersion != version.ToString()))
+            {
+                if (!parse.GetValue(Early))
+                {
+                    await session.HistoryAsync("deploy register " + text, null, "refused", unfilled[0]);
+                    throw new MigratorException(ExitCodes.Unsafe, $"cannot register {text}: {unfilled[0]}{(unfilled.Count > 1 ? $", and {unfilled.Count - 1} more" : "")}; {text} would read NULL where rows are not backfilled yet: run `dotnet migrator backfill` first (or --early for a canary that can live with that)");
+                }
+
+                early = $"early: {string.Join("; ", unfilled)}";
+                session.Cli.Line($"warning: --early: {version} goes live before its backfill is complete; until it is, it reads NULL in the new columns of rows not backfilled yet");
             }
 
             var removed = VersionRules.RemovedShapes(session.Plans, version, states);
@@ -50,7 +78,6 @@ public static class DeployCommand
                 session.Cli.Line($"warning: --force: {version} is registered although {removed[0]}");
             }
 
-            var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
             string? slot = parse.GetValue(Slot);
             if (live.FirstOrDefault(d => d.AppVersion == version.ToString()) is { } current)
             {
@@ -79,7 +106,7 @@ public static class DeployCommand
             // Registered again after a retire: the manifest it had is kept unless a new one is given.
             usage ??= await session.RequireLedger.LastUsageAsync(version.ToString());
             await session.RequireLedger.RegisterAsync(version.ToString(), slot, usage);
-            await session.HistoryAsync("deploy register " + text, null, "done", forced ?? slot);
+            await session.HistoryAsync("deploy register " + text, null, "done", string.Join("; ", new[] { forced, early, slot }.Where(d => d is not null)) is { Length: > 0 } detail ? detail : null);
             session.Cli.Line($"registered {version}{(slot is not null ? $" in slot {slot}" : "")}: it is live");
             return ExitCodes.Ok;
         });
