@@ -44,5 +44,6 @@ namespace Migrator.Analyzers
         public const string VerifyFailed = "MIG0109";
         public const string UnknownSchemaObject = "MIG0110";
         public const string PendingContractRemoves = "MIG0111";
+        public const string DependentObjects = "MIG0112";
     }
 }

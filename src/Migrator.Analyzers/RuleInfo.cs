@@ -67,6 +67,7 @@ namespace Migrator.Analyzers
             new RuleInfo(RuleIds.VerifyFailed, "PostgreSQL rejects an app statement after the phase (online proof)", "-", "-", "-"),
             new RuleInfo(RuleIds.UnknownSchemaObject, "Dapper query names a table or column that does not exist", "-", "-", "-"),
             new RuleInfo(RuleIds.PendingContractRemoves, "Dapper query uses a column or table a pending contract removes", "-", "-", "-"),
+            new RuleInfo(RuleIds.DependentObjects, "Views, rules, functions, policies or foreign keys depend on what a contract drops or retypes", "-", "-", "-"),
         };
 
         public static RuleInfo Get(string id) => All.First(r => r.Id == id);

@@ -7,17 +7,21 @@ namespace Migrator.Tests.Safety;
 public sealed class ErrorDetailTests : DatabaseTest
 {
     [Test]
-    public async Task A_contract_blocked_by_a_dependent_view_names_the_view_in_its_error_line()
+    public async Task A_dependency_error_names_the_view_in_its_line_and_migrator_connections_ask_for_the_detail()
     {
-        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
-        Assert.That((await Cli("backfill")).ExitCode, Is.EqualTo(0));
-        await ExecuteAsync("CREATE VIEW customer_mail AS SELECT id, email FROM customers");
+        await ExecuteAsync("DROP VIEW IF EXISTS customer_mail; DROP TABLE IF EXISTS mails; CREATE TABLE mails (id int PRIMARY KEY, email text); CREATE VIEW customer_mail AS SELECT id, email FROM mails;");
+        await using var source = Migrator.Dialects.Postgres.PostgresConnector.CreateDataSource(ConnectionString);
+        Assert.That(new Npgsql.NpgsqlConnectionStringBuilder(source.ConnectionString).IncludeErrorDetail, Is.True);
 
-        var contract = await Cli("contract", "--change", "202611230002");
-        Assert.That(contract.ExitCode, Is.EqualTo(4), contract.ToString());
-        string[] lines = contract.Error.Trim().Split('\n');
-        Assert.That(lines, Has.Length.EqualTo(1), contract.ToString());
-        Assert.That(lines[0], Does.StartWith("error: ").And.Contain("2BP01").And.Contain("detail: view customer_mail depends on column email of table customers").And.Contain("hint:"));
+        await using var connection = await source.OpenConnectionAsync();
+        var error = await Assert.ThrowsAsync<Npgsql.PostgresException>(async () =>
+        {
+            await using var drop = new Npgsql.NpgsqlCommand("ALTER TABLE mails DROP COLUMN email", connection);
+            await drop.ExecuteNonQueryAsync();
+        });
+        string line = Migrator.Backfill.PostgresErrorText.Describe(error!);
+        Assert.That(line, Does.Contain("2BP01").And.Contain("detail: view customer_mail depends on column email of table mails").And.Contain("hint:"));
+        Assert.That(line, Does.Not.Contain("\n"));
     }
 
     [Test]

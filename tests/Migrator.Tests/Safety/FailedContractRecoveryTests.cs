@@ -20,7 +20,7 @@ public sealed class FailedContractRecoveryTests : DatabaseTest
     private const string Rename = "202611230002";
 
     [Test]
-    public async Task A_contract_stopped_by_a_dependent_view_allows_the_backfill_again_and_resumes_once_the_view_is_dealt_with()
+    public async Task A_dependent_view_is_named_by_plan_and_refuses_the_contract_up_front_and_a_failed_contract_allows_the_backfill_again_and_resumes()
     {
         Assert.That((await Cli("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
         await ShopSeeder.SeedAsync(DataSource, customers: 400);
@@ -28,19 +28,48 @@ public sealed class FailedContractRecoveryTests : DatabaseTest
         Assert.That((await Cli("backfill")).ExitCode, Is.EqualTo(0));
         await ExecuteAsync("CREATE VIEW customer_mail AS SELECT id, email FROM customers");
 
-        var failed = await Cli("contract", "--change", Rename);
-        Assert.That(failed.ExitCode, Is.EqualTo(4), failed.ToString());
-        Assert.That(failed.Error, Does.Contain("2BP01").And.Contain("customer_mail"));
+        // plan names the view (MIG0112); contract refuses before running any statement.
+        var plan = await Cli("plan");
+        Assert.That(plan.ExitCode, Is.EqualTo(1), plan.ToString());
+        Assert.That(plan.Output, Does.Contain("MIG0112").And.Contain("view public.customer_mail"));
+        var refused = await Cli("contract", "--change", Rename);
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString());
+        Assert.That(refused.Error, Does.Contain("public.customers.email").And.Contain("view public.customer_mail"));
+        Assert.That(await ScalarAsync<long>($"SELECT count(*) FROM migrator.phases WHERE change_id = {Rename} AND phase = 'contract'"), Is.EqualTo(0), "nothing of the contract ran");
+
+        // The view is moved to the new column by its owner. The contract then fails on something no
+        // check can foresee (a transaction holding the table past every retry) and stays 'failed'.
+        await ExecuteAsync("CREATE OR REPLACE VIEW customer_mail AS SELECT id, email_address AS email FROM customers");
+        string config = Path.Combine(Path.GetTempPath(), $"recovery-{Environment.ProcessId}.json");
+        await File.WriteAllTextAsync(config, "{ \"lockRetries\": 1, \"lockTimeoutMs\": 100 }");
+        try
+        {
+            await using (var holder = await OpenUnpooledAsync())
+            {
+                await using var tx = await holder.BeginTransactionAsync();
+                await using (var hold = new Npgsql.NpgsqlCommand("LOCK TABLE customers IN ACCESS SHARE MODE", holder, tx))
+                {
+                    await hold.ExecuteNonQueryAsync();
+                }
+
+                var failed = await CliRunner.RunAsync("contract", "--change", Rename, "--config", config, "--migrations", CliRunner.ShopMigrations, "--connection", ConnectionString);
+                Assert.That(failed.ExitCode, Is.EqualTo(4), failed.ToString());
+                Assert.That(failed.Error, Does.Contain("55P03"));
+            }
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+
         Assert.That(await ScalarAsync<string>($"SELECT status FROM migrator.phases WHERE change_id = {Rename} AND phase = 'contract'"), Is.EqualTo("failed"));
 
-        // No destructive step ran (the swap failed as a whole): the backfill may run again to repair rows.
+        // No destructive step ran: the backfill may run again (it said "nothing to backfill" before).
         var backfill = await Cli("backfill", "--change", Rename);
         Assert.That(backfill.ExitCode, Is.EqualTo(0), backfill.ToString());
         Assert.That(backfill.Output, Does.Contain("backfill " + Rename));
-        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customers WHERE email_address IS NULL"), Is.EqualTo(0));
 
-        // The view is moved to the new column by its owner; the contract resumes at the step that failed.
-        await ExecuteAsync("CREATE OR REPLACE VIEW customer_mail AS SELECT id, email_address AS email FROM customers");
+        // The contract resumes at the step that failed.
         var resumed = await Cli("contract", "--change", Rename);
         Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customer_mail"), Is.EqualTo(await ScalarAsync<long>("SELECT count(*) FROM customers")));

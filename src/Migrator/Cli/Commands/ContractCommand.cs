@@ -1,3 +1,4 @@
+using Migrator.Dialects.Postgres;
 using Migrator.Execution;
 using System.CommandLine;
 using Migrator.Authoring;
@@ -70,6 +71,15 @@ public static class ContractCommand
                 // the contract runs, instead of failing at a VALIDATE half-way.
                 if (state == ChangeState.Backfilled)
                 {
+                    // Objects of the database that depend on what the contract drops: PostgreSQL would
+                    // refuse the statement half-way (2BP01); refused here with their names instead.
+                    var blocked = await DependentObjects.FindAsync(session.RequireLedger.Connection, plan.Contract, session.Config.LedgerSchema);
+                    if (blocked.Count > 0)
+                    {
+                        refused.Add($"change {plan.Id}: the contract drops or retypes {blocked[0].Target}, which {string.Join(", ", blocked[0].Dependents)} depend(s) on{(blocked.Count > 1 ? $" (and {blocked.Count - 1} more)" : "")}: move them to the new shape or drop them first (MIG0112)");
+                        continue;
+                    }
+
                     var failing = (await PreconditionCheck.RunAsync(session.RequireLedger.Connection, plan)).Where(r => !r.Holds).ToList();
                     if (failing.Count > 0)
                     {

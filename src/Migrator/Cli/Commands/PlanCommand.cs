@@ -1,3 +1,4 @@
+using Migrator.Dialects.Postgres;
 using System.CommandLine;
 using Migrator.Authoring;
 using Migrator.Compatibility;
@@ -49,6 +50,23 @@ public static class PlanCommand
 
             var versions = await CompatibilityInputs.VersionsAsync(session, ReportOptions.Manifests(parse), []);
             var findings = CompatibilityChecker.Check(session.Plans, state, versions, schema).ToList();
+            if (state is not null)
+            {
+                // With a connection: what in the database depends on what each pending contract drops.
+                foreach (var plan in session.Plans.Where(p => state(p) < ChangeState.Contracting && p.Contract.Count > 0))
+                {
+                    foreach (var (target, dependents) in await DependentObjects.FindAsync(session.RequireLedger.Connection, plan.Contract, session.Config.LedgerSchema))
+                    {
+                        findings.Add(new Finding(Analyzers.RuleIds.DependentObjects, Severity.Error,
+                            $"contract of change {plan.Id} drops or retypes {target}, which {string.Join(", ", dependents)} depend(s) on: move them to the new shape or drop them before the contract")
+                        {
+                            ChangeId = plan.Id,
+                            Phase = "contract",
+                        });
+                    }
+                }
+            }
+
             if (verify)
             {
                 findings.AddRange(await OnlineVerifier.VerifyAsync(session.RequireLedger.Connection, session.Plans, state!, versions, session.Execution.LockTimeout, cancellation));
