@@ -35,6 +35,16 @@ public sealed record BackfillOptions(int BatchSize = 1000, TimeSpan? LockTimeout
     /// <see cref="MaxReplicaLag"/> bounds; null for the most lagging of all.</summary>
     public string? Replica { get; init; }
 
+    /// <summary>
+    /// Keeps the table's own triggers (an audit or last_update trigger) from firing on the rows a batch
+    /// updates: each batch runs with <c>SET LOCAL session_replication_role = replica</c>, which only
+    /// the batch's own transaction sees (the app's writes fire every trigger as before). Migrator's sync
+    /// trigger leaves backfill writes alone anyway. Needs a superuser in PostgreSQL 15; foreign-key
+    /// checks of the batch's writes are skipped too, which the contract's validation and `gate`'s
+    /// preconditions catch.
+    /// </summary>
+    public bool SkipUserTriggers { get; init; }
+
     /// <summary>A pause after every batch (lets replicas and autovacuum keep up).</summary>
     public TimeSpan BatchDelay { get; init; } = TimeSpan.Zero;
 

@@ -30,9 +30,19 @@ internal static class Batch
             {
                 await using var tx = await connection.BeginTransactionAsync(cancellation);
                 await using (var setup = new NpgsqlCommand(
-                    $"SET LOCAL migrator.backfill = 'on'; SET LOCAL lock_timeout = '{(int)options.EffectiveLockTimeout.TotalMilliseconds}ms'", connection, tx))
+                    $"SET LOCAL migrator.backfill = 'on'; SET LOCAL lock_timeout = '{(int)options.EffectiveLockTimeout.TotalMilliseconds}ms'"
+                    + (options.SkipUserTriggers ? "; SET LOCAL session_replication_role = replica" : ""), connection, tx))
                 {
-                    await setup.ExecuteNonQueryAsync(cancellation);
+                    try
+                    {
+                        await setup.ExecuteNonQueryAsync(cancellation);
+                    }
+                    catch (PostgresException e) when (e.SqlState == "42501")
+                    {
+                        throw new BackfillException(
+                            "--skip-user-triggers needs a role that may set session_replication_role (a superuser in PostgreSQL 15): run the backfill as one, or without the option",
+                            isBadInput: true, e);
+                    }
                 }
 
                 var (rows, high) = await target.UpdateNextAsync(connection, tx, last, size, cancellation, upper);

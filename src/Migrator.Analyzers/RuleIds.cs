@@ -45,5 +45,6 @@ namespace Migrator.Analyzers
         public const string UnknownSchemaObject = "MIG0110";
         public const string PendingContractRemoves = "MIG0111";
         public const string DependentObjects = "MIG0112";
+        public const string UserTriggersFire = "MIG0113";
     }
 }

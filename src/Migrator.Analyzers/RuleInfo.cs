@@ -68,6 +68,7 @@ namespace Migrator.Analyzers
             new RuleInfo(RuleIds.UnknownSchemaObject, "Dapper query names a table or column that does not exist", "-", "-", "-"),
             new RuleInfo(RuleIds.PendingContractRemoves, "Dapper query uses a column or table a pending contract removes", "-", "-", "-"),
             new RuleInfo(RuleIds.DependentObjects, "Views, rules, functions, policies or foreign keys depend on what a contract drops or retypes", "-", "-", "-"),
+            new RuleInfo(RuleIds.UserTriggersFire, "The table's own triggers fire on every row a backfill updates", "-", "-", "-"),
         };
 
         public static RuleInfo Get(string id) => All.First(r => r.Id == id);

@@ -24,11 +24,12 @@ public static class BackfillCommand
 
     /// <summary>More workers than this only queue on the table's locks and the server's connections.</summary>
     public const int MaxWorkers = 64;
+    private static readonly Option<bool> SkipUserTriggers = new("--skip-user-triggers") { Description = "Keep the table's own triggers (audit, last_update) from firing on backfilled rows (SET LOCAL session_replication_role = replica; needs a superuser)" };
     private static readonly Option<string> Progress = new Option<string>("--progress") { Description = "text (default) or json: one JSON object per line, for pipelines", DefaultValueFactory = _ => "text" };
 
     public static Command Create(CliContext cli)
     {
-        var command = new Command("backfill", "Run the backfill of expanded changes in small resumable batches") { CommonOptions.Change, BatchSize, TargetBatchMs, MaxRowsPerSecond, BatchDelayMs, MaxReplicaLag, Replica, Workers, Progress };
+        var command = new Command("backfill", "Run the backfill of expanded changes in small resumable batches") { CommonOptions.Change, BatchSize, TargetBatchMs, MaxRowsPerSecond, BatchDelayMs, MaxReplicaLag, Replica, Workers, SkipUserTriggers, Progress };
         Progress.AcceptOnlyFromAmong("text", "json");
         command.SetAction(async (parse, cancellation) =>
         {
@@ -50,6 +51,7 @@ public static class BackfillCommand
                 BatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(BatchDelayMs)),
                 MaxReplicaLag = parse.GetValue(MaxReplicaLag) is { } lag ? TimeSpan.FromSeconds(lag) : null,
                 Replica = parse.GetValue(Replica),
+                SkipUserTriggers = parse.GetValue(SkipUserTriggers),
             };
             if (options.Replica is not null && options.MaxReplicaLag is null)
             {

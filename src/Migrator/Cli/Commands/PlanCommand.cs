@@ -52,6 +52,25 @@ public static class PlanCommand
             var findings = CompatibilityChecker.Check(session.Plans, state, versions, schema).ToList();
             if (state is not null)
             {
+                // With a connection: the table's own triggers each pending backfill will fire.
+                foreach (var plan in session.Plans.Where(p => p.HasBackfill && state(p) < ChangeState.Backfilled))
+                {
+                    foreach (var spec in plan.Backfills)
+                    {
+                        var triggers = await UserTriggers.OnUpdateAsync(session.RequireLedger.Connection, spec);
+                        if (triggers.Count > 0)
+                        {
+                            string always = triggers.Any(t => t.Always) ? $"; {string.Join(", ", triggers.Where(t => t.Always).Select(t => t.Name))} (ENABLE ALWAYS) fire(s) even then" : "";
+                            findings.Add(new Finding(Analyzers.RuleIds.UserTriggersFire, Severity.Warning,
+                                $"the backfill of change {plan.Id} fires trigger(s) {string.Join(", ", triggers.Select(t => t.Name))} of {spec.Schema}.{spec.Table} on every row it updates: `backfill --skip-user-triggers` keeps them from firing on its writes{always}")
+                            {
+                                ChangeId = plan.Id,
+                                Phase = "backfill",
+                            });
+                        }
+                    }
+                }
+
                 // With a connection: what in the database depends on what each pending contract drops.
                 foreach (var plan in session.Plans.Where(p => state(p) < ChangeState.Contracting && p.Contract.Count > 0))
                 {
