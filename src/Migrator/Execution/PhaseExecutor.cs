@@ -297,7 +297,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
 
         // What this step created or renamed, proven in its own transaction: a rollback may later undo
         // exactly these objects and nothing else.
-        var after = await CatalogIdentity.ReadAsync(Connection, tx);
+        var after = await CatalogIdentity.ReadAsync(Connection, tx, writtenByThisTransaction: true);
         await ledger.RecordOwnedAsync(changeId, phase, CatalogIdentity.Diff(before, after), tx);
         await ledger.StepDoneAsync(changeId, phase, index + 1, last, tx);
         await tx.CommitAsync(cancellation);

@@ -16,29 +16,33 @@ public static class CatalogIdentity
 {
     private const string UserSchemas = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
 
-    /// <summary>Every user object's identity, with its own name and a description for messages.</summary>
-    public static async Task<Dictionary<string, (string Name, string Description)>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    /// <summary>Every user object's identity, with its own name and a description for messages. With
+    /// <paramref name="writtenByThisTransaction"/>, only objects whose catalog row this transaction
+    /// wrote (created or changed, e.g. renamed): the read after a step's statements, while the step
+    /// holds its locks, then returns a handful of rows whatever the size of the schema.</summary>
+    public static async Task<Dictionary<string, (string Name, string Description)>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, bool writtenByThisTransaction = false)
     {
+        string mine(string alias) => writtenByThisTransaction ? $" AND {alias}.xmin = pg_current_xact_id()::xid" : "";
         var rows = await connection.QueryAsync<(string Identity, string Name, string Description)>(
             $"""
             SELECT 'rel:' || c.oid, c.relname::text, 'relation ' || n.nspname || '.' || c.relname
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {UserSchemas}
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {UserSchemas}{mine("c")}
             UNION ALL
             SELECT 'col:' || a.attrelid || ':' || a.attnum, a.attname::text, 'column ' || n.nspname || '.' || c.relname || '.' || a.attname
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {UserSchemas}
+            WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {UserSchemas}{mine("a")}
             UNION ALL
             SELECT 'con:' || o.oid, o.conname::text, 'constraint ' || o.conname || ' on ' || n.nspname || '.' || c.relname
-            FROM pg_constraint o JOIN pg_class c ON c.oid = o.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {UserSchemas}
+            FROM pg_constraint o JOIN pg_class c ON c.oid = o.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {UserSchemas}{mine("o")}
             UNION ALL
             SELECT 'trg:' || t.oid, t.tgname::text, 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE NOT t.tgisinternal AND {UserSchemas}
+            WHERE NOT t.tgisinternal AND {UserSchemas}{mine("t")}
             UNION ALL
             SELECT 'fn:' || p.oid, p.proname::text, 'function ' || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
-            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {UserSchemas}
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {UserSchemas}{mine("p")}
             UNION ALL
-            SELECT 'nsp:' || n.oid, n.nspname::text, 'schema ' || n.nspname FROM pg_namespace n WHERE {UserSchemas}
+            SELECT 'nsp:' || n.oid, n.nspname::text, 'schema ' || n.nspname FROM pg_namespace n WHERE {UserSchemas}{mine("n")}
             """,
             transaction: transaction);
         var identities = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
