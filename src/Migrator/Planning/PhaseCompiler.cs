@@ -61,6 +61,11 @@ public sealed partial class PhaseCompiler(PostgresDialect dialect)
         {
             targets.AddRange(operation.Targets(context));
             expand.AddRange(operation.Expand(context));
+            if (operation is IAddsColumns adds)
+            {
+                context.AddedColumns.UnionWith(adds.AddedColumns);
+            }
+
             contract.AddRange(operation.Contract(context));
             if (operation is IHasContractPreconditions checks)
             {

@@ -24,7 +24,7 @@ namespace Migrator.Authoring.Operations;
 /// </list>
 /// Rollback drops the trigger, check and column.
 /// </summary>
-public sealed partial class AddColumn(string schema, string table, string column, string type, bool nullable = true, string? defaultSql = null, string? fill = null) : IOperation, IHasContractPreconditions
+public sealed partial class AddColumn(string schema, string table, string column, string type, bool nullable = true, string? defaultSql = null, string? fill = null) : IOperation, IHasContractPreconditions, IAddsColumns
 {
     private enum Kind
     {
@@ -106,6 +106,8 @@ public sealed partial class AddColumn(string schema, string table, string column
 
         return statements;
     }
+
+    public IEnumerable<(string Schema, string Table, string Column)> AddedColumns => [(schema, table, column)];
 
     public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) =>
         Classify() == Kind.Plain || nullable ? [] : [NoNulls(schema, table, column)];

@@ -19,8 +19,10 @@ public sealed class CreateIndex(string schema, string table, string name, IReadO
 
     public IReadOnlyList<PlannedStatement> Expand(OperationContext context)
     {
+        // Columns an earlier operation of this change adds are not in the model yet, but exist when
+        // this index is built (its own step, after theirs).
         var model = context.Schema.GetTable(schema, table);
-        foreach (string column in columns.Where(c => !c.Contains('(', StringComparison.Ordinal)))
+        foreach (string column in columns.Where(c => !c.Contains('(', StringComparison.Ordinal) && !context.AddedColumns.Contains((schema, table, c))))
         {
             model.GetColumn(column);
         }
