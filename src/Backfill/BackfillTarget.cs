@@ -37,11 +37,8 @@ internal sealed class BackfillTarget
         }
 
         await using var command = new NpgsqlCommand(
-            """
-            WITH RECURSIVE tree AS (
-                SELECT to_regclass(@table)::oid AS oid
-                UNION ALL
-                SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid)
+            $"""
+            {InheritanceTree.Cte}
             SELECT n.nspname::text, c.relname::text, c.relkind::text, EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid)
             FROM tree t JOIN pg_class c ON c.oid = t.oid JOIN pg_namespace n ON n.oid = c.relnamespace
             ORDER BY c.oid = to_regclass(@table)::oid DESC, n.nspname, c.relname
@@ -163,17 +160,13 @@ internal sealed class BackfillTarget
 
     public async Task<long> EstimateRowsAsync(NpgsqlConnection connection)
     {
+        // A table updated ONLY counts its own rows; otherwise its partitions' and children's too.
         await using var command = new NpgsqlCommand(
-            """
-            WITH RECURSIVE tree AS (
-                SELECT to_regclass(@t)::oid AS oid
-                UNION ALL
-                SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid AND NOT @only)
-            SELECT sum(greatest(c.reltuples, 0))::bigint FROM tree t JOIN pg_class c ON c.oid = t.oid
-            """,
+            _spec.Only
+                ? "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(@table)"
+                : $"{InheritanceTree.Cte} SELECT sum(greatest(c.reltuples, 0))::bigint FROM tree t JOIN pg_class c ON c.oid = t.oid",
             connection);
-        command.Parameters.AddWithValue("t", Quote(_spec.Schema) + "." + Quote(_spec.Table));
-        command.Parameters.AddWithValue("only", _spec.Only);
+        command.Parameters.AddWithValue("table", Quote(_spec.Schema) + "." + Quote(_spec.Table));
         return await command.ExecuteScalarAsync() is long n ? n : 0;
     }
 

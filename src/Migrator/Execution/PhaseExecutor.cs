@@ -24,7 +24,6 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
 
     private NpgsqlConnection Connection => ledger.Connection;
 
-    /// <summary>Runs the phase; returns false when it was already done (nothing ran).</summary>
     /// <summary>With true, a phase that stopped part-way after its change was edited continues with
     /// the edited steps that have not run yet (the steps that did run must be unchanged).</summary>
     public bool Replan { get; init; }
@@ -32,6 +31,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
     /// <summary>Set when <see cref="Replan"/> replaced the stored steps: "old checksum → new checksum".</summary>
     public string? Replanned { get; private set; }
 
+    /// <summary>Runs the phase; returns false when it was already done (nothing ran).</summary>
     public async Task<bool> RunAsync(ChangePlan plan, Phase phase, CancellationToken cancellation = default)
     {
         var record = await ledger.PhaseAsync(plan.Id, phase);

@@ -27,11 +27,15 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             return;
         }
 
-        int current = await Connection.ExecuteScalarAsync<int?>($"SELECT max(version) FROM {_s}.layout") ?? 0;
-        if (current > LedgerLayout.Current)
+        RefuseNewer(await Connection.ExecuteScalarAsync<int?>($"SELECT max(version) FROM {_s}.layout") ?? 0);
+    }
+
+    private void RefuseNewer(int layout)
+    {
+        if (layout > LedgerLayout.Current)
         {
             throw new MigratorException(ExitCodes.BadInput,
-                $"the ledger in schema '{Schema}' has layout {current}, newer than this migrator's {LedgerLayout.Current}: upgrade the tool");
+                $"the ledger in schema '{Schema}' has layout {layout}, newer than this migrator's {LedgerLayout.Current}: upgrade the tool");
         }
     }
 
@@ -67,11 +71,7 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             CREATE TABLE IF NOT EXISTS {_s}.layout (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
             """, transaction: tx);
         int current = await Connection.ExecuteScalarAsync<int?>($"SELECT max(version) FROM {_s}.layout", transaction: tx) ?? 0;
-        if (current > LedgerLayout.Current)
-        {
-            throw new MigratorException(ExitCodes.BadInput,
-                $"the ledger in schema '{Schema}' has layout {current}, newer than this migrator's {LedgerLayout.Current}: upgrade the tool");
-        }
+        RefuseNewer(current);
 
         foreach (var (version, sql) in LedgerLayout.Upgrades(Schema, current))
         {

@@ -11,11 +11,8 @@ public static class UserTriggers
     public static async Task<IReadOnlyList<(string Name, bool Always)>> OnUpdateAsync(NpgsqlConnection connection, BackfillSpec spec)
     {
         var rows = await connection.QueryAsync<(string Name, bool Always)>(
-            """
-            WITH RECURSIVE tree AS (
-                SELECT to_regclass(@table)::oid AS oid
-                UNION ALL
-                SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.oid)
+            $"""
+            {InheritanceTree.Cte}
             SELECT DISTINCT t.tgname::text, t.tgenabled = 'A'
             FROM pg_trigger t JOIN tree ON tree.oid = t.tgrelid
             WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'
