@@ -74,6 +74,10 @@ public sealed class FailedContractRecoveryTests : DatabaseTest
         Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customer_mail"), Is.EqualTo(await ScalarAsync<long>("SELECT count(*) FROM customers")));
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'email'"), Is.EqualTo(0));
+
+        // Once contracted, asking for its backfill again is a no-op, as every phase is safe to re-run.
+        var again = await Cli("backfill", "--change", Rename);
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.ToString());
     }
 
     [Test]

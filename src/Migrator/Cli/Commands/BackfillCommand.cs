@@ -80,7 +80,8 @@ public static class BackfillCommand
                 states(p) == ChangeState.Contracting
                 && phases.GetValueOrDefault((p.Id, Phase.Contract)) is { Status: "failed" } contract
                 && !DestructiveSteps.AnyIn(PhaseExecutor.Deserialize(contract.Steps), contract.StepsDone);
-            if (only is not null && states(selected[0]) >= ChangeState.Contracting && !Repairable(selected[0]))
+            // A contracted change's backfill is done for good: asked again, it is a no-op (safe to re-run).
+            if (only is not null && states(selected[0]) == ChangeState.Contracting && !Repairable(selected[0]))
             {
                 throw new MigratorException(ExitCodes.Unsafe,
                     $"change {only} is {states(selected[0]).Label()}: its contract has run a destructive step (or is running), so the old shape a backfill reads from may be gone");
