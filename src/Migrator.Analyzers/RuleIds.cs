@@ -46,5 +46,6 @@ namespace Migrator.Analyzers
         public const string PendingContractRemoves = "MIG0111";
         public const string DependentObjects = "MIG0112";
         public const string UserTriggersFire = "MIG0113";
+        public const string SchemaDrift = "MIG0114";
     }
 }

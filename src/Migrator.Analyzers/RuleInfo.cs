@@ -69,6 +69,7 @@ namespace Migrator.Analyzers
             new RuleInfo(RuleIds.PendingContractRemoves, "Dapper query uses a column or table a pending contract removes", "-", "-", "-"),
             new RuleInfo(RuleIds.DependentObjects, "Views, rules, functions, policies or foreign keys depend on what a contract drops or retypes", "-", "-", "-"),
             new RuleInfo(RuleIds.UserTriggersFire, "The table's own triggers fire on every row a backfill updates", "-", "-", "-"),
+            new RuleInfo(RuleIds.SchemaDrift, "The live schema differs from the one Migrator recorded (baseline or last phase)", "-", "-", "-"),
         };
 
         public static RuleInfo Get(string id) => All.First(r => r.Id == id);

@@ -5,6 +5,7 @@ using Migrator.Dialects.Postgres;
 using Migrator.Execution;
 using Migrator.Ledger;
 using Migrator.Planning;
+using Migrator.Schema;
 using Npgsql;
 using Spectre.Console;
 
@@ -36,6 +37,9 @@ public sealed class CliSession : IAsyncDisposable
 
     public IAnsiConsole Out => Cli.Out;
 
+    /// <summary>The adopted database's baseline from the migrations project, if there is one.</summary>
+    public DatabaseSchema? Baseline { get; private init; }
+
     public LedgerStore? Ledger { get; private set; }
 
     public LedgerStore RequireLedger => Ledger ?? throw new InvalidOperationException("no connection");
@@ -47,7 +51,8 @@ public sealed class CliSession : IAsyncDisposable
         Config.LockRetries);
 
     /// <summary>Loads config and changes; nothing touches a database yet.</summary>
-    public static CliSession Load(CliContext cli, ParseResult parse)
+    /// <param name="allowNoChanges">For `baseline`: a migrations project with no change yet is fine.</param>
+    public static CliSession Load(CliContext cli, ParseResult parse, bool allowNoChanges = false)
     {
         var config = MigratorConfig.Load(parse.GetValue(CommonOptions.Config));
         if (parse.GetValue(CommonOptions.LockTimeout) is <= 0)
@@ -68,9 +73,21 @@ public sealed class CliSession : IAsyncDisposable
             throw new MigratorException(ExitCodes.BadInput, "no migrations given: set \"migrations\" in migrator.json or pass --migrations");
         }
 
-        var changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations));
-        var plans = new PhaseCompiler(new PostgresDialect(config.LedgerSchema)).Compile(changes, new SchemaModel());
-        return new CliSession(cli, parse, config, plans);
+        var baseline = File.Exists(config.BaselinePath) ? BaselineFile.Read(config.BaselinePath) : null;
+        if (baseline is null && config.Baseline is not null)
+        {
+            throw new MigratorException(ExitCodes.BadInput, $"baseline file not found: {config.BaselinePath} (migrator.json names it; run `dotnet migrator baseline` to write it)");
+        }
+
+        var changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations), allowNone: allowNoChanges || baseline is not null);
+        if (baseline?.IncludesChangesThrough is { } through)
+        {
+            changes = [.. changes.Where(c => c.Id > through)];
+        }
+
+        var model = baseline is null ? new SchemaModel() : SchemaModel.FromBaseline(baseline);
+        var plans = new PhaseCompiler(new PostgresDialect(config.LedgerSchema)).Compile(changes, model);
+        return new CliSession(cli, parse, config, plans) { Baseline = baseline };
     }
 
     /// <summary>The connection string from --connection, MIGRATOR_CONNECTION or the config, if any.</summary>
@@ -158,6 +175,11 @@ public sealed class CliSession : IAsyncDisposable
             await HistoryAsync(command, plan.Id, "failed", e.Message);
             throw;
         }
+        finally
+        {
+            // What the phase committed is Migrator's doing, done or not: it is the schema drift is measured against.
+            await DriftCheck.RecordAsync(RequireLedger, $"{command} {plan.Id}", CancellationToken.None);
+        }
 
         if (executor.Replanned is { } replanned)
         {
@@ -173,6 +195,10 @@ public sealed class CliSession : IAsyncDisposable
         await HistoryAsync(command, plan.Id, "done", detail);
         return executor.Kept;
     }
+
+    /// <summary>The drift check for this session's database (see <see cref="DriftCheck"/>).</summary>
+    public Task<DriftCheck.Result> DriftAsync(CancellationToken cancellation) =>
+        DriftCheck.RunAsync(RequireLedger, File.Exists(Config.BaselinePath) ? File.ReadAllText(Config.BaselinePath) : null, cancellation);
 
     public Task HistoryAsync(string command, long? changeId, string outcome, string? detail = null) =>
         Ledger is null || ReadOnly ? Task.CompletedTask : Ledger.RecordHistoryAsync(command, changeId, outcome, detail);

@@ -16,6 +16,7 @@ public static class MigratorCli
         var root = new RootCommand("Migrator: zero-downtime expand / backfill / contract schema changes for .NET on PostgreSQL");
         CommonOptions.AddTo(root);
         root.Subcommands.Add(PlanCommand.Create(cli));
+        root.Subcommands.Add(BaselineCommand.Create(cli));
         root.Subcommands.Add(StatusCommand.Create(cli));
         root.Subcommands.Add(ExpandCommand.Create(cli));
         root.Subcommands.Add(BackfillCommand.Create(cli));

@@ -12,6 +12,13 @@ public sealed class MigratorConfig
     /// <summary>The migrations: a .csproj (built on demand) or a compiled .dll.</summary>
     public string? Migrations { get; set; }
 
+    /// <summary>The baseline of an adopted database (written by `baseline`); default
+    /// migrator-baseline.json in the config file's folder, used when it exists.</summary>
+    public string? Baseline { get; set; }
+
+    /// <summary>The baseline file's full path (it may not exist yet).</summary>
+    public string BaselinePath => Resolve(Baseline ?? Schema.BaselineFile.DefaultName);
+
     /// <summary>Npgsql connection string. Prefer MIGRATOR_CONNECTION so no password sits in a file.</summary>
     public string? Connection { get; set; }
 
@@ -91,6 +98,7 @@ public sealed class MigratorConfig
         Check(!string.IsNullOrWhiteSpace(LedgerSchema), "ledgerSchema must not be empty");
         Check(Dialects.Postgres.PgNames.Bytes(LedgerSchema) <= Dialects.Postgres.PgNames.MaxBytes, $"ledgerSchema is {Dialects.Postgres.PgNames.Bytes(LedgerSchema)} bytes long; PostgreSQL allows 63");
         Check(Migrations is null || !string.IsNullOrWhiteSpace(Migrations), "migrations must not be empty");
+        Check(Baseline is null || !string.IsNullOrWhiteSpace(Baseline), "baseline must not be empty");
 
         void Check(bool ok, string message)
         {

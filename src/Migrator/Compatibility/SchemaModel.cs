@@ -1,5 +1,7 @@
+using FluentMigrator;
 using FluentMigrator.Expressions;
 using FluentMigrator.Model;
+using Migrator.Schema;
 
 namespace Migrator.Compatibility;
 
@@ -19,6 +21,45 @@ public sealed class SchemaModel
     public TableModel GetTable(string schema, string table) => FindTable(schema, table)
         ?? throw new MigratorException(ExitCodes.BadInput, $"table {schema}.{table} does not exist in the schema");
 
+    /// <summary>
+    /// The model of an adopted database: its tables (partitions hang under their parent, they are not
+    /// tables of their own here) with columns in their exact server types, defaults as SQL, primary keys
+    /// in the key's own order. Changes are then replayed on top of it.
+    /// </summary>
+    public static SchemaModel FromBaseline(DatabaseSchema baseline)
+    {
+        var model = new SchemaModel();
+        var partitions = baseline.Tables.Where(t => t.PartitionOf is not null).ToLookup(t => t.PartitionOf!, StringComparer.Ordinal);
+        foreach (var table in baseline.Tables.Where(t => t.PartitionOf is null))
+        {
+            var target = model.AddTable(table.Schema, table.Name);
+            var key = table.PrimaryKey?.Columns ?? [];
+            foreach (var column in table.Columns)
+            {
+                target.AddColumn(new ColumnModel(new ColumnDefinition
+                {
+                    Name = column.Name,
+                    TableName = table.Name,
+                    CustomType = column.Type,
+                    IsNullable = !column.NotNull,
+                    IsPrimaryKey = key.Contains(column.Name),
+                    IsIdentity = column.Identity is not null,
+                    DefaultValue = column.Default is null ? new ColumnDefinition.UndefinedDefaultValue() : RawSql.Insert(column.Default),
+                    ModificationType = ColumnModificationType.Create,
+                }));
+            }
+
+            target.KeyColumns = key;
+            target.IsPartitioned = table.Kind == "partitioned";
+            target.Partitions = Tree(table.Qualified);
+        }
+
+        return model;
+
+        IReadOnlyList<PartitionNode> Tree(string parent) =>
+            [.. partitions[parent].Select(p => new PartitionNode(p.Schema, p.Name, Tree(p.Qualified)))];
+    }
+
     public TableModel AddTable(string schema, string table)
     {
         var model = new TableModel(schema, table);
@@ -33,6 +74,11 @@ public sealed class SchemaModel
         switch (expression)
         {
             case CreateTableExpression e:
+                if (FindTable(SchemaOf(e.SchemaName), e.TableName) is not null)
+                {
+                    throw new MigratorException(ExitCodes.BadInput, $"table {SchemaOf(e.SchemaName)}.{e.TableName} already exists in the schema (an earlier change or the baseline made it)");
+                }
+
                 var table = AddTable(SchemaOf(e.SchemaName), e.TableName);
                 foreach (var column in e.Columns)
                 {

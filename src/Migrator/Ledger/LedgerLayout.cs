@@ -95,7 +95,26 @@ public static class LedgerLayout
             PRIMARY KEY (change_id, identity)
         );
         """,
+        """
+        CREATE TABLE {0}.baseline (
+            id           int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+            checksum     text NOT NULL,
+            file         text NOT NULL,
+            taken_at     timestamptz NOT NULL DEFAULT now(),
+            taken_by     text NOT NULL DEFAULT current_user,
+            snapshot     text NOT NULL
+        );
+        CREATE TABLE {0}.schema_state (
+            id           int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+            recorded_at  timestamptz NOT NULL DEFAULT now(),
+            after        text NOT NULL,
+            snapshot     text NOT NULL
+        );
+        """,
     ];
+
+    /// <summary>The first layout with the baseline and schema_state tables.</summary>
+    public const int WithBaseline = 5;
 
     /// <summary>SQL that takes a ledger from <paramref name="from"/> to <see cref="Current"/>.</summary>
     public static IEnumerable<(int Version, string Sql)> Upgrades(string schema, int from)

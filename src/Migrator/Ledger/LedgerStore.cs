@@ -27,8 +27,63 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             return;
         }
 
-        RefuseNewer(await Connection.ExecuteScalarAsync<int?>($"SELECT max(version) FROM {_s}.layout") ?? 0);
+        Layout = await Connection.ExecuteScalarAsync<int?>($"SELECT max(version) FROM {_s}.layout") ?? 0;
+        RefuseNewer(Layout);
     }
+
+    /// <summary>The ledger's layout version (after <see cref="EnsureAsync"/>, the current one).</summary>
+    public int Layout { get; private set; } = LedgerLayout.Current;
+
+    /// <summary>The recorded baseline, if the database was adopted with `baseline`.</summary>
+    public async Task<BaselineRecord?> BaselineAsync()
+    {
+        if (!Exists || Layout < LedgerLayout.WithBaseline)
+        {
+            return null;
+        }
+
+        return await Connection.QuerySingleOrDefaultAsync<BaselineRecord>(
+            $"SELECT checksum AS Checksum, file AS File, taken_at AS TakenAt, taken_by AS TakenBy, snapshot AS Snapshot FROM {_s}.baseline");
+    }
+
+    /// <summary>Records the baseline and makes it the expected schema, in one transaction.</summary>
+    public async Task RecordBaselineAsync(string checksum, string file, string snapshot)
+    {
+        await using var tx = await Connection.BeginTransactionAsync();
+        await Connection.ExecuteAsync(
+            $"""
+            INSERT INTO {_s}.baseline (checksum, file, snapshot) VALUES (@checksum, @file, @snapshot)
+            ON CONFLICT (id) DO UPDATE SET checksum = excluded.checksum, file = excluded.file, snapshot = excluded.snapshot, taken_at = now(), taken_by = current_user
+            """,
+            new { checksum, file, snapshot }, tx);
+        await RecordSchemaStateAsync("baseline", snapshot, tx);
+        await tx.CommitAsync();
+    }
+
+    /// <summary>The schema as Migrator last left it (after the baseline or the latest phase), if recorded.</summary>
+    public async Task<(string After, DateTime RecordedAt, string Snapshot)?> SchemaStateAsync()
+    {
+        if (!Exists || Layout < LedgerLayout.WithBaseline)
+        {
+            return null;
+        }
+
+        var rows = await Connection.QueryAsync<(string, DateTime, string)>($"SELECT after, recorded_at, snapshot FROM {_s}.schema_state");
+        return rows.Select(r => ((string, DateTime, string)?)r).FirstOrDefault();
+    }
+
+    /// <summary>Records the schema as Migrator left it after <paramref name="after"/> (e.g. "expand 3").</summary>
+    public Task RecordSchemaStateAsync(string after, string snapshot, NpgsqlTransaction? transaction = null) =>
+        Connection.ExecuteAsync(
+            $"""
+            INSERT INTO {_s}.schema_state (after, snapshot) VALUES (@after, @snapshot)
+            ON CONFLICT (id) DO UPDATE SET after = excluded.after, snapshot = excluded.snapshot, recorded_at = now()
+            """,
+            new { after, snapshot }, transaction);
+
+    /// <summary>True when any phase of any change has run (the database is already managed by Migrator).</summary>
+    public async Task<bool> AnyPhaseAsync() =>
+        Exists && await Connection.ExecuteScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM {_s}.phases)");
 
     private void RefuseNewer(int layout)
     {

@@ -7,7 +7,8 @@ namespace Migrator.Planning;
 /// <summary>Finds the changes in a migrations assembly and checks their ids and versions.</summary>
 public static class ChangeCatalog
 {
-    public static IReadOnlyList<ChangeInfo> FromAssembly(Assembly assembly)
+    /// <param name="allowNone">True when a baseline describes the database, so a project with no change yet is fine.</param>
+    public static IReadOnlyList<ChangeInfo> FromAssembly(Assembly assembly, bool allowNone = false)
     {
         Type[] types;
         try
@@ -20,11 +21,11 @@ public static class ChangeCatalog
                 $"cannot load the types of {assembly.GetName().Name}: {e.LoaderExceptions.FirstOrDefault()?.Message}");
         }
 
-        return FromTypes(types, assembly.GetName().Name ?? "the assembly");
+        return FromTypes(types, assembly.GetName().Name ?? "the assembly", allowNone);
     }
 
     /// <summary>The changes among <paramref name="types"/>, checked and ordered by id.</summary>
-    public static IReadOnlyList<ChangeInfo> FromTypes(IEnumerable<Type> types, string source)
+    public static IReadOnlyList<ChangeInfo> FromTypes(IEnumerable<Type> types, string source, bool allowNone = false)
     {
         var changes = new List<ChangeInfo>();
         foreach (var type in types.Where(t => typeof(Change).IsAssignableFrom(t) && !t.IsAbstract).OrderBy(t => t.FullName))
@@ -34,7 +35,7 @@ public static class ChangeCatalog
             changes.Add(Create(type, attribute));
         }
 
-        if (changes.Count == 0)
+        if (changes.Count == 0 && !allowNone)
         {
             throw new MigratorException(ExitCodes.BadInput, $"no changes found in {source} (public classes deriving from Change, marked [Change(id, description)])");
         }

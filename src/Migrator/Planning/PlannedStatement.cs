@@ -19,6 +19,10 @@ public sealed record PlannedStatement(string Sql, bool Transactional = true, str
     /// skipped and the object is kept.</summary>
     public OwnedObject? Guard { get; init; }
 
+    /// <summary>For the statement that holds the views reading a column (<c>HeldViews.Hold</c>): that column,
+    /// whose views and materialized views the contract recreates on the column replacing it.</summary>
+    public (string Schema, string Table, string Column)? RecreatesViewsOf { get; init; }
+
     /// <summary>True for the <see cref="Commit"/> marker.</summary>
     public bool IsBoundary { get; private init; }
 

@@ -29,7 +29,7 @@ public sealed class AddCheckConstraint(string schema, string table, string name,
     public BackfillSpec? Backfill(OperationContext context) => null;
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
-        [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} VALIDATE CONSTRAINT {PgSql.Ident(name)};")];
+        [.. ValidateCheck(context, schema, table, name).SkipLast(1)];
 
     public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) => [Holds(schema, table, name, condition)];
 

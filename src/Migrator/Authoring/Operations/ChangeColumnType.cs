@@ -49,9 +49,7 @@ public sealed partial class ChangeColumnType(string schema, string table, string
         var statements = new List<PlannedStatement>();
         if (Check() is not null)
         {
-            statements.Add(new PlannedStatement(
-                $"ALTER TABLE {PgSql.Qualified(schema, table)} VALIDATE CONSTRAINT {PgSql.Ident(CheckName(context))};"));
-            statements.Add(Boundary);
+            statements.AddRange(ValidateCheck(context, schema, table, CheckName(context)));
         }
 
         statements.AddRange(Rewrite(context).Contract(context));

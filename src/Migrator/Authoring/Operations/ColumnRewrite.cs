@@ -116,19 +116,45 @@ internal sealed class ColumnRewrite(
         }
 
         last.AddRange(Trigger(context, model).Drop());
-        last.AddRange(context.Dialect.Generate(new DeleteColumnExpression
+        if (oldColumns.Count == 1 && newColumns.Count == 1)
         {
-            SchemaName = schema,
-            TableName = table,
-            ColumnNames = [.. oldColumns],
-        }));
-        foreach (var column in newColumns.Where(c => Physical(c) != c.Name))
+            // One column replaces one (rename, change type): the views that read the old column are
+            // moved onto the new one in this same transaction (HeldViews), then the old column goes.
+            last.AddRange(Replace(oldColumns[0], newColumns[0]));
+        }
+        else
         {
-            last.Add(new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(Physical(column))} TO {PgSql.Ident(column.Name)};"));
+            last.AddRange(context.Dialect.Generate(new DeleteColumnExpression
+            {
+                SchemaName = schema,
+                TableName = table,
+                ColumnNames = [.. oldColumns],
+            }));
+            foreach (var column in newColumns.Where(c => Physical(c) != c.Name))
+            {
+                last.Add(new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(Physical(column))} TO {PgSql.Ident(column.Name)};"));
+            }
         }
 
         statements.AddRange(last);
         return statements;
+    }
+
+    /// <summary>Hold the old column's views, rename it aside, give the new column its name, recreate the
+    /// views (they bind to the new column), rename that to its final name, drop the old one.</summary>
+    private IEnumerable<PlannedStatement> Replace(string old, RewrittenColumn replacement)
+    {
+        string aside = PgNames.Fit($"migrator_old_{old}");
+        yield return HeldViews.Hold(schema, table, old) with { RecreatesViewsOf = (schema, table, old) };
+        yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(old)} TO {PgSql.Ident(aside)};");
+        yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(Physical(replacement))} TO {PgSql.Ident(old)};");
+        yield return HeldViews.Recreate(schema, table, old);
+        if (replacement.Name != old)
+        {
+            yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(old)} TO {PgSql.Ident(replacement.Name)};");
+        }
+
+        yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} DROP COLUMN {PgSql.Ident(aside)};");
     }
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)

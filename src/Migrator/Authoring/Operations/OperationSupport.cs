@@ -16,7 +16,7 @@ internal static class OperationSupport
     /// several), or null to let the backfill find it on the live table.</summary>
     public static string? KeyColumn(TableModel table)
     {
-        var keys = table.Columns.Where(c => c.Definition.IsPrimaryKey).Select(c => c.Name).ToList();
+        var keys = table.KeyColumns;
         return keys.Count == 0 ? null : string.Join(", ", keys);
     }
 
@@ -49,10 +49,31 @@ internal static class OperationSupport
             prove.Add(Boundary);
         }
 
-        prove.Add(new PlannedStatement($"ALTER TABLE {t} VALIDATE CONSTRAINT {check};"));
-        prove.Add(Boundary);
+        prove.AddRange(ValidateCheck(context, schema, table, NotNullCheckName(context.ChangeId, column)));
         return (prove, new PlannedStatement($"ALTER TABLE {t} ALTER COLUMN {PgSql.Ident(column)} SET NOT NULL, DROP CONSTRAINT {check};"));
     }
+
+    /// <summary>
+    /// VALIDATE of a CHECK constraint, each in its own transaction followed by a commit. On a partitioned
+    /// table (known from the baseline) every partition is validated on its own first, deepest first, so
+    /// each scan holds its SHARE UPDATE EXCLUSIVE lock on one partition only; the parent's VALIDATE then
+    /// finds them validated and scans nothing.
+    /// </summary>
+    public static IEnumerable<PlannedStatement> ValidateCheck(OperationContext context, string schema, string table, string constraint)
+    {
+        foreach (var partition in PostOrder(context.Schema.FindTable(schema, table)?.Partitions ?? []))
+        {
+            yield return new PlannedStatement($"ALTER TABLE {PgSql.Qualified(partition.Schema, partition.Name)} VALIDATE CONSTRAINT {PgSql.Ident(constraint)};");
+            yield return Boundary;
+        }
+
+        yield return new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} VALIDATE CONSTRAINT {PgSql.Ident(constraint)};");
+        yield return Boundary;
+    }
+
+    /// <summary>Partitions, each after its own sub-partitions.</summary>
+    public static IEnumerable<PartitionNode> PostOrder(IEnumerable<PartitionNode> partitions) =>
+        partitions.SelectMany(p => PostOrder(p.Children).Append(p));
 
     /// <summary>The fill trigger that sets <paramref name="column"/> from <paramref name="expression"/>
     /// (over the row as it is before the change) whenever a write leaves it NULL.</summary>

@@ -73,10 +73,10 @@ public static class ContractCommand
                 {
                     // Objects of the database that depend on what the contract drops: PostgreSQL would
                     // refuse the statement half-way (2BP01); refused here with their names instead.
-                    var blocked = await DependentObjects.FindAsync(session.RequireLedger.Connection, plan.Contract, session.Config.LedgerSchema);
+                    var blocked = (await DependentObjects.FindAsync(session.RequireLedger.Connection, plan.Contract, session.Config.LedgerSchema)).Where(f => f.Blocking.Count > 0).ToList();
                     if (blocked.Count > 0)
                     {
-                        refused.Add($"change {plan.Id}: the contract drops or retypes {blocked[0].Target}, which {string.Join(", ", blocked[0].Dependents)} depend(s) on{(blocked.Count > 1 ? $" (and {blocked.Count - 1} more)" : "")}: move them to the new shape or drop them first (MIG0112)");
+                        refused.Add($"change {plan.Id}: the contract drops or retypes {blocked[0].Target}, which {string.Join(", ", blocked[0].Blocking)} depend(s) on{(blocked.Count > 1 ? $" (and {blocked.Count - 1} more)" : "")}: move them to the new shape or drop them first (MIG0112)");
                         continue;
                     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Migrator.Authoring;
+using Migrator.Execution;
 using Migrator.Planning;
 using Spectre.Console;
 
@@ -26,6 +27,7 @@ public static class ExpandCommand
             }
 
             await session.ConnectAsync(cancellation);
+            var drift = await session.DriftAsync(cancellation);
             int ran = 0;
             foreach (var plan in selected)
             {
@@ -50,6 +52,15 @@ public static class ExpandCommand
                 {
                     var (id, target, other) = blocking[0];
                     string reason = $"change {plan.Id} alters {target}, which change {id} ({states(other).Label()}) also alters: contract or roll back change {id} first";
+                    await session.HistoryAsync("expand", plan.Id, "refused", reason);
+                    throw new MigratorException(ExitCodes.Unsafe, reason);
+                }
+
+                if (DriftCheck.Touching(drift.Items, plan.Targets) is { Count: > 0 } drifted)
+                {
+                    string reason = $"change {plan.Id} alters {drifted[0].Table}, which has drifted from the schema Migrator recorded after {drift.After}: {drifted[0]}"
+                        + (drifted.Count > 1 ? $" (and {drifted.Count - 1} more; see `dotnet migrator status`)" : "")
+                        + "; undo the manual change, or adopt the live schema with `dotnet migrator baseline --replace`";
                     await session.HistoryAsync("expand", plan.Id, "refused", reason);
                     throw new MigratorException(ExitCodes.Unsafe, reason);
                 }

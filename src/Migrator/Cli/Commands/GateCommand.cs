@@ -55,6 +55,16 @@ public static class GateCommand
                 }
             }
 
+            var drift = await session.DriftAsync(cancellation);
+            var gated = VersionRules.NeededBy(session.Plans, target).Where(p => states(p) < ChangeState.Contracted).ToList();
+            if (drift.Recorded)
+            {
+                var touching = DriftCheck.Touching(drift.Items, gated.SelectMany(p => p.Targets));
+                checks.Add((touching.Count == 0, touching.Count == 0
+                    ? $"no drift on the tables the changes {target} needs alter ({drift.Summary})"
+                    : $"drift on a table the changes {target} needs alter: {touching[0]}{(touching.Count > 1 ? $" (and {touching.Count - 1} more)" : "")}"));
+            }
+
             var versions = new List<SemVersion> { target };
             versions.AddRange(live.Select(d => SemVersion.Parse(d.AppVersion, SemVersionStyles.Strict)).Where(v => v != target));
             var usage = await CompatibilityInputs.VersionsAsync(session, ReportOptions.Manifests(parse), [target.ToString()]);
@@ -76,7 +86,8 @@ public static class GateCommand
                     : $"{who}: contracted change(s) {string.Join(", ", removed)} removed the shape it needs"));
             }
 
-            var findings = CompatibilityChecker.CheckNow(await CompatibilityInputs.LiveSchemaAsync(session), usage);
+            var findings = CompatibilityChecker.CheckNow(await CompatibilityInputs.LiveSchemaAsync(session), usage).ToList();
+            findings.AddRange(drift.Items.Select(d => new Finding(Analyzers.RuleIds.SchemaDrift, Severity.Warning, $"drift since {drift.After}: {d}")));
             var report = new PlanReport($"gate to {target}", session.Plans, states, usage, findings) { Checks = checks };
             bool open = report.Safe;
             ReportWriter.Write(cli, report, parse.GetValue(ReportOptions.Format)!, parse.GetValue(ReportOptions.Output), () =>

@@ -2,6 +2,7 @@ using Migrator.Dialects.Postgres;
 using System.CommandLine;
 using Migrator.Authoring;
 using Migrator.Compatibility;
+using Migrator.Execution;
 using Migrator.Ledger;
 using Migrator.Planning;
 using Migrator.Reports;
@@ -71,17 +72,50 @@ public static class PlanCommand
                     }
                 }
 
+                // With a connection: drift from the schema Migrator recorded (baseline or last phase).
+                var drift = await session.DriftAsync(cancellation);
+                if (drift.BaselineMismatch is { } mismatch)
+                {
+                    findings.Add(new Finding(Analyzers.RuleIds.SchemaDrift, Severity.Error, mismatch));
+                }
+
+                foreach (var item in drift.Items)
+                {
+                    var blocked = session.Plans.FirstOrDefault(p => !state(p).IsExpanded() && DriftCheck.Touching([item], p.Targets).Count > 0);
+                    findings.Add(new Finding(Analyzers.RuleIds.SchemaDrift, blocked is null ? Severity.Warning : Severity.Error,
+                        $"drift since {drift.After}: {item}" + (blocked is null ? "" : $"; change {blocked.Id} alters this table, so its expand is refused"))
+                    {
+                        ChangeId = blocked?.Id,
+                        Phase = blocked is null ? null : "expand",
+                    });
+                }
+
                 // With a connection: what in the database depends on what each pending contract drops.
                 foreach (var plan in session.Plans.Where(p => state(p) < ChangeState.Contracting && p.Contract.Count > 0))
                 {
-                    foreach (var (target, dependents) in await DependentObjects.FindAsync(session.RequireLedger.Connection, plan.Contract, session.Config.LedgerSchema))
+                    foreach (var found in await DependentObjects.FindAsync(session.RequireLedger.Connection, plan.Contract, session.Config.LedgerSchema))
                     {
-                        findings.Add(new Finding(Analyzers.RuleIds.DependentObjects, Severity.Error,
-                            $"contract of change {plan.Id} drops or retypes {target}, which {string.Join(", ", dependents)} depend(s) on: move them to the new shape or drop them before the contract")
+                        if (found.Blocking.Count > 0)
                         {
-                            ChangeId = plan.Id,
-                            Phase = "contract",
-                        });
+                            findings.Add(new Finding(Analyzers.RuleIds.DependentObjects, Severity.Error,
+                                $"contract of change {plan.Id} drops or retypes {found.Target}, which {string.Join(", ", found.Blocking)} depend(s) on: move them to the new shape or drop them before the contract")
+                            {
+                                ChangeId = plan.Id,
+                                Phase = "contract",
+                            });
+                        }
+
+                        if (found.Recreated.Count > 0)
+                        {
+                            bool materialized = found.Recreated.Any(r => r.StartsWith("materialized", StringComparison.Ordinal));
+                            findings.Add(new Finding(Analyzers.RuleIds.DependentObjects, materialized ? Severity.Warning : Severity.Info,
+                                $"contract of change {plan.Id} recreates {string.Join(", ", found.Recreated)} on the column replacing {found.Target}, in the same transaction"
+                                + (materialized ? "; a materialized view is filled again by its query while the table is locked, so that query's time adds to the contract's lock" : ""))
+                            {
+                                ChangeId = plan.Id,
+                                Phase = "contract",
+                            });
+                        }
                     }
                 }
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Migrator.Authoring;
+using Migrator.Execution;
 using Migrator.Planning;
 using Spectre.Console;
 
@@ -35,6 +36,18 @@ public static class StatusCommand
 
             session.Out.Write(table);
             DeployCommand.RenderDeployments(session.Out, live, "Live app versions");
+            var drift = await session.DriftAsync(cancellation);
+            if (drift.BaselineMismatch is { } mismatch)
+            {
+                session.Cli.Line("baseline: " + mismatch);
+            }
+
+            session.Cli.Line("drift: " + drift.Summary);
+            foreach (var item in drift.Items)
+            {
+                session.Cli.Line("  " + item);
+            }
+
             await session.HistoryAsync("status", null, "ok");
             return ExitCodes.Ok;
         });

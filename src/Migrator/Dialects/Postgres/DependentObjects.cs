@@ -16,18 +16,46 @@ public static class DependentObjects
 {
     private static readonly HashSet<DdlKind> Removing = [DdlKind.DropColumn, DdlKind.AlterColumnType, DdlKind.DropTable, DdlKind.DropView];
 
-    /// <summary>For each target the steps remove, the objects that depend on it ("view public.v").</summary>
-    public static async Task<IReadOnlyList<(string Target, IReadOnlyList<string> Dependents)>> FindAsync(
-        NpgsqlConnection connection, IReadOnlyList<PhaseStep> steps, string ledgerSchema)
+    /// <summary>What depends on one target a phase removes: <see cref="Blocking"/> makes the phase fail;
+    /// <see cref="Recreated"/> are views and materialized views the phase moves onto the replacing column.</summary>
+    public sealed record Found(string Target, IReadOnlyList<string> Blocking, IReadOnlyList<string> Recreated);
+
+    /// <summary>For each target the steps remove, the objects that depend on it ("view public.v").
+    /// Renames inside the steps are followed back to the live name (a column renamed aside and then
+    /// dropped is the live column).</summary>
+    public static async Task<IReadOnlyList<Found>> FindAsync(NpgsqlConnection connection, IReadOnlyList<PhaseStep> steps, string ledgerSchema)
     {
-        var effects = steps.SelectMany(s => s.Statements).Where(s => !s.IsBoundary).SelectMany(s => PgDdlAnalyzer.Analyze(s.Sql)).ToList();
+        var statements = steps.SelectMany(s => s.Statements).Where(s => !s.IsBoundary).ToList();
+        var held = statements.Where(s => s.RecreatesViewsOf is not null).Select(s => s.RecreatesViewsOf!.Value)
+            .Select(h => $"{h.Schema}.{h.Table}.{h.Column}").ToHashSet(StringComparer.Ordinal);
+        var effects = statements.SelectMany(s => PgDdlAnalyzer.Analyze(s.Sql)).ToList();
         var dropped = effects.Where(e => e.Kind is DdlKind.DropTable or DdlKind.DropView && e.Table is not null)
             .Select(e => $"{e.Schema ?? "public"}.{e.Table}").ToHashSet(StringComparer.Ordinal);
-        var found = new List<(string, IReadOnlyList<string>)>();
-        foreach (var effect in effects.Where(e => Removing.Contains(e.Kind) && e.Table is not null))
+        var liveName = new Dictionary<string, string>(StringComparer.Ordinal);
+        var found = new List<Found>();
+        foreach (var effect in effects.Where(e => e.Table is not null))
         {
             string schema = effect.Schema ?? "public";
-            string? column = effect.Kind is DdlKind.DropColumn or DdlKind.AlterColumnType ? effect.Column : null;
+            if (effect.Kind == DdlKind.RenameColumn && effect.Column is not null && effect.NewName is not null)
+            {
+                string from = $"{schema}.{effect.Table}.{effect.Column}";
+                liveName[$"{schema}.{effect.Table}.{effect.NewName}"] = liveName.GetValueOrDefault(from, from);
+                liveName.Remove(from);
+                continue;
+            }
+
+            if (!Removing.Contains(effect.Kind))
+            {
+                continue;
+            }
+
+            string? column = null;
+            if (effect.Kind is DdlKind.DropColumn or DdlKind.AlterColumnType)
+            {
+                string named = $"{schema}.{effect.Table}.{effect.Column}";
+                column = liveName.GetValueOrDefault(named, named)[(schema.Length + effect.Table!.Length + 2)..];
+            }
+
             var rows = await connection.QueryAsync<(string Kind, string? Schema, string Name)>(
                 """
                 WITH target AS (
@@ -50,16 +78,21 @@ public static class DependentObjects
                 new { relation = PgSql.Qualified(schema, effect.Table!), column });
             var dependents = rows
                 .Where(r => r.Schema != ledgerSchema)
-                .Where(r => !(r.Kind.Contains("view", StringComparison.Ordinal) && dropped.Contains($"{r.Schema}.{r.Name}")))
-                .Select(r => r.Kind.Contains("view", StringComparison.Ordinal) ? $"{r.Kind} {r.Schema}.{r.Name}" : $"{r.Kind} {r.Name}")
+                .Where(r => !(IsView(r.Kind) && dropped.Contains($"{r.Schema}.{r.Name}")))
+                .Select(r => (r.Kind, Text: IsView(r.Kind) ? $"{r.Kind} {r.Schema}.{r.Name}" : $"{r.Kind} {r.Name}"))
                 .Distinct()
                 .ToList();
+            bool recreates = column is not null && held.Contains($"{schema}.{effect.Table}.{column}");
+            var recreated = recreates ? dependents.Where(d => IsView(d.Kind)).Select(d => d.Text).ToList() : [];
+            var blocking = dependents.Select(d => d.Text).Except(recreated).ToList();
             if (dependents.Count > 0)
             {
-                found.Add((column is null ? $"{schema}.{effect.Table}" : $"{schema}.{effect.Table}.{column}", dependents));
+                found.Add(new Found(column is null ? $"{schema}.{effect.Table}" : $"{schema}.{effect.Table}.{column}", blocking, recreated));
             }
         }
 
         return found;
     }
+
+    private static bool IsView(string kind) => kind.Contains("view", StringComparison.Ordinal);
 }
