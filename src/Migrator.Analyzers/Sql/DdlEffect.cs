@@ -102,6 +102,10 @@ namespace Migrator.Analyzers.Sql
 
         public bool Concurrently { get; set; }
 
+        /// <summary>CREATE INDEX … ON ONLY a partitioned table: the parent's index alone, built instantly
+        /// (INVALID until each partition's index is attached).</summary>
+        public bool OnlyParent { get; set; }
+
         public bool Unique { get; set; }
 
         public bool IfExists { get; set; }

@@ -220,6 +220,7 @@ namespace Migrator.Analyzers.Sql
             {
                 e.Unique = unique;
                 e.Concurrently = concurrently;
+                e.OnlyParent = only != null;
                 e.IndexName = name;
                 e.Column = FirstGroupNames(rest).FirstOrDefault();
             }), table));
@@ -393,6 +394,7 @@ namespace Migrator.Analyzers.Sql
                 NotValid = template.NotValid,
                 UsingIndex = template.UsingIndex,
                 Concurrently = template.Concurrently,
+                OnlyParent = template.OnlyParent,
                 Unique = template.Unique,
                 IfExists = template.IfExists,
                 Cascade = template.Cascade,

@@ -51,7 +51,8 @@ public sealed class CliSession : IAsyncDisposable
         Config.LockRetries);
 
     /// <summary>Loads config and changes; nothing touches a database yet.</summary>
-    /// <param name="allowNoChanges">For `baseline`: a migrations project with no change yet is fine.</param>
+    /// <param name="allowNoChanges">For `baseline`: a migrations project with no change yet is fine, and
+    /// with no baseline file yet the changes are not compiled (<see cref="Plans"/> is empty).</param>
     public static CliSession Load(CliContext cli, ParseResult parse, bool allowNoChanges = false)
     {
         var config = MigratorConfig.Load(parse.GetValue(CommonOptions.Config));
@@ -77,6 +78,13 @@ public sealed class CliSession : IAsyncDisposable
         if (baseline is null && config.Baseline is not null)
         {
             throw new MigratorException(ExitCodes.BadInput, $"baseline file not found: {config.BaselinePath} (migrator.json names it; run `dotnet migrator baseline` to write it)");
+        }
+
+        if (allowNoChanges && baseline is null)
+        {
+            // `baseline` on a database not adopted yet: the changes are written against the schema it
+            // is about to read, so they cannot be compiled before; none of them may have run.
+            return new CliSession(cli, parse, config, []);
         }
 
         var changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations), allowNone: allowNoChanges || baseline is not null);

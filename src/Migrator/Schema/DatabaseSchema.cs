@@ -17,9 +17,6 @@ public sealed record DatabaseSchema
     /// <c>--replace</c>): the baseline includes what they did, so they are not replayed on it.</summary>
     public long? IncludesChangesThrough { get; init; }
 
-    /// <summary>The server that was read, e.g. "PostgreSQL 15.10": for the reader, not compared.</summary>
-    public string? Server { get; init; }
-
     public IReadOnlyList<string> Schemas { get; init; } = [];
 
     public IReadOnlyList<ExtensionInfo> Extensions { get; init; } = [];

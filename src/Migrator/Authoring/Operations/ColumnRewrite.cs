@@ -137,11 +137,20 @@ internal sealed class ColumnRewrite(
         }
 
         statements.AddRange(last);
+        if (oldColumns.Count == 1 && newColumns.Count == 1)
+        {
+            // CHECK constraints carried over to the new column were added NOT VALID: proven here, in a
+            // transaction of their own, as every VALIDATE is.
+            statements.Add(Boundary);
+            statements.Add(HeldViews.ValidateChecks(schema, table));
+        }
+
         return statements;
     }
 
-    /// <summary>Hold the old column's views, rename it aside, give the new column its name, recreate the
-    /// views (they bind to the new column), rename that to its final name, drop the old one.</summary>
+    /// <summary>Hold the old column's views and CHECK constraints, rename it aside, give the new column its
+    /// name, recreate the views (they bind to the new column), drop the old column, add its checks again
+    /// on the new one, and give that its final name.</summary>
     private IEnumerable<PlannedStatement> Replace(string old, RewrittenColumn replacement)
     {
         string aside = PgNames.Fit($"migrator_old_{old}");
@@ -149,12 +158,12 @@ internal sealed class ColumnRewrite(
         yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(old)} TO {PgSql.Ident(aside)};");
         yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(Physical(replacement))} TO {PgSql.Ident(old)};");
         yield return HeldViews.Recreate(schema, table, old);
+        yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} DROP COLUMN {PgSql.Ident(aside)};");
+        yield return HeldViews.RecreateChecks(schema, table, old);
         if (replacement.Name != old)
         {
             yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(old)} TO {PgSql.Ident(replacement.Name)};");
         }
-
-        yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} DROP COLUMN {PgSql.Ident(aside)};");
     }
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)

@@ -43,13 +43,14 @@ public static class BaselineCommand
                     $"this database was adopted on {recorded.TakenAt:yyyy-MM-dd HH:mm} with another baseline file ({(fileText is null ? $"{path} is missing" : $"{path} differs")}): restore that file from version control, or pass --replace to adopt the live schema again");
             }
 
-            var states = await session.StatesAsync();
-            var ran = session.Plans.Where(p => states(p) != ChangeState.Pending).ToList();
-            if (ran.Count > 0 && !replace)
+            if (!replace && await ledger.AnyPhaseAsync())
             {
                 throw new MigratorException(ExitCodes.BadInput,
-                    $"changes have already run on this database (change {ran[0].Id}, {states(ran[0]).Label()}): it is managed by its changes, not adopted; pass --replace only to fold the settled changes into a new baseline");
+                    "changes have already run on this database: it is managed by its changes, not adopted; pass --replace only to fold the settled changes into a new baseline");
             }
+
+            var states = await session.StatesAsync();
+            var ran = session.Plans.Where(p => states(p) != ChangeState.Pending).ToList();
 
             if (ran.FirstOrDefault(p => !states(p).IsSettled(p)) is { } inFlight)
             {

@@ -105,6 +105,16 @@ public static class PlanCommand
                             });
                         }
 
+                        if (found.DroppedAlong.Count > 0)
+                        {
+                            findings.Add(new Finding(Analyzers.RuleIds.DependentObjects, Severity.Warning,
+                                $"contract of change {plan.Id} drops {string.Join(", ", found.DroppedAlong)} with {found.Target} (PostgreSQL drops a column's own indexes and constraints with it): create what the new shape still needs in a later change")
+                            {
+                                ChangeId = plan.Id,
+                                Phase = "contract",
+                            });
+                        }
+
                         if (found.Recreated.Count > 0)
                         {
                             bool materialized = found.Recreated.Any(r => r.StartsWith("materialized", StringComparison.Ordinal));

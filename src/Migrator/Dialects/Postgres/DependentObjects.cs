@@ -18,7 +18,11 @@ public static class DependentObjects
 
     /// <summary>What depends on one target a phase removes: <see cref="Blocking"/> makes the phase fail;
     /// <see cref="Recreated"/> are views and materialized views the phase moves onto the replacing column.</summary>
-    public sealed record Found(string Target, IReadOnlyList<string> Blocking, IReadOnlyList<string> Recreated);
+    public sealed record Found(string Target, IReadOnlyList<string> Blocking, IReadOnlyList<string> Recreated)
+    {
+        /// <summary>The table's own indexes and constraints on the column, which PostgreSQL drops with it.</summary>
+        public IReadOnlyList<string> DroppedAlong { get; init; } = [];
+    }
 
     /// <summary>For each target the steps remove, the objects that depend on it ("view public.v").
     /// Renames inside the steps are followed back to the live name (a column renamed aside and then
@@ -56,7 +60,7 @@ public static class DependentObjects
                 column = liveName.GetValueOrDefault(named, named)[(schema.Length + effect.Table!.Length + 2)..];
             }
 
-            var rows = await connection.QueryAsync<(string Kind, string? Schema, string Name)>(
+            var rows = (await connection.QueryAsync<(string Kind, string? Schema, string Name, bool Own, bool SingleCheck, bool IsView)>(
                 """
                 WITH target AS (
                     SELECT to_regclass(@relation) AS rel,
@@ -65,29 +69,58 @@ public static class DependentObjects
                     CASE WHEN d.classid = 'pg_rewrite'::regclass THEN CASE c.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END
                          ELSE (pg_identify_object(d.classid, d.objid, d.objsubid)).type END,
                     CASE WHEN d.classid = 'pg_rewrite'::regclass THEN n.nspname::text ELSE (pg_identify_object(d.classid, d.objid, d.objsubid)).schema END,
-                    CASE WHEN d.classid = 'pg_rewrite'::regclass THEN c.relname::text ELSE (pg_identify_object(d.classid, d.objid, d.objsubid)).identity END
+                    CASE WHEN d.classid = 'pg_rewrite'::regclass THEN c.relname::text ELSE (pg_identify_object(d.classid, d.objid, d.objsubid)).identity END,
+                    coalesce(k.conrelid = t.rel, false) OR coalesce(ix.indrelid = t.rel, false),
+                    coalesce(k.contype = 'c' AND k.conkey = ARRAY[t.col], false),
+                    (SELECT relkind FROM pg_class WHERE oid = t.rel) = 'v'
                 FROM target t
                 JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = t.rel
                     AND (@column::text IS NULL OR d.refobjsubid = t.col)
                 LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
                 LEFT JOIN pg_class c ON c.oid = r.ev_class
                 LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE d.deptype = 'n'
+                LEFT JOIN pg_constraint k ON d.classid = 'pg_constraint'::regclass AND k.oid = d.objid
+                LEFT JOIN pg_index ix ON d.classid = 'pg_class'::regclass AND ix.indexrelid = d.objid
+                WHERE (d.deptype = 'n' OR (@column::text IS NOT NULL AND d.deptype = 'a' AND ix.indexrelid IS NOT NULL))
                   AND (r.oid IS NULL OR r.ev_class <> t.rel)
                 """,
-                new { relation = PgSql.Qualified(schema, effect.Table!), column });
-            var dependents = rows
-                .Where(r => r.Schema != ledgerSchema)
-                .Where(r => !(IsView(r.Kind) && dropped.Contains($"{r.Schema}.{r.Name}")))
-                .Select(r => (r.Kind, Text: IsView(r.Kind) ? $"{r.Kind} {r.Schema}.{r.Name}" : $"{r.Kind} {r.Name}"))
-                .Distinct()
-                .ToList();
-            bool recreates = column is not null && held.Contains($"{schema}.{effect.Table}.{column}");
-            var recreated = recreates ? dependents.Where(d => IsView(d.Kind)).Select(d => d.Text).ToList() : [];
-            var blocking = dependents.Select(d => d.Text).Except(recreated).ToList();
-            if (dependents.Count > 0)
+                new { relation = PgSql.Qualified(schema, effect.Table!), column })).ToList();
+
+            // DROP VIEW of a name that is a table now: the view is one an earlier phase creates (a
+            // renamed table's old name), not this table.
+            if (effect.Kind == DdlKind.DropView && rows.Count > 0 && !rows[0].IsView)
             {
-                found.Add(new Found(column is null ? $"{schema}.{effect.Table}" : $"{schema}.{effect.Table}.{column}", blocking, recreated));
+                continue;
+            }
+
+            bool recreates = column is not null && held.Contains($"{schema}.{effect.Table}.{column}");
+            var blocking = new List<string>();
+            var recreated = new List<string>();
+            var along = new List<string>();
+            foreach (var row in rows.Where(r => r.Schema != ledgerSchema && !(IsView(r.Kind) && dropped.Contains($"{r.Schema}.{r.Name}"))))
+            {
+                string text = IsView(row.Kind) ? $"{row.Kind} {row.Schema}.{row.Name}" : $"{row.Kind} {row.Name}";
+                if (row.Own)
+                {
+                    // The table's own constraints and indexes on the column go with it (PostgreSQL drops
+                    // them); a CHECK on this column alone is added again when the column is replaced.
+                    if (row.Name.StartsWith("migrator_", StringComparison.Ordinal) || row.Name.Contains(" migrator_", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    (recreates && row.SingleCheck ? recreated : along).Add(text);
+                }
+                else
+                {
+                    (recreates && IsView(row.Kind) ? recreated : blocking).Add(text);
+                }
+            }
+
+            if (blocking.Count + recreated.Count + along.Count > 0)
+            {
+                found.Add(new Found(column is null ? $"{schema}.{effect.Table}" : $"{schema}.{effect.Table}.{column}",
+                    [.. blocking.Distinct()], [.. recreated.Distinct()]) { DroppedAlong = [.. along.Distinct()] });
             }
         }
 

@@ -32,6 +32,12 @@ public static class HeldViews
             BEGIN
                 SELECT attnum INTO target_col FROM pg_attribute WHERE attrelid = target_rel AND attname = {{PgSql.Literal(column)}} AND NOT attisdropped;
                 CREATE TEMP TABLE IF NOT EXISTS migrator_held_views (hold text, depth int, ddl text[]) ON COMMIT DROP;
+                CREATE TEMP TABLE IF NOT EXISTS migrator_held_checks (hold text, name text, definition text, comment text) ON COMMIT DROP;
+                INSERT INTO migrator_held_checks
+                    SELECT {{hold}}, k.conname, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')
+                    FROM pg_constraint k
+                    WHERE k.conrelid = target_rel AND k.contype = 'c' AND k.conkey = ARRAY[target_col] AND k.coninhcount = 0
+                      AND k.conname NOT LIKE 'migrator\_%';
                 FOR v IN
                     WITH RECURSIVE deps(oid, depth) AS (
                         SELECT w.ev_class, 1 FROM pg_depend d JOIN pg_rewrite w ON w.oid = d.objid
@@ -106,6 +112,56 @@ public static class HeldViews
             """;
         return new PlannedStatement(Do(body));
     }
+
+    /// <summary>
+    /// Adds again, NOT VALID, the CHECK constraints on the old column alone that <see cref="Hold"/>
+    /// saved: run after the old column is dropped (the names are free again) and while the new column
+    /// has the old one's name (so each definition binds to it). New writes are checked at once; each
+    /// is marked for <see cref="ValidateChecks"/>, which proves the existing rows in a later step.
+    /// </summary>
+    public static PlannedStatement RecreateChecks(string schema, string table, string column)
+    {
+        string relation = PgSql.Literal(PgSql.Qualified(schema, table));
+        string hold = PgSql.Literal($"{schema}.{table}.{column}");
+        string body = $$"""
+            DECLARE
+                k record;
+            BEGIN
+                IF to_regclass('pg_temp.migrator_held_checks') IS NULL THEN
+                    RETURN;
+                END IF;
+                FOR k IN SELECT name, definition, comment FROM migrator_held_checks WHERE hold = {{hold}} LOOP
+                    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s NOT VALID', {{relation}}, k.name, k.definition);
+                    EXECUTE format('COMMENT ON CONSTRAINT %I ON %s IS %L', k.name, {{relation}}, {{PgSql.Literal(ValidateMarker)}} || coalesce(k.comment, ''));
+                END LOOP;
+                DELETE FROM migrator_held_checks WHERE hold = {{hold}};
+            END
+            """;
+        return new PlannedStatement(Do(body));
+    }
+
+    /// <summary>Validates the constraints <see cref="RecreateChecks"/> added (SHARE UPDATE EXCLUSIVE: reads
+    /// and writes go on) and gives each its own comment back. Run in its own transaction.</summary>
+    public static PlannedStatement ValidateChecks(string schema, string table)
+    {
+        string relation = PgSql.Literal(PgSql.Qualified(schema, table));
+        string body = $$"""
+            DECLARE
+                k record;
+            BEGIN
+                FOR k IN SELECT c.conname, substr(obj_description(c.oid, 'pg_constraint'), {{ValidateMarker.Length + 1}}) AS comment
+                         FROM pg_constraint c
+                         WHERE c.conrelid = to_regclass({{relation}}) AND starts_with(coalesce(obj_description(c.oid, 'pg_constraint'), ''), {{PgSql.Literal(ValidateMarker)}}) LOOP
+                    EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', {{relation}}, k.conname);
+                    EXECUTE format('COMMENT ON CONSTRAINT %I ON %s IS %L', k.conname, {{relation}}, nullif(k.comment, ''));
+                END LOOP;
+            END
+            """;
+        return new PlannedStatement(Do(body));
+    }
+
+    /// <summary>Marks a constraint carried over to a new column that is still to be validated.</summary>
+    private const string ValidateMarker = "migrator: validate; was: ";
 
     private static string Do(string body)
     {

@@ -23,7 +23,6 @@ public static class SchemaReader
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
         var args = new { ledger = ledgerSchema };
-        string server = await connection.ExecuteScalarAsync<string>("SELECT 'PostgreSQL ' || current_setting('server_version')", transaction: transaction) ?? "";
         var schemas = await connection.QueryAsync<string>(
             $"SELECT n.nspname FROM pg_namespace n WHERE {UserNamespace} AND {string.Format(NotExtension, "n.oid")} ORDER BY 1", args, transaction);
         var extensions = await connection.QueryAsync<ExtensionInfo>(
@@ -57,7 +56,6 @@ public static class SchemaReader
         await transaction.CommitAsync(cancellation);
         return new DatabaseSchema
         {
-            Server = server,
             Schemas = [.. schemas],
             Extensions = [.. extensions],
             Types = types,
