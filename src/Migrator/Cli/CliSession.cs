@@ -174,6 +174,7 @@ public sealed class CliSession : IAsyncDisposable
         string command = LedgerStore.Name(phase);
         Cli.Line($"{command} {plan.Id}: {plan.Change.Description}");
         var executor = new PhaseExecutor(RequireLedger, Execution, Log) { Replan = replan };
+        var driftBefore = await DriftAsync(cancellation);
         try
         {
             await executor.RunAsync(plan, phase, cancellation);
@@ -185,8 +186,9 @@ public sealed class CliSession : IAsyncDisposable
         }
         finally
         {
-            // What the phase committed is Migrator's doing, done or not: it is the schema drift is measured against.
-            await DriftCheck.RecordAsync(RequireLedger, $"{command} {plan.Id}", CancellationToken.None);
+            // What the phase committed is Migrator's doing, done or not: it is the schema drift is measured
+            // against from now on; drift that was there before the phase stays drift.
+            await DriftCheck.RecordAsync(RequireLedger, $"{command} {plan.Id}", driftBefore, CancellationToken.None);
         }
 
         if (executor.Replanned is { } replanned)

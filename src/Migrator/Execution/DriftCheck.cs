@@ -16,6 +16,12 @@ public static class DriftCheck
     /// (no baseline and no phase run by this release yet).</summary>
     public sealed record Result(bool Recorded, string? After, DateTime? RecordedAt, IReadOnlyList<DriftItem> Items, string? BaselineMismatch)
     {
+        /// <summary>The recorded schema the drift was measured against.</summary>
+        public IReadOnlyDictionary<string, SchemaFact>? Expected { get; init; }
+
+        /// <summary>Every difference, not collapsed by relation (for <see cref="RecordAsync"/>).</summary>
+        public IReadOnlyList<DriftItem> Raw { get; init; } = [];
+
         public string Summary => !Recorded
             ? "drift not checked: the ledger holds no recorded schema yet (adopt with `dotnet migrator baseline`, or run a phase)"
             : Items.Count == 0 ? $"no drift since {After} ({RecordedAt:yyyy-MM-dd HH:mm:ss} UTC)" : $"{Items.Count} difference(s) since {After} ({RecordedAt:yyyy-MM-dd HH:mm:ss} UTC)";
@@ -36,22 +42,39 @@ public static class DriftCheck
             return new Result(false, null, null, [], mismatch);
         }
 
-        var expected = BaselineFile.Parse(state.Snapshot, "the schema recorded in the ledger");
-        var live = await SchemaReader.ReadAsync(ledger.Connection, ledger.Schema, cancellation);
-        return new Result(true, state.After, state.RecordedAt, SchemaDrift.Compare(expected, live), mismatch);
+        var expected = SchemaFacts.Parse(state.Snapshot);
+        var live = SchemaFacts.Of(await SchemaReader.ReadAsync(ledger.Connection, ledger.Schema, cancellation));
+        return new Result(true, state.After, state.RecordedAt, SchemaDrift.Compare(expected, live), mismatch)
+        {
+            Expected = expected,
+            Raw = SchemaDrift.Compare(expected, live, collapse: false),
+        };
     }
 
-    /// <summary>The drift on the tables <paramref name="targets"/> alter.</summary>
+    /// <summary>
+    /// The drift on what <paramref name="targets"/> alter: for a whole-table target, anything of the
+    /// table (its partitions included); for a column target, the table's own shape (its partitions), the
+    /// column itself, and any index, constraint, trigger or comment whose definition names the column.
+    /// </summary>
     public static IReadOnlyList<DriftItem> Touching(IReadOnlyList<DriftItem> drift, IEnumerable<SchemaTarget> targets)
     {
-        var tables = targets.Select(t => $"{t.Schema}.{t.Table}").ToHashSet(StringComparer.Ordinal);
-        return [.. drift.Where(d => d.Table is not null && tables.Contains(d.Table))];
+        var list = targets.ToList();
+        return [.. drift.Where(d => d.Table is not null && list.Any(t => $"{t.Schema}.{t.Table}" == d.Table && (t.Column is null
+            || d.Object.StartsWith("table ", StringComparison.Ordinal)
+            || d.Column == t.Column
+            || Names(d.Expected, t.Column) || Names(d.Found, t.Column))))];
     }
 
-    /// <summary>Records the live schema as the one Migrator now expects (after a phase it ran).</summary>
-    public static async Task RecordAsync(LedgerStore ledger, string after, CancellationToken cancellation)
+    private static bool Names(string? definition, string column) =>
+        definition is not null && System.Text.RegularExpressions.Regex.IsMatch(definition,
+            $@"(?<![\w$""]){System.Text.RegularExpressions.Regex.Escape(column)}(?![\w$""])|""{System.Text.RegularExpressions.Regex.Escape(column.Replace("\"", "\"\"", StringComparison.Ordinal))}""");
+
+    /// <summary>Records the schema Migrator now expects after a phase it ran: the live one, with the drift
+    /// found before the phase (<paramref name="before"/>) kept as drift.</summary>
+    public static async Task RecordAsync(LedgerStore ledger, string after, Result? before, CancellationToken cancellation)
     {
-        var live = await SchemaReader.ReadAsync(ledger.Connection, ledger.Schema, cancellation);
-        await ledger.RecordSchemaStateAsync(after, BaselineFile.Serialize(live));
+        var live = SchemaFacts.Of(await SchemaReader.ReadAsync(ledger.Connection, ledger.Schema, cancellation));
+        var expected = before?.Expected is { } was ? SchemaDrift.KeepDrift(live, before.Raw, was) : live;
+        await ledger.RecordSchemaStateAsync(after, SchemaFacts.Serialize(expected));
     }
 }

@@ -110,7 +110,7 @@ public static class LedgerLayout
             after        text NOT NULL,
             snapshot     text NOT NULL
         );
-        """,
+        """ + HeldViews.FunctionsSql,
     ];
 
     /// <summary>The first layout with the baseline and schema_state tables.</summary>

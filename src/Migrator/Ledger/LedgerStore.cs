@@ -47,7 +47,7 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
     }
 
     /// <summary>Records the baseline and makes it the expected schema, in one transaction.</summary>
-    public async Task RecordBaselineAsync(string checksum, string file, string snapshot)
+    public async Task RecordBaselineAsync(string checksum, string file, string snapshot, string facts)
     {
         await using var tx = await Connection.BeginTransactionAsync();
         await Connection.ExecuteAsync(
@@ -56,7 +56,7 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             ON CONFLICT (id) DO UPDATE SET checksum = excluded.checksum, file = excluded.file, snapshot = excluded.snapshot, taken_at = now(), taken_by = current_user
             """,
             new { checksum, file, snapshot }, tx);
-        await RecordSchemaStateAsync("baseline", snapshot, tx);
+        await RecordSchemaStateAsync("baseline", facts, tx);
         await tx.CommitAsync();
     }
 

@@ -3,7 +3,8 @@ namespace Migrator.Schema;
 /// <summary>One comparable fact about a schema: an object (<see cref="Key"/>, e.g. "column public.films.title"),
 /// the table it belongs to if any (so drift can be matched with what a change alters), and its definition.</summary>
 /// <param name="Owner">The relation the fact describes a part of ("schema.name"); null for the relation's own fact and for objects outside relations.</param>
-public sealed record SchemaFact(string Key, string? Table, string Value, string? Owner = null);
+/// <param name="Column">For a column's own facts (its definition, its comment): the column.</param>
+public sealed record SchemaFact(string Key, string? Table, string Value, string? Owner = null, string? Column = null);
 
 /// <summary>
 /// A <see cref="DatabaseSchema"/> flattened into facts keyed by object, so two schemas compare object by
@@ -15,7 +16,7 @@ public static class SchemaFacts
     public static IReadOnlyDictionary<string, SchemaFact> Of(DatabaseSchema schema)
     {
         var facts = new Dictionary<string, SchemaFact>(StringComparer.Ordinal);
-        void Add(string key, string? table, string value, string? owner = null) => facts[key] = new SchemaFact(key, table, value, owner);
+        void Add(string key, string? table, string value, string? owner = null, string? column = null) => facts[key] = new SchemaFact(key, table, value, owner, column);
 
         foreach (string name in schema.Schemas)
         {
@@ -57,10 +58,10 @@ public static class SchemaFacts
 
             foreach (var column in table.Columns)
             {
-                Add($"column {q}.{column.Name}", t, Describe(column), q);
+                Add($"column {q}.{column.Name}", t, Describe(column), q, column.Name);
                 if (column.Comment is not null)
                 {
-                    Add($"comment on column {q}.{column.Name}", t, column.Comment, q);
+                    Add($"comment on column {q}.{column.Name}", t, column.Comment, q, column.Name);
                 }
             }
 
@@ -101,6 +102,26 @@ public static class SchemaFacts
 
         return facts;
     }
+
+    /// <summary>Facts as JSON, for the ledger's schema_state.</summary>
+    public static string Serialize(IReadOnlyDictionary<string, SchemaFact> facts) =>
+        System.Text.Json.JsonSerializer.Serialize(new Stored(Format, [.. facts.Values.OrderBy(f => f.Key, StringComparer.Ordinal)]));
+
+    /// <summary>Facts written by <see cref="Serialize"/>.</summary>
+    public static IReadOnlyDictionary<string, SchemaFact> Parse(string json)
+    {
+        var stored = System.Text.Json.JsonSerializer.Deserialize<Stored>(json);
+        if (stored?.Format != Format)
+        {
+            throw new MigratorException(ExitCodes.BadInput, $"the schema recorded in the ledger has format '{stored?.Format}'; this Migrator reads '{Format}': upgrade the tool");
+        }
+
+        return stored.Facts.ToDictionary(f => f.Key, StringComparer.Ordinal);
+    }
+
+    private const string Format = "migrator-facts/1";
+
+    private sealed record Stored(string Format, IReadOnlyList<SchemaFact> Facts);
 
     /// <summary>A column as one line: type, NOT NULL, default, identity, generated, collation.</summary>
     public static string Describe(ColumnInfo column) =>

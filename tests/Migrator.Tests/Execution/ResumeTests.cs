@@ -20,7 +20,7 @@ public sealed class ResumeTests : DatabaseTest
         var changes = ChangeCatalog.FromAssembly(typeof(C0001_CreateShopSchema).Assembly);
         var plans = new PhaseCompiler(new PostgresDialect()).Compile(changes, new SchemaModel()).ToDictionary(p => p.Id);
         var rename = plans[202611230002];
-        Assert.That(rename.Contract, Has.Count.EqualTo(3));
+        Assert.That(rename.Contract, Has.Count.EqualTo(4), "add the NOT NULL check; validate it; swap; validate carried-over checks");
 
         await using var connection = await DataSource.OpenConnectionAsync();
         var ledger = new LedgerStore(connection, "migrator");
@@ -33,7 +33,7 @@ public sealed class ResumeTests : DatabaseTest
 
         // Contract before the backfill: the NOT NULL proof (step 2, VALIDATE) fails on the 300 old rows.
         var error = await Assert.ThrowsAsync<MigratorException>(() => executor.RunAsync(rename, Phase.Contract));
-        Assert.That(error!.Message, Does.Contain("step 2/3").And.Contain("23514"));
+        Assert.That(error!.Message, Does.Contain("step 2/4").And.Contain("23514"));
         var failed = await ledger.PhaseAsync(rename.Id, Phase.Contract);
         Assert.That((failed!.Status, failed.StepsDone), Is.EqualTo(("failed", 1)));
         Assert.That(await ScalarAsync<bool>("SELECT NOT convalidated FROM pg_constraint WHERE conname = 'migrator_nn_202611230002_email_address'"), Is.True);
@@ -45,6 +45,6 @@ public sealed class ResumeTests : DatabaseTest
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'email'"), Is.EqualTo(0));
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE conname LIKE 'migrator_nn_%'"), Is.EqualTo(0));
         var done = await ledger.PhaseAsync(rename.Id, Phase.Contract);
-        Assert.That((done!.Status, done.StepsDone), Is.EqualTo(("done", 3)));
+        Assert.That((done!.Status, done.StepsDone), Is.EqualTo(("done", 4)));
     }
 }

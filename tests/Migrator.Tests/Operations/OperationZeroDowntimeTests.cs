@@ -59,7 +59,7 @@ public sealed class OperationZeroDowntimeTests(OperationScenario scenario)
         Assert.That(v1.Divergences.Concat(v2.Divergences), Is.Empty, "rows that read back wrong after the contract");
         Assert.That(await harness.ProblemsAsync(scenario.FinalProblems), Is.Zero, "final schema or seeded rows: " + scenario.FinalProblems);
         Assert.That(await harness.ProblemsAsync(
-            "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'migrator_%' UNION ALL SELECT count(*) FROM pg_proc WHERE pronamespace = 'migrator'::regnamespace UNION ALL SELECT count(*) FROM pg_index WHERE NOT indisvalid"),
+            "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'migrator_%' UNION ALL SELECT count(*) FROM pg_proc WHERE pronamespace = 'migrator'::regnamespace AND prorettype = 'trigger'::regtype UNION ALL SELECT count(*) FROM pg_index WHERE NOT indisvalid"),
             Is.Zero, "triggers, functions or invalid indexes left after the contract");
     }
 

@@ -76,7 +76,7 @@ public sealed class HostileIdentifierTests : DatabaseTest
         Assert.That(await ScalarAsync<long>($"SELECT count(*) FROM {t} WHERE {PgSql.Ident(Long63)} = 'w' || id || ' x' || id"), Is.EqualTo(20));
         Assert.That(await ScalarAsync<long>($"SELECT count(*) FROM {t} WHERE {PgSql.Ident(Dollar)} = upper('a' || id)"), Is.EqualTo(20));
         Assert.That(await ScalarAsync<string>($"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass('{t.Replace("'", "''", StringComparison.Ordinal)}') AND attname = '{Semi.Replace("'", "''", StringComparison.Ordinal)}'"), Is.EqualTo("bigint"));
-        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM pg_proc WHERE pronamespace = 'migrator'::regnamespace"), Is.EqualTo(0), "every trigger function dropped at contract");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM pg_proc WHERE pronamespace = 'migrator'::regnamespace AND prorettype = 'trigger'::regtype"), Is.EqualTo(0), "every trigger function dropped at contract");
 
         async Task Run(ChangePlan plan, Phase phase) => await new PhaseExecutor(ledger, options).RunAsync(plan, phase);
 

@@ -120,7 +120,10 @@ internal sealed class ColumnRewrite(
         {
             // One column replaces one (rename, change type): the views that read the old column are
             // moved onto the new one in this same transaction (HeldViews), then the old column goes.
-            last.AddRange(Replace(oldColumns[0], newColumns[0]));
+            // The views are held first, before anything locks the table: a reader locks a view before
+            // the tables under it, so taking them in the same order cannot deadlock with one.
+            last.Insert(0, HeldViews.Hold(context.Dialect.LedgerSchema, schema, table, oldColumns[0]));
+            last.AddRange(Replace(context.Dialect.LedgerSchema, oldColumns[0], newColumns[0]));
         }
         else
         {
@@ -142,7 +145,7 @@ internal sealed class ColumnRewrite(
             // CHECK constraints carried over to the new column were added NOT VALID: proven here, in a
             // transaction of their own, as every VALIDATE is.
             statements.Add(Boundary);
-            statements.Add(HeldViews.ValidateChecks(schema, table));
+            statements.Add(HeldViews.ValidateChecks(context.Dialect.LedgerSchema, schema, table));
         }
 
         return statements;
@@ -151,15 +154,14 @@ internal sealed class ColumnRewrite(
     /// <summary>Hold the old column's views and CHECK constraints, rename it aside, give the new column its
     /// name, recreate the views (they bind to the new column), drop the old column, add its checks again
     /// on the new one, and give that its final name.</summary>
-    private IEnumerable<PlannedStatement> Replace(string old, RewrittenColumn replacement)
+    private IEnumerable<PlannedStatement> Replace(string ledgerSchema, string old, RewrittenColumn replacement)
     {
         string aside = PgNames.Fit($"migrator_old_{old}");
-        yield return HeldViews.Hold(schema, table, old) with { RecreatesViewsOf = (schema, table, old) };
         yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(old)} TO {PgSql.Ident(aside)};");
         yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(Physical(replacement))} TO {PgSql.Ident(old)};");
-        yield return HeldViews.Recreate(schema, table, old);
+        yield return HeldViews.Recreate(ledgerSchema, schema, table, old);
         yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} DROP COLUMN {PgSql.Ident(aside)};");
-        yield return HeldViews.RecreateChecks(schema, table, old);
+        yield return HeldViews.RecreateChecks(ledgerSchema, schema, table, old);
         if (replacement.Name != old)
         {
             yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(old)} TO {PgSql.Ident(replacement.Name)};");

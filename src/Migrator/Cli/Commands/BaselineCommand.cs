@@ -71,7 +71,7 @@ public static class BaselineCommand
             await File.WriteAllTextAsync(temp, text, cancellation);
             File.Move(temp, path, overwrite: true);
             string checksum = BaselineFile.Checksum(text);
-            await ledger.RecordBaselineAsync(checksum, Path.GetFileName(path), text);
+            await ledger.RecordBaselineAsync(checksum, Path.GetFileName(path), text, SchemaFacts.Serialize(SchemaFacts.Of(live)));
             int partitions = live.Tables.Count(t => t.PartitionOf is not null);
             string summary = $"{live.Tables.Count - partitions} tables, {partitions} partitions, {live.Views.Count(v => !v.Materialized)} views, "
                 + $"{live.Views.Count(v => v.Materialized)} materialized views, {live.Tables.Sum(t => t.Triggers.Count)} triggers, {live.Sequences.Count} sequences, "

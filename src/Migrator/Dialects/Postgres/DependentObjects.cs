@@ -120,7 +120,8 @@ public static class DependentObjects
             if (blocking.Count + recreated.Count + along.Count > 0)
             {
                 found.Add(new Found(column is null ? $"{schema}.{effect.Table}" : $"{schema}.{effect.Table}.{column}",
-                    [.. blocking.Distinct()], [.. recreated.Distinct()]) { DroppedAlong = [.. along.Distinct()] });
+                    [.. blocking.Distinct()], [.. recreated.Distinct()])
+                { DroppedAlong = [.. along.Distinct()] });
             }
         }
 

@@ -51,6 +51,7 @@ public static class SchemaReader
                    CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END AS Definition
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE {UserNamespace} AND {string.Format(NotExtension, "p.oid")}
+              AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = 'pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i')
             ORDER BY 1, 2, 3
             """, args, transaction);
         await transaction.CommitAsync(cancellation);
