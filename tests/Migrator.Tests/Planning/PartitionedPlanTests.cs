@@ -25,6 +25,7 @@ public sealed class PartitionedPlanTests
             Table("events_2026_eu", "table", "public.events_2026"),
             Table("events_2026_us", "table", "public.events_2026"),
             Table("events_2027", "table", "public.events"),
+            new TableInfo { Schema = "public", Name = "regions", Kind = "table", Columns = [new ColumnInfo("code", "text", true)], PrimaryKey = new KeyInfo("regions_pkey", ["code"]) },
         ],
     };
 
@@ -85,6 +86,27 @@ public sealed class PartitionedPlanTests
     }
 
     [Test]
+    public void A_foreign_key_goes_on_each_leaf_not_valid_is_validated_there_then_attached_by_the_parents()
+    {
+        var plan = Plan(typeof(SiteKey));
+        Assert.That(plan.Expand.SelectMany(s => s.Statements).Select(s => s.Sql), Is.EqualTo(new[] { "events_2026_eu", "events_2026_us", "events_2027" }
+            .Select(t => $"ALTER TABLE \"public\".\"{t}\" ADD CONSTRAINT \"fk_region\" FOREIGN KEY (\"region\") REFERENCES \"public\".\"regions\" (\"code\") ON DELETE NO ACTION NOT VALID;")));
+        var contract = plan.Contract.Select(s => string.Join(" ", s.Statements.Select(t => t.Sql))).ToList();
+        Assert.That(contract, Has.Count.EqualTo(4));
+        Assert.That(contract[0], Is.EqualTo("ALTER TABLE \"public\".\"events_2026_eu\" VALIDATE CONSTRAINT \"fk_region\";"));
+        Assert.That(contract[3], Is.EqualTo("ALTER TABLE \"public\".\"events\" ADD CONSTRAINT \"fk_region\" FOREIGN KEY (\"region\") REFERENCES \"public\".\"regions\" (\"code\") ON DELETE NO ACTION;"));
+    }
+
+    [Test]
+    public void A_unique_constraint_is_a_unique_index_built_per_partition()
+    {
+        var expand = Plan(typeof(UniqueRegionAt)).Expand.SelectMany(s => s.Statements).Select(s => s.Sql).ToList();
+        Assert.That(expand[0], Is.EqualTo("CREATE UNIQUE INDEX \"uq_region_at\" ON ONLY \"public\".\"events\" (\"region\", \"at\");"));
+        Assert.That(expand.Count(s => s.StartsWith("CREATE UNIQUE INDEX CONCURRENTLY", StringComparison.Ordinal)), Is.EqualTo(3));
+        Assert.That(expand.Any(s => s.Contains("USING INDEX", StringComparison.Ordinal)), Is.False);
+    }
+
+    [Test]
     public void A_table_the_baseline_has_cannot_be_created_again()
     {
         var error = Assert.Throws<MigratorException>(() => Plan(typeof(CreateEventsAgain)));
@@ -101,6 +123,18 @@ public sealed class PartitionedPlanTests
     public sealed class CheckEvents : Change
     {
         public CheckEvents() => AddCheck("events", "amount_positive", "amount > 0");
+    }
+
+    [Change(1, "events reference regions", AppVersion = "2.0.0")]
+    public sealed class SiteKey : Change
+    {
+        public SiteKey() => AddForeignKey("events", "fk_region", ["region"], "regions", ["code"]);
+    }
+
+    [Change(1, "one event per region and day", AppVersion = "2.0.0")]
+    public sealed class UniqueRegionAt : Change
+    {
+        public UniqueRegionAt() => AddUnique("events", "uq_region_at", ["region", "at"]);
     }
 
     [Change(1, "events again", AppVersion = "2.0.0")]

@@ -10,6 +10,10 @@ namespace Migrator.Authoring.Operations;
 /// own step, outside a transaction; a failed build's INVALID index is dropped before the error is
 /// reported), then attaches it with ADD CONSTRAINT … UNIQUE USING INDEX (a catalog change under a brief
 /// lock). Nothing to contract. Rollback drops the constraint and the index.
+/// On a partitioned table (from the baseline) PostgreSQL has no ADD CONSTRAINT … USING INDEX, and
+/// ADD CONSTRAINT … UNIQUE builds every partition's index under a lock: the uniqueness is a unique
+/// index instead, built as <see cref="CreateIndex"/> builds one there (each partition concurrently,
+/// then attached). It enforces the same; ON CONFLICT names its columns rather than the constraint.
 /// </summary>
 public sealed class AddUniqueConstraint(string schema, string table, string name, IReadOnlyList<string> columns) : IOperation
 {
@@ -25,6 +29,11 @@ public sealed class AddUniqueConstraint(string schema, string table, string name
             model.GetColumn(column);
         }
 
+        if (model.IsPartitioned)
+        {
+            return AsIndex().Expand(context);
+        }
+
         string index = PgSql.Ident(name);
         return
         [
@@ -37,11 +46,14 @@ public sealed class AddUniqueConstraint(string schema, string table, string name
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => [];
 
-    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
-    [
+    private CreateIndex AsIndex() => new(schema, table, name, columns, unique: true);
+
+    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => context.Schema.FindTable(schema, table)?.IsPartitioned == true
+        ? AsIndex().Rollback(context)
+        : [
         new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};").Guarded(OwnedObject.Constraint(schema, table, name)),
         PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};").Guarded(OwnedObject.Relation(schema, name)),
-    ];
+        ];
 
     public void ApplyTo(SchemaModel model)
     {

@@ -7,7 +7,10 @@ namespace Migrator.Authoring.Operations;
 
 /// <summary>
 /// Drops an index with DROP INDEX CONCURRENTLY at contract (the old version's queries may still need
-/// it for speed until it is retired). Nothing to expand or roll back.
+/// it for speed until it is retired). Nothing to expand or roll back. PostgreSQL cannot drop a
+/// partitioned table's index concurrently: there it is a plain DROP INDEX, which removes the
+/// partitions' attached indexes with it under a brief ACCESS EXCLUSIVE lock (no scan; bounded by
+/// lock_timeout and retried like every step).
 /// </summary>
 public sealed class DropIndex(string schema, string table, string name) : IOperation
 {
@@ -23,8 +26,9 @@ public sealed class DropIndex(string schema, string table, string name) : IOpera
 
     public BackfillSpec? Backfill(OperationContext context) => null;
 
-    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
-        [PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};")];
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => context.Schema.FindTable(schema, table)?.IsPartitioned == true
+        ? [new PlannedStatement($"DROP INDEX IF EXISTS {PgSql.Qualified(schema, name)};")]
+        : [PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};")];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => [];
 
