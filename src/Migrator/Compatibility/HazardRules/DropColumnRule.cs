@@ -12,6 +12,6 @@ public sealed class DropColumnRule : HazardRule
     public override IEnumerable<Finding> Check(PhaseSql phase) =>
         Each(phase, e => e.Kind == DdlKind.DropColumn
             ? (phase.Phase == Phase.Expand ? Severity.Error : Severity.Info,
-               phase.Phase == Phase.Expand ? $"drops {e.QualifiedTable}.{e.Column} in expand, while the running version may still use it: move it to contract" : $"drops {e.QualifiedTable}.{e.Column} (checked against each live version's usage)")
+               phase.Phase == Phase.Expand ? $"drops {e.QualifiedTable}.{e.Column} in expand, while the running version may still use it: move it to contract" : $"drops {e.QualifiedTable}.{phase.ColumnBefore(e)} (checked against each live version's usage)")
             : null);
 }

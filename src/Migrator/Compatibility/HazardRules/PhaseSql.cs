@@ -17,6 +17,22 @@ public sealed record PhaseSql(
 
     public IEnumerable<DdlEffect> Effects => Steps.SelectMany(s => s).SelectMany(s => s.Effects);
 
+    /// <summary>The name a column had before the phase, following the phase's renames back (a contract
+    /// renames the old column aside before dropping it).</summary>
+    public string ColumnBefore(DdlEffect effect)
+    {
+        string name = effect.Column ?? "";
+        foreach (var earlier in Effects.TakeWhile(e => !ReferenceEquals(e, effect)).Reverse())
+        {
+            if (earlier.Kind == DdlKind.RenameColumn && earlier.Table == effect.Table && earlier.Schema == effect.Schema && earlier.NewName == name && earlier.Column is not null)
+            {
+                name = earlier.Column;
+            }
+        }
+
+        return name;
+    }
+
     /// <summary>True for a table this change creates: locking it blocks no one.</summary>
     public bool IsNew(DdlEffect effect) => CreatedTables.Contains(VisibleSchema.Key(effect.Schema, effect.Table ?? ""));
 }
