@@ -112,6 +112,22 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
         return rows.ToDictionary(r => r.ChangeId, r => r.Rows);
     }
 
+    /// <summary>A change's backfill so far: rows done (summed over its tables' checkpoints), when it
+    /// started and when a batch last saved; null when it has not started.</summary>
+    public async Task<(long Rows, DateTime Started, DateTime Updated)?> BackfillProgressAsync(long changeId)
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+
+        var rows = await Connection.QueryAsync<(long?, DateTime?, DateTime?)>(
+            $"SELECT sum(rows_done) FILTER (WHERE passes > 0)::bigint, min(started_at), max(updated_at) FROM {_s}.backfill_checkpoints WHERE change_id = @changeId",
+            new { changeId });
+        var (done, started, updated) = rows.Single();
+        return started is null ? null : (done ?? 0, started.Value, updated!.Value);
+    }
+
     public string Schema { get; } = schema;
 
     /// <summary>Creates the ledger on first use and upgrades an older layout, in one transaction under a

@@ -4,7 +4,7 @@ using Migrator.Authoring;
 
 namespace Migrator.Reports;
 
-/// <summary>The report as JSON for pipelines; the schema is documented in docs/reports.md (formatVersion 1).</summary>
+/// <summary>The report as JSON for pipelines; the schema is documented in docs/reports.md (formatVersion 2).</summary>
 public static class JsonReport
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
@@ -15,13 +15,34 @@ public static class JsonReport
 
     public static string Render(PlanReport report) => JsonSerializer.Serialize(new
     {
-        formatVersion = 1,
+        formatVersion = 2,
         report = report.Title,
         safe = report.Safe,
         exitCode = report.ExitCode,
-        summary = new { errors = report.Errors, warnings = report.Warnings, notes = report.Findings.Count - report.Errors - report.Warnings },
+        summary = new
+        {
+            errors = report.Errors,
+            warnings = report.Warnings,
+            notes = report.Findings.Count - report.Errors - report.Warnings,
+            checksOk = report.Checks.Count(c => c.State == GateCheck.Ok),
+            checksPending = report.Checks.Count(c => c.State == GateCheck.Pending),
+            checksBlocked = report.Checks.Count(c => c.State == GateCheck.Blocked),
+        },
         versions = report.Versions.Select(v => new { version = v.ToString(), manifest = v.Manifest is not null }),
-        checks = report.Checks.Select(c => new { ok = c.Ok, what = c.What }),
+        checks = report.Checks.Select(c => new
+        {
+            id = c.Id,
+            kind = c.Kind,
+            state = c.State,
+            ok = c.Passed,
+            what = c.What,
+            changeId = c.ChangeId,
+            version = c.Version,
+            rowsDone = c.RowsDone,
+            rowsTotal = c.RowsTotal,
+            etaSeconds = c.EtaSeconds,
+            findings = c.Findings,
+        }),
         changes = report.Plans.Select(p => new
         {
             id = p.Id,

@@ -17,9 +17,9 @@ public static class MarkdownReport
         {
             md.AppendLine("| | Check |");
             md.AppendLine("|---|---|");
-            foreach (var (ok, what) in report.Checks)
+            foreach (var check in report.Checks)
             {
-                md.AppendLine($"| {(ok ? "✅" : "❌")} | {Cell(what)} |");
+                md.AppendLine($"| {check.State switch { GateCheck.Ok => "✅", GateCheck.Pending => "⏳", _ => "❌" }} | {Cell(check.What)} |");
             }
 
             md.AppendLine();

@@ -12,20 +12,22 @@ public sealed record PlanReport(
     IReadOnlyList<AppVersionUsage> Versions,
     IReadOnlyList<Finding> Findings)
 {
-    /// <summary>Gate checks: each passed or not.</summary>
-    public IReadOnlyList<(bool Ok, string What)> Checks { get; init; } = [];
+    /// <summary>Gate checks: each ok, pending or blocked.</summary>
+    public IReadOnlyList<GateCheck> Checks { get; init; } = [];
 
     public int Errors => Findings.Count(f => f.Severity == Severity.Error);
 
     public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
 
-    public bool Safe => Errors == 0 && Checks.All(c => c.Ok);
+    public bool Safe => Errors == 0 && Checks.All(c => c.Passed);
 
     public int ExitCode => Safe ? Migrator.ExitCodes.Ok : Migrator.ExitCodes.Unsafe;
 
     public string StateOf(ChangePlan plan) => State is null ? "not known (no database)" : State(plan).Label();
 
     public string Summary =>
-        $"{(Safe ? "safe" : "UNSAFE")}: {Errors} error(s), {Warnings} warning(s), {Findings.Count - Errors - Warnings} note(s) · {Plans.Count} change(s) · "
+        $"{(Safe ? "safe" : "UNSAFE")}: {Errors} error(s), {Warnings} warning(s), {Findings.Count - Errors - Warnings} note(s)"
+        + (Checks.Count == 0 ? "" : $", {Checks.Count(c => c.State == GateCheck.Pending)} check(s) pending, {Checks.Count(c => c.State == GateCheck.Blocked)} blocked")
+        + $" · {Plans.Count} change(s) · "
         + (Versions.Count == 0 ? "no app version checked" : "app versions checked: " + string.Join(", ", Versions.Select(v => v.Manifest is null ? $"{v} (no manifest)" : v.ToString())));
 }

@@ -35,7 +35,7 @@ public class PlanReportTests
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
         using var json = JsonDocument.Parse(result.Output);
         var root = json.RootElement;
-        Assert.That(root.GetProperty("formatVersion").GetInt32(), Is.EqualTo(1));
+        Assert.That(root.GetProperty("formatVersion").GetInt32(), Is.EqualTo(2));
         Assert.That(root.GetProperty("exitCode").GetInt32(), Is.EqualTo(1));
         Assert.That(root.GetProperty("changes").GetArrayLength(), Is.EqualTo(5));
         var breaks = root.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("severity").GetString() == "error").ToList();

@@ -18,6 +18,15 @@ public static class GateCommand
 {
     private static readonly Option<string> To = new("--to") { Description = "The app version traffic is about to switch to", Required = true };
 
+    /// <summary>The table's rows as the planner estimates them (its partitions summed).</summary>
+    private static async Task<long?> EstimatedRowsAsync(CliSession session, BackfillSpec spec) =>
+        await Dapper.SqlMapper.ExecuteScalarAsync<long?>(session.RequireLedger.Connection,
+            """
+            WITH tree AS (SELECT relid FROM pg_partition_tree(to_regclass(@relation)) UNION SELECT to_regclass(@relation))
+            SELECT sum(greatest(c.reltuples, 0))::bigint FROM tree t JOIN pg_class c ON c.oid = t.relid
+            """,
+            new { relation = Dialects.Postgres.PgSql.Qualified(spec.Schema, spec.Table) });
+
     public static Command Create(CliContext cli)
     {
         var command = new Command("gate", "Exit 0 only if switching traffic to the given app version is safe now") { To };
@@ -31,26 +40,49 @@ public static class GateCommand
             await session.ConnectReadOnlyAsync(cancellation);
             var states = await session.StatesAsync();
             var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
-            var checks = new List<(bool Ok, string What)>();
-
+            var checks = new List<GateCheck>();
             foreach (var plan in VersionRules.NeededBy(session.Plans, target))
             {
                 var state = states(plan);
-                checks.Add((state.IsExpanded(), $"change {plan.Id} ({plan.Change.Description}) expanded [{state.Label()}]"));
+                checks.Add(new GateCheck($"expanded:{plan.Id}", "expanded", GateCheck.StateOf(state.IsExpanded(), state == ChangeState.RollingBack),
+                    $"change {plan.Id} ({plan.Change.Description}) expanded [{state.Label()}]")
+                { ChangeId = plan.Id });
+                var progress = plan.HasBackfill ? await session.RequireLedger.BackfillProgressAsync(plan.Id) : null;
+                bool allComplete = true;
                 foreach (var spec in plan.Backfills)
                 {
                     // Once contracted the backfilled columns may be gone: the contract itself required the backfill complete.
                     bool complete = state == ChangeState.Contracted
                         || (state.IsExpanded() && await BackfillRunner.IsCompleteAsync(session.RequireLedger.Connection, spec));
-                    checks.Add((complete, $"change {plan.Id} backfill of {spec.Schema}.{spec.Table} verified complete (no row matches the pending predicate)"));
+                    allComplete &= complete;
+                    long? total = complete || !state.IsExpanded() ? null : await EstimatedRowsAsync(session, spec);
+                    double? eta = null;
+                    if (!complete && progress is { } p && total is { } t && p.Rows > 0 && p.Updated > p.Started)
+                    {
+                        double rate = p.Rows / (p.Updated - p.Started).TotalSeconds;
+                        eta = Math.Round(Math.Max(0, t - p.Rows) / rate, 1);
+                    }
+
+                    checks.Add(new GateCheck($"backfilled:{plan.Id}:{spec.Schema}.{spec.Table}", "backfilled", GateCheck.StateOf(complete, false),
+                        $"change {plan.Id} backfill of {spec.Schema}.{spec.Table} verified complete (no row matches the pending predicate)")
+                    {
+                        ChangeId = plan.Id,
+                        RowsDone = progress?.Rows,
+                        RowsTotal = total,
+                        EtaSeconds = eta,
+                    });
                 }
 
                 // An open gate means the contract's validations will succeed on the data as it is.
                 if (state.IsExpanded() && state < ChangeState.Contracting)
                 {
+                    int n = 0;
                     foreach (var (precondition, holds) in await PreconditionCheck.RunAsync(session.RequireLedger.Connection, plan))
                     {
-                        checks.Add((holds, $"change {plan.Id} contract precondition: {precondition.What}"));
+                        // Not holding while the backfill is still to finish is "not yet"; after it, someone must fix rows.
+                        checks.Add(new GateCheck($"contract-precondition:{plan.Id}:{++n}", "contract-precondition", GateCheck.StateOf(holds, allComplete),
+                            $"change {plan.Id} contract precondition: {precondition.What}")
+                        { ChangeId = plan.Id });
                     }
                 }
             }
@@ -60,7 +92,7 @@ public static class GateCommand
             if (drift.Recorded)
             {
                 var touching = DriftCheck.Touching(drift.Items, gated.SelectMany(p => p.Targets));
-                checks.Add((touching.Count == 0, touching.Count == 0
+                checks.Add(new GateCheck("drift", "drift", GateCheck.StateOf(touching.Count == 0, true), touching.Count == 0
                     ? $"no drift on the tables the changes {target} needs alter ({drift.Summary})"
                     : $"drift on a table the changes {target} needs alter: {touching[0]}{(touching.Count > 1 ? $" (and {touching.Count - 1} more)" : "")}"));
             }
@@ -79,23 +111,37 @@ public static class GateCommand
                     .Select(p => p.Id.ToString())
                     .ToList();
                 string who = version == target ? $"{version} (target)" : $"{version} (live)";
-                checks.Add((removed.Count == 0, known
+                checks.Add(new GateCheck($"version:{version}", "version", GateCheck.StateOf(removed.Count == 0, true), known
                     ? $"{who}: judged by its usage manifest against the schema as it is now (findings below)"
                     : removed.Count == 0
                     ? $"{who}: no contracted change removed a shape it needs"
-                    : $"{who}: contracted change(s) {string.Join(", ", removed)} removed the shape it needs"));
+                    : $"{who}: contracted change(s) {string.Join(", ", removed)} removed the shape it needs")
+                { Version = version.ToString() });
             }
 
             var findings = CompatibilityChecker.CheckNow(await CompatibilityInputs.LiveSchemaAsync(session), usage).ToList();
+            foreach (var version in usage.Where(u => u.Manifest is not null).Select(u => u.Version).Distinct())
+            {
+                var errors = findings.Where(f => f.Severity == Severity.Error && f.AppVersion == version.ToString()).ToList();
+                checks.Add(new GateCheck($"usage:{version}", "usage", GateCheck.StateOf(errors.Count == 0, true), errors.Count == 0
+                    ? $"{version}: every statement in its usage manifest finds its tables and columns now"
+                    : $"{version}: {errors.Count} statement(s) of its usage manifest would fail now: {errors[0].Message}")
+                {
+                    Version = version.ToString(),
+                    Findings = [.. errors.Select(f => f.RuleId).Distinct()],
+                });
+            }
+
             findings.AddRange(drift.Items.Select(d => new Finding(Analyzers.RuleIds.SchemaDrift, Severity.Warning, $"drift since {drift.After}: {d}")));
             var report = new PlanReport($"gate to {target}", session.Plans, states, usage, findings) { Checks = checks };
             bool open = report.Safe;
             ReportWriter.Write(cli, report, parse.GetValue(ReportOptions.Format)!, parse.GetValue(ReportOptions.Output), () =>
             {
                 var table = new Table().Title($"Gate to {target}: {(open ? "OPEN" : "CLOSED")}").AddColumns("", "Check");
-                foreach (var (ok, what) in checks)
+                foreach (var check in checks)
                 {
-                    table.AddRow(new Text(ok ? "ok" : "FAIL"), new Text(what));
+                    string extra = check.RowsDone is { } done ? $" ({done:N0}{(check.RowsTotal is { } all ? $" of ~{all:N0}" : "")} rows{(check.EtaSeconds is { } eta ? $", ~{eta:N0} s left" : "")})" : "";
+                    table.AddRow(new Text(check.State switch { GateCheck.Ok => "ok", GateCheck.Pending => "WAIT", _ => "FAIL" }), new Text(check.What + extra));
                 }
 
                 session.Out.Write(table);
