@@ -84,7 +84,9 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
             await ReplicaLag.WaitAsync(connection, options, ReplicaWaiting, cancellation);
             int size = pacer.BatchSize;
             var clock = Stopwatch.StartNew();
-            var batch = await RunBatchWithRetriesAsync(changeId, target, last, rowsDone, pass, size, cancellation);
+            // A stop (Ctrl-C, SIGTERM) is honoured between batches: the batch under way commits with its
+            // checkpoint, so the run stops at a batch boundary.
+            var batch = await RunBatchWithRetriesAsync(changeId, target, last, rowsDone, pass, size, CancellationToken.None);
             if (batch is { } done)
             {
                 last = done.High;

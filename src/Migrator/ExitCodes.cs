@@ -20,4 +20,8 @@ public static class ExitCodes
 
     /// <summary>A bug in Migrator (an unexpected exception): please report it.</summary>
     public const int Internal = 5;
+
+    /// <summary>Stopped by Ctrl-C or SIGTERM: a backfill at a batch boundary, a phase before or in a
+    /// step (rolled back); the ledger says where; running the command again resumes.</summary>
+    public const int Stopped = 6;
 }

@@ -184,6 +184,13 @@ public sealed class CliSession : IAsyncDisposable
             await HistoryAsync(command, plan.Id, "failed", e.Message);
             throw;
         }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            string where = $"stopped by a signal; the step under way was rolled back: run `dotnet migrator {command} --change {plan.Id}` again to resume";
+            await RequireLedger.StopPhaseAsync(plan.Id, phase, where);
+            await HistoryAsync(command, plan.Id, "stopped", where);
+            throw;
+        }
         finally
         {
             // What the phase committed is Migrator's doing, done or not: it is the schema drift is measured

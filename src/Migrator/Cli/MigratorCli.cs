@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.CommandLine;
 using Migrator.Backfill;
 using Migrator.Cli.Commands;
@@ -28,8 +29,22 @@ public static class MigratorCli
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args, CancellationToken cancellation = default) =>
-        RunAsync(args, CliContext.ForConsole(), cancellation);
+    /// <summary>The process's entry: Ctrl-C and SIGTERM (what Kubernetes sends before killing a pod) cancel
+    /// the command's token, so a backfill stops at a batch boundary and a phase where its step ends, the
+    /// stop is recorded, and the process exits 6. A second signal terminates at once.</summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellation = default)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = !stop.IsCancellationRequested;
+            stop.Cancel();
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        return await RunAsync(args, CliContext.ForConsole(), stop.Token);
+    }
 
     public static async Task<int> RunAsync(string[] args, CliContext cli, CancellationToken cancellation = default)
     {
@@ -47,6 +62,7 @@ public static class MigratorCli
             return await parse.InvokeAsync(new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
                 Output = cli.Out.Profile.Out.Writer,
                 Error = cli.Error,
             }, cancellation);
@@ -108,7 +124,7 @@ public static class MigratorCli
         BackfillException b => (b.IsBadInput ? ExitCodes.BadInput : ExitCodes.DatabaseError, b.Message),
         PostgresException pg => (ExitCodes.DatabaseError, $"database error {PostgresErrorText.Describe(pg)}"),
         NpgsqlException n => (ExitCodes.DatabaseError, $"database error: {n.Message}"),
-        OperationCanceledException => (ExitCodes.DatabaseError, "cancelled"),
+        OperationCanceledException => (ExitCodes.Stopped, "stopped by a signal; the ledger records where: run the same command again to resume"),
         _ => (ExitCodes.Internal, $"internal error ({e.GetType().Name}): {e.Message} — please report it; --verbose shows details"),
     };
 }

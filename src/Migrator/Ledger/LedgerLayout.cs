@@ -111,6 +111,10 @@ public static class LedgerLayout
             snapshot     text NOT NULL
         );
         """ + HeldViews.FunctionsSql,
+        """
+        ALTER TABLE {0}.phases DROP CONSTRAINT phases_status_check,
+            ADD CONSTRAINT phases_status_check CHECK (status IN ('running', 'done', 'failed', 'stopped'));
+        """,
     ];
 
     /// <summary>The first layout with the baseline and schema_state tables.</summary>

@@ -215,6 +215,12 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             $"UPDATE {_s}.phases SET checksum = @checksum, steps = @steps::jsonb, status = 'running', error = NULL WHERE change_id = @changeId AND phase = @phase",
             new { changeId, phase = Name(phase), checksum, steps = stepsJson });
 
+    /// <summary>Marks a phase stopped by a signal (Ctrl-C, SIGTERM): not failed, resumable as it is.</summary>
+    public Task StopPhaseAsync(long changeId, Phase phase, string detail) =>
+        Connection.ExecuteAsync(
+            $"UPDATE {_s}.phases SET status = 'stopped', error = @detail WHERE change_id = @changeId AND phase = @phase AND status = 'running'",
+            new { changeId, phase = Name(phase), detail });
+
     public Task FailPhaseAsync(long changeId, Phase phase, string error) =>
         Connection.ExecuteAsync(
             $"UPDATE {_s}.phases SET status = 'failed', error = @error WHERE change_id = @changeId AND phase = @phase",

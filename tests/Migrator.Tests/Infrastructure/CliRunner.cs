@@ -13,13 +13,20 @@ public static class CliRunner
     /// <summary>The compiled sample changes (the test project references them).</summary>
     public static string ShopMigrations => typeof(C0001_CreateShopSchema).Assembly.Location;
 
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    /// <summary>Runs a command whose token <paramref name="stop"/> cancels, as Ctrl-C or SIGTERM does.</summary>
+    public static async Task<CliResult> RunAsync(CancellationToken stop, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = await MigratorCli.RunAsync(args, CliContext.ForWriters(output, error));
+        int code = await MigratorCli.RunAsync(args, CliContext.ForWriters(output, error), stop);
         return new CliResult(code, output.ToString(), error.ToString());
     }
+
+    /// <summary>The built CLI (dotnet-migrator) next to its runtimeconfig, in this test run's configuration.</summary>
+    public static string ToolDll => Path.Combine(RepoRoot, "src", "Migrator", "bin",
+        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "Migrator.dll");
 
     /// <summary>Runs a command against the shop sample and a database.</summary>
     public static Task<CliResult> ShopAsync(string connectionString, params string[] args) =>

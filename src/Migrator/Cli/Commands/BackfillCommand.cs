@@ -78,7 +78,7 @@ public static class BackfillCommand
             var phases = await session.RequireLedger.PhasesAsync();
             bool Repairable(ChangePlan p) =>
                 states(p) == ChangeState.Contracting
-                && phases.GetValueOrDefault((p.Id, Phase.Contract)) is { Status: "failed" } contract
+                && phases.GetValueOrDefault((p.Id, Phase.Contract)) is { Status: "failed" or "stopped" } contract
                 && !DestructiveSteps.AnyIn(PhaseExecutor.Deserialize(contract.Steps), contract.StepsDone);
             // A contracted change's backfill is done for good: asked again, it is a no-op (safe to re-run).
             if (only is not null && states(selected[0]) == ChangeState.Contracting && !Repairable(selected[0]))
@@ -117,6 +117,15 @@ public static class BackfillCommand
                             ? await RunWithBarAsync(session, runner, plan.Id, spec, cancellation)
                             : await runner.RunAsync(plan.Id, spec, new ProgressPrinter(session, plan.Id, spec, json), cancellation);
                         result = result with { RowsUpdated = result.RowsUpdated + parallelRows, AlreadyComplete = result.AlreadyComplete && parallelRows == 0 };
+                    }
+                    catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                    {
+                        var progress = await session.RequireLedger.BackfillProgressAsync(plan.Id);
+                        string where = $"stopped by a signal at a batch boundary after {progress?.Rows ?? 0:N0} rows; resume with `dotnet migrator backfill --change {plan.Id}`";
+                        await session.RequireLedger.StopPhaseAsync(plan.Id, Phase.Backfill, where);
+                        await session.HistoryAsync("backfill", plan.Id, "stopped", where);
+                        session.Cli.Line($"backfill {plan.Id}: {where}");
+                        return ExitCodes.Stopped;
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
                     {

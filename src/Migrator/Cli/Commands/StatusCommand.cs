@@ -62,6 +62,7 @@ public static class StatusCommand
         {
             null => "-",
             { IsDone: true } r => $"done {r.FinishedAt:yyyy-MM-dd HH:mm:ss}",
+            { Phase: Phase.Backfill, Status: "stopped" } => $"stopped (resume: backfill --change {id})",
             { Phase: Phase.Backfill } r => r.Status,
             var r => $"{r.Status} (step {r.StepsDone})",
         };
