@@ -34,6 +34,10 @@ public sealed class MigratorConfig
     /// <summary>How long to wait for another migrator's ledger lock before exiting 3.</summary>
     public double LockWaitSeconds { get; set; } = 30;
 
+    /// <summary>Seconds `contract` waits after the retirement of a version it would break (a rollback
+    /// window during which traffic may still switch back); 0 = no wait.</summary>
+    public double RetireWaitSeconds { get; set; }
+
     /// <summary>Rows per backfill batch.</summary>
     public int BatchSize { get; set; } = 1000;
 
@@ -98,6 +102,7 @@ public sealed class MigratorConfig
         Check(!string.IsNullOrWhiteSpace(LedgerSchema), "ledgerSchema must not be empty");
         Check(Dialects.Postgres.PgNames.Bytes(LedgerSchema) <= Dialects.Postgres.PgNames.MaxBytes, $"ledgerSchema is {Dialects.Postgres.PgNames.Bytes(LedgerSchema)} bytes long; PostgreSQL allows 63");
         Check(Migrations is null || !string.IsNullOrWhiteSpace(Migrations), "migrations must not be empty");
+        Check(double.IsFinite(RetireWaitSeconds) && RetireWaitSeconds is >= 0 and <= 2_592_000, "retireWaitSeconds must be a number from 0 to 2592000 (30 days)");
         Check(Baseline is null || !string.IsNullOrWhiteSpace(Baseline), "baseline must not be empty");
 
         void Check(bool ok, string message)

@@ -115,7 +115,22 @@ public static class LedgerLayout
         ALTER TABLE {0}.phases DROP CONSTRAINT phases_status_check,
             ADD CONSTRAINT phases_status_check CHECK (status IN ('running', 'done', 'failed', 'stopped'));
         """,
+        """
+        CREATE TABLE {0}.holds (
+            id           bigserial PRIMARY KEY,
+            name         text NOT NULL,
+            change_id    bigint REFERENCES {0}.changes (change_id),
+            reason       text,
+            placed_at    timestamptz NOT NULL DEFAULT now(),
+            placed_by    text NOT NULL DEFAULT current_user,
+            released_at  timestamptz
+        );
+        CREATE UNIQUE INDEX holds_active ON {0}.holds (name) WHERE released_at IS NULL;
+        """,
     ];
+
+    /// <summary>The first layout with holds.</summary>
+    public const int WithHolds = 7;
 
     /// <summary>The first layout with the baseline and schema_state tables.</summary>
     public const int WithBaseline = 5;

@@ -344,6 +344,29 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             $"UPDATE {_s}.deployments SET retired_at = now() WHERE app_version = @appVersion AND retired_at IS NULL",
             new { appVersion });
 
+    /// <summary>The holds placed and not released, oldest first.</summary>
+    public async Task<IReadOnlyList<Hold>> HoldsAsync()
+    {
+        if (!Exists || Layout < LedgerLayout.WithHolds)
+        {
+            return [];
+        }
+
+        var rows = await Connection.QueryAsync<Hold>(
+            $"SELECT name AS Name, change_id AS ChangeId, reason AS Reason, placed_at AS PlacedAt, placed_by AS PlacedBy FROM {_s}.holds WHERE released_at IS NULL ORDER BY placed_at, id");
+        return [.. rows];
+    }
+
+    /// <summary>Places a hold; false when one of that name is already placed.</summary>
+    public async Task<bool> PlaceHoldAsync(string name, long? changeId, string? reason) =>
+        await Connection.ExecuteAsync(
+            $"INSERT INTO {_s}.holds (name, change_id, reason) VALUES (@name, @changeId, @reason) ON CONFLICT (name) WHERE released_at IS NULL DO NOTHING",
+            new { name, changeId, reason }) == 1;
+
+    /// <summary>Releases a placed hold; false when none of that name is placed.</summary>
+    public async Task<bool> ReleaseHoldAsync(string name) =>
+        await Connection.ExecuteAsync($"UPDATE {_s}.holds SET released_at = now() WHERE name = @name AND released_at IS NULL", new { name }) == 1;
+
     public Task RecordHistoryAsync(string command, long? changeId, string outcome, string? detail) =>
         Connection.ExecuteAsync(
             $"INSERT INTO {_s}.history (host, command, change_id, outcome, detail) VALUES (@host, @command, @changeId, @outcome, @detail)",

@@ -31,7 +31,7 @@ public sealed class LifecycleTests : DatabaseTest
 
         var closed = await CliRunner.ShopAsync(ConnectionString, "gate", "--to", "2.0.0");
         Assert.That(closed.ExitCode, Is.EqualTo(1), closed.ToString());
-        Assert.That(closed.Output, Does.Contain("FAIL").And.Contain("gate closed"));
+        Assert.That(closed.Output, Does.Contain("WAIT").And.Contain("gate closed"), "a backfill still to run is a check that is not yet done (WAIT), not a failure");
 
         var backfill = await CliRunner.ShopAsync(ConnectionString, "backfill", "--batch-size", "700");
         Assert.That(backfill.ExitCode, Is.EqualTo(0), backfill.ToString());

@@ -27,6 +27,10 @@ public static class ContractCommand
             await session.ConnectAsync(cancellation);
             var states = await session.StatesAsync();
             var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
+            var holds = await session.RequireLedger.HoldsAsync();
+            var retired = (await session.RequireLedger.DeploymentsAsync(liveOnly: false)).Where(d => !d.IsLive).ToList();
+            var now = await Dapper.SqlMapper.ExecuteScalarAsync<DateTime>(session.RequireLedger.Connection, "SELECT now()");
+            var window = TimeSpan.FromSeconds(session.Config.RetireWaitSeconds);
             var refused = new List<string>();
             int ran = 0;
             foreach (var plan in selected)
@@ -95,6 +99,24 @@ public static class ContractCommand
                     continue;
                 }
 
+                // Holds keep a contract waiting as a live version does.
+                var holding = plan.Contract.Count == 0 ? [] : holds.Where(h => h.Holds(plan.Id)).ToList();
+                if (holding.Count > 0 && !force)
+                {
+                    refused.Add($"change {plan.Id} contract waits on {holding[0]}: release it with `dotnet migrator deploy hold release {holding[0].Name}` once nothing needs the old shape, or --force");
+                    continue;
+                }
+
+                // The rollback window: a version this contract would break, retired less than
+                // retireWaitSeconds ago, may still be switched back to.
+                var recent = plan.Contract.Count == 0 ? [] : VersionRules.VersionsBrokenByContract(plan, retired.Where(d => d.RetiredAt > now - window));
+                if (recent.Count > 0 && !force)
+                {
+                    var last = retired.Where(d => recent.Contains(d.AppVersion)).Max(d => d.RetiredAt!.Value);
+                    refused.Add($"change {plan.Id}: {string.Join(", ", recent)} retired at {last:HH:mm:ss} UTC, and the contract waits {window.TotalSeconds:0} s after a retirement (retireWaitSeconds) so it can still be switched back to: run it after {last + window:HH:mm:ss} UTC, or --force");
+                    continue;
+                }
+
                 var breaks = await CompatibilityInputs.BreaksAsync(session, plan, Phase.Contract);
                 if (breaks.Count > 0 && !force)
                 {
@@ -107,10 +129,15 @@ public static class ContractCommand
                     broken = [.. broken.Concat(breaks.Select(b => b.AppVersion!)).Distinct()];
                 }
 
-                string forced = broken.Count > 0 ? $"forced while {string.Join(", ", broken)} live" : "";
+                string forced = string.Join("; ", new[]
+                {
+                    broken.Count > 0 ? $"forced while {string.Join(", ", broken)} live" : null,
+                    holding.Count > 0 ? $"forced past {string.Join(", ", holding.Select(h => "hold " + h.Name))}" : null,
+                    recent.Count > 0 ? $"forced within the rollback window of {string.Join(", ", recent)}" : null,
+                }.Where(r => r is not null));
                 if (forced.Length > 0)
                 {
-                    session.Cli.Line($"warning: --force: contracting change {plan.Id} breaks live version(s) {string.Join(", ", broken)}");
+                    session.Cli.Line($"warning: --force: contracting change {plan.Id}: {forced}");
                 }
 
                 await session.RunPhaseAsync(plan, Phase.Contract, forced.Length > 0 ? forced : null, cancellation, parse.GetValue(Replan));

@@ -6,7 +6,8 @@ using Spectre.Console;
 
 namespace Migrator.Cli.Commands;
 
-/// <summary>`deploy register|retire|list`: which app versions are live against this database.</summary>
+/// <summary>`deploy register|retire|list|hold`: which app versions are live against this database, and
+/// what else keeps contracts waiting.</summary>
 public static class DeployCommand
 {
     private static readonly Argument<string> Version = new("version") { Description = "App version (SemVer), e.g. 2.0.0" };
@@ -146,7 +147,7 @@ public static class DeployCommand
             return ExitCodes.Ok;
         });
 
-        return new Command("deploy", "Register, retire and list the app versions running against the database") { register, retire, list };
+        return new Command("deploy", "Register, retire and list the app versions running against the database, and the holds on contracts") { register, retire, list, HoldCommand.Create(cli) };
     }
 
     public static void RenderDeployments(IAnsiConsole output, IReadOnlyList<Deployment> deployments, string title)

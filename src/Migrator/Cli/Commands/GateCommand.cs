@@ -97,6 +97,15 @@ public static class GateCommand
                     : $"drift on a table the changes {target} needs alter: {touching[0]}{(touching.Count > 1 ? $" (and {touching.Count - 1} more)" : "")}"));
             }
 
+            // Holds keep contracts waiting; they never stop traffic from switching, so they are listed, ok.
+            foreach (var hold in await session.RequireLedger.HoldsAsync())
+            {
+                checks.Add(new GateCheck($"hold:{hold.Name}", "hold", GateCheck.Ok, $"{hold} keeps {(hold.ChangeId is { } id ? $"the contract of change {id}" : "every contract")} waiting; traffic may switch")
+                {
+                    ChangeId = hold.ChangeId,
+                });
+            }
+
             var versions = new List<SemVersion> { target };
             versions.AddRange(live.Select(d => SemVersion.Parse(d.AppVersion, SemVersionStyles.Strict)).Where(v => v != target));
             var usage = await CompatibilityInputs.VersionsAsync(session, ReportOptions.Manifests(parse), [target.ToString()]);

@@ -34,6 +34,7 @@ public static class PlanCommand
             await using var session = CliSession.Load(cli, parse);
             Func<ChangePlan, ChangeState>? state = null;
             IReadOnlyList<Deployment> live = [];
+            IReadOnlyList<Hold> holds = [];
             VisibleSchema? schema = null;
             bool verify = parse.GetValue(Verify);
             if (verify && session.ConnectionString is null)
@@ -46,6 +47,7 @@ public static class PlanCommand
                 await session.ConnectReadOnlyAsync(cancellation);
                 state = await session.StatesAsync();
                 live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
+                holds = await session.RequireLedger.HoldsAsync();
                 schema = await CompatibilityInputs.LiveSchemaAsync(session);
             }
 
@@ -69,6 +71,20 @@ public static class PlanCommand
                                 Phase = "backfill",
                             });
                         }
+                    }
+                }
+
+                // With a connection: holds that keep a pending contract waiting.
+                foreach (var plan in session.Plans.Where(p => state(p) < ChangeState.Contracting && p.Contract.Count > 0))
+                {
+                    foreach (var hold in holds.Where(h => h.Holds(plan.Id)))
+                    {
+                        findings.Add(new Finding(Analyzers.RuleIds.ContractWaits, Severity.Info,
+                            $"contract of change {plan.Id} waits on {hold}: `dotnet migrator deploy hold release {hold.Name}` lets it run")
+                        {
+                            ChangeId = plan.Id,
+                            Phase = "contract",
+                        });
                     }
                 }
 
@@ -141,20 +157,21 @@ public static class PlanCommand
             }
 
             var report = new PlanReport("plan", session.Plans, state, versions, findings);
-            ReportWriter.Write(cli, report, parse.GetValue(ReportOptions.Format)!, parse.GetValue(ReportOptions.Output), () => Render(cli, session.Plans, state, live));
+            ReportWriter.Write(cli, report, parse.GetValue(ReportOptions.Format)!, parse.GetValue(ReportOptions.Output), () => Render(cli, session.Plans, state, live, holds));
             await session.HistoryAsync("plan", null, report.Safe ? "ok" : "unsafe", report.Summary);
             return report.ExitCode;
         });
         return command;
     }
 
-    public static void Render(CliContext cli, IReadOnlyList<ChangePlan> plans, Func<ChangePlan, ChangeState>? state, IReadOnlyList<Deployment> live)
+    public static void Render(CliContext cli, IReadOnlyList<ChangePlan> plans, Func<ChangePlan, ChangeState>? state, IReadOnlyList<Deployment> live, IReadOnlyList<Hold>? holds = null)
     {
+        var unsettled = state is null ? null : plans.Where(p => !state(p).IsSettled(p)).Select(p => p.Id).ToHashSet();
         var summary = new Table().Title("Changes").AddColumns("Id", "Description", "App version", "State", "May run now");
         foreach (var plan in plans)
         {
             string label = state is null ? "unknown (no database)" : state(plan).Label();
-            string next = state is null ? "expand, once it is pending" : NextStep.Describe(plan, state(plan), live);
+            string next = state is null ? "expand, once it is pending" : NextStep.Describe(plan, state(plan), live, unsettled, holds);
             summary.AddRow(new Text(plan.Id.ToString()), new Text(plan.Change.Description), new Text(plan.Change.AppVersion.ToString()), new Text(label), new Text(next));
         }
 

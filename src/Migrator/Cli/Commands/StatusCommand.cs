@@ -19,6 +19,8 @@ public static class StatusCommand
             var phases = await session.RequireLedger.PhasesAsync();
             var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
             var backfilled = await session.RequireLedger.BackfillRowsAsync();
+            var holds = await session.RequireLedger.HoldsAsync();
+            var unsettled = session.Plans.Where(p => !ChangeStates.Of(p, phases).IsSettled(p)).Select(p => p.Id).ToHashSet();
             var table = new Table().Title("Changes").AddColumns("Id", "Description", "App version", "State", "Expand", "Backfill", "Contract", "Next");
             foreach (var plan in session.Plans)
             {
@@ -31,11 +33,16 @@ public static class StatusCommand
                     new Text(When(phases, plan.Id, Phase.Expand)),
                     new Text(plan.HasBackfill ? When(phases, plan.Id, Phase.Backfill) + Rows(backfilled, plan.Id) : "-"),
                     new Text(When(phases, plan.Id, Phase.Contract)),
-                    new Text(NextStep.Describe(plan, state, live)));
+                    new Text(NextStep.Describe(plan, state, live, unsettled, holds)));
             }
 
             session.Out.Write(table);
             DeployCommand.RenderDeployments(session.Out, live, "Live app versions");
+            if (holds.Count > 0)
+            {
+                HoldCommand.Render(session.Out, holds);
+            }
+
             var drift = await session.DriftAsync(cancellation);
             if (drift.BaselineMismatch is { } mismatch)
             {
