@@ -97,5 +97,24 @@ public sealed class DeployRulesTests : DatabaseTest
         Assert.That(judged.Output, Does.Contain("MIG0101"));
     }
 
+    [Test]
+    public async Task A_version_can_be_live_in_two_slots_and_retired_from_one()
+    {
+        await ExecuteAsync("DROP SCHEMA IF EXISTS migrator CASCADE; DROP TABLE IF EXISTS order_lines, orders, products, customers CASCADE");
+        Assert.That((await Cli("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("deploy", "register", "1.0.0", "--slot", "blue")).ExitCode, Is.EqualTo(0));
+        var both = await Cli("deploy", "register", "1.0.0", "--slot", "green", "--also");
+        Assert.That(both.Output, Does.Contain("live in slots blue, green"), both.ToString());
+        Assert.That(await ScalarAsync<string>("SELECT slot FROM migrator.deployments WHERE app_version = '1.0.0' AND retired_at IS NULL"), Is.EqualTo("blue, green"));
+
+        Assert.That((await Cli("deploy", "retire", "1.0.0", "--slot", "red")).ExitCode, Is.EqualTo(2));
+        var one = await Cli("deploy", "retire", "1.0.0", "--slot", "blue");
+        Assert.That(one.Output, Does.Contain("still live in green"), one.ToString());
+        Assert.That(await ScalarAsync<string>("SELECT slot FROM migrator.deployments WHERE app_version = '1.0.0' AND retired_at IS NULL"), Is.EqualTo("green"));
+        Assert.That((await Cli("deploy", "retire", "1.0.0", "--slot", "green")).ExitCode, Is.EqualTo(0));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM migrator.deployments WHERE app_version = '1.0.0' AND retired_at IS NULL"), Is.EqualTo(0));
+        Assert.That((await Cli("deploy", "register", "1.0.0", "--slot", "a,b")).ExitCode, Is.EqualTo(2));
+    }
+
     private Task<CliResult> Cli(params string[] args) => CliRunner.ShopAsync(ConnectionString, args);
 }

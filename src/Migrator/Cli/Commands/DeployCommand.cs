@@ -14,11 +14,17 @@ public static class DeployCommand
     private static readonly Option<string?> Slot = new("--slot") { Description = "Where it runs: blue, green, canary, stable …" };
     private static readonly Option<string?> Usage = new("--usage") { Description = "Usage manifest (JSON) of this version, from `usage extract`" };
     private static readonly Option<bool> Early = new("--early") { Description = "Register before this version's backfills are verified complete: its live requests may read NULL in columns not backfilled yet (recorded in the history)" };
+    private static readonly Option<bool> AlsoSlot = new("--also") { Description = "With --slot, for a live version: add the slot to the ones it has (live in blue and green) instead of moving it" };
+    private static readonly Option<string?> RetireSlot = new("--slot") { Description = "Retire the version from this slot only; it stays live in its others" };
     private static readonly Option<bool> Force = new("--force") { Description = "Register even though a contracted change removed the shape this version needs (recorded in the history)" };
+
+    /// <summary>The slots a live version runs in ("blue, green" holds two).</summary>
+    private static List<string> Slots(string? slot) =>
+        slot is null ? [] : [.. slot.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 
     public static Command Create(CliContext cli)
     {
-        var register = new Command("register", "Mark an app version live (refused while a change it needs is not expanded)") { Version, Slot, Usage, Early, Force };
+        var register = new Command("register", "Mark an app version live (refused while a change it needs is not expanded)") { Version, Slot, AlsoSlot, Usage, Early, Force };
         register.SetAction(async (parse, cancellation) =>
         {
             string text = parse.GetValue(Version)!;
@@ -80,6 +86,11 @@ public static class DeployCommand
             }
 
             string? slot = parse.GetValue(Slot);
+            if (slot is not null && (string.IsNullOrWhiteSpace(slot) || slot.Contains(',', StringComparison.Ordinal)))
+            {
+                throw new MigratorException(ExitCodes.BadInput, "--slot must be a non-empty name without commas, e.g. blue, green, canary");
+            }
+
             if (live.FirstOrDefault(d => d.AppVersion == version.ToString()) is { } current)
             {
                 var changed = new List<string>();
@@ -89,7 +100,13 @@ public static class DeployCommand
                     changed.Add("its usage manifest is updated");
                 }
 
-                if (slot is not null && slot != current.Slot)
+                var slots = Slots(current.Slot);
+                if (slot is not null && parse.GetValue(AlsoSlot) && !slots.Contains(slot))
+                {
+                    await session.RequireLedger.UpdateSlotAsync(version.ToString(), string.Join(", ", slots.Append(slot)));
+                    changed.Add($"it is live in slots {string.Join(", ", slots.Append(slot))}");
+                }
+                else if (slot is not null && !parse.GetValue(AlsoSlot) && slot != current.Slot)
                 {
                     await session.RequireLedger.UpdateSlotAsync(version.ToString(), slot);
                     changed.Add($"its slot is now {slot} (was {current.Slot ?? "none"})");
@@ -112,7 +129,7 @@ public static class DeployCommand
             return ExitCodes.Ok;
         });
 
-        var retire = new Command("retire", "Mark an app version no longer live (nothing may roll back to it)") { Version };
+        var retire = new Command("retire", "Mark an app version no longer live (nothing may roll back to it)") { Version, RetireSlot };
         retire.SetAction(async (parse, cancellation) =>
         {
             string text = parse.GetValue(Version)!;
@@ -120,6 +137,25 @@ public static class DeployCommand
             await using var session = CliSession.Load(cli, parse);
             await session.ConnectAsync(cancellation, sharedLock: true);
             await using var serial = await session.RequireLedger.DeploymentLockAsync();
+            if (parse.GetValue(RetireSlot) is { } from
+                && (await session.RequireLedger.DeploymentsAsync(liveOnly: true)).FirstOrDefault(d => d.AppVersion == version.ToString()) is { } liveIn)
+            {
+                var slots = Slots(liveIn.Slot);
+                if (!slots.Contains(from))
+                {
+                    throw new MigratorException(ExitCodes.BadInput, $"{version} is not live in slot {from} (its slots: {(slots.Count == 0 ? "none" : string.Join(", ", slots))})");
+                }
+
+                if (slots.Count > 1)
+                {
+                    var rest = slots.Where(x => x != from).ToList();
+                    await session.RequireLedger.UpdateSlotAsync(version.ToString(), string.Join(", ", rest));
+                    await session.HistoryAsync("deploy retire " + text, null, "done", $"from slot {from}; still live in {string.Join(", ", rest)}");
+                    session.Cli.Line($"retired {version} from slot {from}: it is still live in {string.Join(", ", rest)}");
+                    return ExitCodes.Ok;
+                }
+            }
+
             int retired = await session.RequireLedger.RetireAsync(version.ToString());
             if (retired == 0)
             {
