@@ -21,7 +21,8 @@ public static partial class OnlineVerifier
         Func<ChangePlan, ChangeState> state,
         IReadOnlyList<AppVersionUsage> versions,
         TimeSpan lockTimeout,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        string ledgerSchema = "migrator")
     {
         var findings = new List<Finding>();
         int prepared = 0;
@@ -29,6 +30,9 @@ public static partial class OnlineVerifier
         try
         {
             await Execute(connection, transaction, $"SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms'", cancellation);
+
+            // Contracts call the ledger's functions (HeldViews); the ledger may not exist yet here.
+            await Dapper.SqlMapper.ExecuteAsync(connection, Dialects.Postgres.HeldViews.EnsureSql(ledgerSchema), transaction: transaction);
             foreach (var plan in plans)
             {
                 var current = state(plan);

@@ -11,6 +11,16 @@ public sealed class OnlineVerifyTests : DatabaseTest
     private Task<CliResult> Next(params string[] args) => ShopManifests.NextAsync(ConnectionString, args);
 
     [Test]
+    public async Task Verify_on_a_database_without_a_ledger_runs_contracts_that_call_the_ledgers_functions_and_creates_nothing()
+    {
+        await ExecuteAsync("DROP SCHEMA IF EXISTS migrator CASCADE; DROP TABLE IF EXISTS order_lines, orders, products, customers CASCADE");
+        var verified = await CliRunner.ShopAsync(ConnectionString, "plan", "--verify", "--format", "json");
+        Assert.That(verified.ExitCode, Is.EqualTo(0), verified.ToString());
+        Assert.That(verified.Output, Does.Not.Contain("MIG0109"));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname = 'migrator'"), Is.EqualTo(0), "the rolled-back transaction leaves no ledger");
+    }
+
+    [Test]
     public async Task Verify_catches_a_break_hidden_in_raw_sql_and_leaves_nothing_behind()
     {
         Assert.That((await Next("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));

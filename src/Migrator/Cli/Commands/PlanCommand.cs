@@ -148,7 +148,7 @@ public static class PlanCommand
 
             if (verify)
             {
-                findings.AddRange(await OnlineVerifier.VerifyAsync(session.RequireLedger.Connection, session.Plans, state!, versions, session.Execution.LockTimeout, cancellation));
+                findings.AddRange(await OnlineVerifier.VerifyAsync(session.RequireLedger.Connection, session.Plans, state!, versions, session.Execution.LockTimeout, cancellation, session.Config.LedgerSchema));
             }
 
             if (parse.GetValue(SchemaFile) is { } schemaFile)

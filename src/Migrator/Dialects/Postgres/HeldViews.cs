@@ -48,6 +48,12 @@ public static class HeldViews
     /// <summary>Marks a constraint carried over to a new column that is still to be validated.</summary>
     private const string ValidateMarker = "migrator: validate; was: ";
 
+    /// <summary>The ledger schema and the functions, replaced if there: for `plan --verify`, whose
+    /// transaction is rolled back, on a database whose ledger may not exist yet.</summary>
+    public static string EnsureSql(string ledgerSchema) =>
+        $"CREATE SCHEMA IF NOT EXISTS {PgSql.Ident(ledgerSchema)};\n"
+        + FunctionsSql.Replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", StringComparison.Ordinal).Replace("{0}", PgSql.Ident(ledgerSchema), StringComparison.Ordinal);
+
     /// <summary>The functions, for the ledger layout; {0} is the quoted ledger schema. Every name in them
     /// is qualified and their search_path is pg_catalog, so the caller's session does not matter.</summary>
     public static string FunctionsSql => $$"""
