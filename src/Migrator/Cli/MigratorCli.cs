@@ -26,6 +26,7 @@ public static class MigratorCli
         root.Subcommands.Add(DeployCommand.Create(cli));
         root.Subcommands.Add(GateCommand.Create(cli));
         root.Subcommands.Add(UsageCommand.Create(cli));
+        root.Subcommands.Add(HistoryCommand.Create(cli));
         return root;
     }
 
@@ -50,6 +51,13 @@ public static class MigratorCli
     {
         var root = BuildRoot(cli);
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.CommandResult.Command.Subcommands.Count > 0 && parse.CommandResult.Command.Action is null
+            && parse.CommandResult.Tokens.Count == 0 && parse.UnmatchedTokens.Count == 0 && !args.Contains("--help"))
+        {
+            // A bare `dotnet migrator` or `dotnet migrator deploy`: its help, as dotnet-ef does (exit 0).
+            return await RunAsync([.. args, "--help"], cli, cancellation);
+        }
+
         if (parse.Errors.Count > 0)
         {
             await cli.Error.WriteLineAsync($"error: {Explain(parse)} (see `dotnet migrator --help`)");

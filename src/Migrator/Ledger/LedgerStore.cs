@@ -372,5 +372,22 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             $"INSERT INTO {_s}.history (host, command, change_id, outcome, detail) VALUES (@host, @command, @changeId, @outcome, @detail)",
             new { host = Environment.MachineName, command, changeId, outcome, detail });
 
+    /// <summary>The audit trail, newest first: every command that wrote, refused or failed.</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(long? changeId, int limit)
+    {
+        if (!Exists)
+        {
+            return [];
+        }
+
+        var rows = await Connection.QueryAsync<HistoryEntry>(
+            $"""
+            SELECT id AS Id, at AS At, actor AS Actor, host AS Host, command AS Command, change_id AS ChangeId, outcome AS Outcome, detail AS Detail
+            FROM {_s}.history WHERE @changeId::bigint IS NULL OR change_id = @changeId ORDER BY id DESC LIMIT @limit
+            """,
+            new { changeId, limit });
+        return [.. rows];
+    }
+
     public static string Name(Phase phase) => phase.ToString().ToLowerInvariant();
 }

@@ -7,9 +7,11 @@ namespace Migrator.Reports;
 /// <summary>The report as JSON for pipelines; the schema is documented in docs/reports.md (formatVersion 2).</summary>
 public static class JsonReport
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    /// <summary>Indented, camelCase, and readable: quotes and &lt; &gt; &amp; in SQL stay as they are (no \u0022).</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
