@@ -34,6 +34,28 @@ public sealed class HistoryAndHelpTests : DatabaseTest
         Assert.That((await Cli("history", "--format", "yaml")).ExitCode, Is.EqualTo(2));
     }
 
+    [Test]
+    public async Task Status_and_deploy_list_have_a_json_shape()
+    {
+        await ExecuteAsync("DROP SCHEMA IF EXISTS migrator CASCADE; DROP TABLE IF EXISTS order_lines, orders, products, customers CASCADE");
+        Assert.That((await Cli("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
+        Assert.That((await Cli("deploy", "register", "1.0.0", "--slot", "blue")).ExitCode, Is.EqualTo(0));
+        var status = JsonDocument.Parse((await Cli("status", "--format", "json")).Output).RootElement;
+        Assert.That(status.GetProperty("formatVersion").GetInt32(), Is.EqualTo(1));
+        var changes = status.GetProperty("changes").EnumerateArray().ToList();
+        Assert.That(changes.Select(c => (c.GetProperty("id").GetInt64(), c.GetProperty("state").GetString())),
+            Is.EqualTo(new[] { (202611230001L, "backfilled"), (202611230002L, "pending"), (202611230003L, "pending") }));
+        Assert.That(changes[0].GetProperty("expand").GetProperty("status").GetString(), Is.EqualTo("done"));
+        Assert.That(changes[1].GetProperty("next").GetString(), Is.EqualTo("expand"));
+        Assert.That(status.GetProperty("live").EnumerateArray().Single().GetProperty("slot").GetString(), Is.EqualTo("blue"));
+        Assert.That(status.GetProperty("drift").GetProperty("recorded").GetBoolean(), Is.True);
+        Assert.That(status.GetProperty("drift").GetProperty("items").GetArrayLength(), Is.EqualTo(0));
+
+        var list = JsonDocument.Parse((await Cli("deploy", "list", "--format", "json")).Output).RootElement;
+        var only = list.GetProperty("deployments").EnumerateArray().Single();
+        Assert.That((only.GetProperty("version").GetString(), only.GetProperty("live").GetBoolean()), Is.EqualTo(("1.0.0", true)));
+    }
+
     [TestCase(new string[0], "expand")]
     [TestCase(new[] { "deploy" }, "register")]
     [TestCase(new[] { "deploy", "hold" }, "release")]

@@ -16,6 +16,7 @@ public static class DeployCommand
     private static readonly Option<bool> Early = new("--early") { Description = "Register before this version's backfills are verified complete: its live requests may read NULL in columns not backfilled yet (recorded in the history)" };
     private static readonly Option<bool> AlsoSlot = new("--also") { Description = "With --slot, for a live version: add the slot to the ones it has (live in blue and green) instead of moving it" };
     private static readonly Option<string?> RetireSlot = new("--slot") { Description = "Retire the version from this slot only; it stays live in its others" };
+    private static readonly Option<string> ListFormat = new("--format") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
     private static readonly Option<bool> Force = new("--force") { Description = "Register even though a contracted change removed the shape this version needs (recorded in the history)" };
 
     /// <summary>The slots a live version runs in ("blue, green" holds two).</summary>
@@ -174,12 +175,24 @@ public static class DeployCommand
             return ExitCodes.Ok;
         });
 
-        var list = new Command("list", "List app versions, live and retired");
+        var list = new Command("list", "List app versions, live and retired") { ListFormat };
+        ListFormat.AcceptOnlyFromAmong("text", "json");
         list.SetAction(async (parse, cancellation) =>
         {
             await using var session = CliSession.Load(cli, parse);
             await session.ConnectReadOnlyAsync(cancellation);
-            RenderDeployments(session.Out, await session.RequireLedger.DeploymentsAsync(liveOnly: false), "App versions");
+            var all = await session.RequireLedger.DeploymentsAsync(liveOnly: false);
+            if (parse.GetValue(ListFormat) == "json")
+            {
+                session.Cli.Line(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    formatVersion = 1,
+                    deployments = all.Select(d => new { version = d.AppVersion, slot = d.Slot, live = d.IsLive, registeredAt = d.RegisteredAt, retiredAt = d.RetiredAt }),
+                }, Reports.JsonReport.Options));
+                return ExitCodes.Ok;
+            }
+
+            RenderDeployments(session.Out, all, "App versions");
             return ExitCodes.Ok;
         });
 
