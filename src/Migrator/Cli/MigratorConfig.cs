@@ -65,7 +65,13 @@ public sealed class MigratorConfig
                 throw new MigratorException(ExitCodes.BadInput, $"config file not found: {file}");
             }
 
-            return new MigratorConfig();
+            var defaults = new MigratorConfig();
+            if (defaults.ApplyEnvironment())
+            {
+                defaults.Validate("MIGRATOR_* environment variables");
+            }
+
+            return defaults;
         }
 
         MigratorConfig? config;
@@ -81,8 +87,61 @@ public sealed class MigratorConfig
 
         config ??= new MigratorConfig();
         config.BaseDirectory = Path.GetDirectoryName(file)!;
-        config.Validate(Path.GetFileName(file));
+        bool fromEnvironment = config.ApplyEnvironment();
+        config.Validate(fromEnvironment ? $"{Path.GetFileName(file)} with MIGRATOR_* environment variables" : Path.GetFileName(file));
         return config;
+    }
+
+    /// <summary>The environment variable that sets a key: MIGRATOR_ and the key in upper snake case
+    /// (lockTimeoutMs → MIGRATOR_LOCK_TIMEOUT_MS).</summary>
+    public static string EnvironmentName(string key) =>
+        "MIGRATOR_" + System.Text.RegularExpressions.Regex.Replace(key, "(?<=[a-z0-9])([A-Z])", "_$1").ToUpperInvariant();
+
+    /// <summary>Sets each key whose MIGRATOR_… variable is set and not empty (it overrides the file; flags
+    /// override both). A value of the wrong kind is one clear error naming the variable.</summary>
+    private bool ApplyEnvironment()
+    {
+        bool any = false;
+        foreach (var property in typeof(MigratorConfig).GetProperties().Where(p => p.CanWrite && p.GetCustomAttributes(typeof(JsonIgnoreAttribute), false).Length == 0))
+        {
+            string key = char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
+            string variable = EnvironmentName(key);
+            string? text = Environment.GetEnvironmentVariable(variable);
+            if (string.IsNullOrEmpty(text))
+            {
+                continue;
+            }
+
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            object value;
+            if (type == typeof(string))
+            {
+                value = text;
+            }
+            else if (type == typeof(int) && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int whole))
+            {
+                value = whole;
+            }
+            else if (type == typeof(double) && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double number))
+            {
+                value = number;
+            }
+            else
+            {
+                throw new MigratorException(ExitCodes.BadInput, $"{variable}: '{text}' is not {(type == typeof(int) ? "a whole number" : "a number")}");
+            }
+
+            property.SetValue(this, value);
+            if (key is "migrations" or "baseline")
+            {
+                // A path from the environment is relative to the working folder, not to the file.
+                property.SetValue(this, Path.GetFullPath(text));
+            }
+
+            any = true;
+        }
+
+        return any;
     }
 
     /// <summary>Resolves a path relative to the config file's folder.</summary>
