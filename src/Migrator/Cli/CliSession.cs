@@ -175,9 +175,11 @@ public sealed class CliSession : IAsyncDisposable
         Cli.Line($"{command} {plan.Id}: {plan.Change.Description}");
         var executor = new PhaseExecutor(RequireLedger, Execution, Log) { Replan = replan };
         var driftBefore = await DriftAsync(cancellation);
+        bool ran = false;
         try
         {
             await executor.RunAsync(plan, phase, cancellation);
+            ran = true;
         }
         catch (MigratorException e)
         {
@@ -194,8 +196,16 @@ public sealed class CliSession : IAsyncDisposable
         finally
         {
             // What the phase committed is Migrator's doing, done or not: it is the schema drift is measured
-            // against from now on; drift that was there before the phase stays drift.
-            await DriftCheck.RecordAsync(RequireLedger, $"{command} {plan.Id}", driftBefore, CancellationToken.None);
+            // against from now on; drift that was there before the phase stays drift. After a failure the
+            // connection itself may be gone: the phase's own error is the one to report.
+            try
+            {
+                await DriftCheck.RecordAsync(RequireLedger, $"{command} {plan.Id}", driftBefore, CancellationToken.None);
+            }
+            catch (Exception e) when (!ran && e is NpgsqlException or InvalidOperationException)
+            {
+                Log($"  the schema after the failed phase was not recorded: {e.Message}");
+            }
         }
 
         if (executor.Replanned is { } replanned)
