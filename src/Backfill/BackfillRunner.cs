@@ -133,6 +133,11 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
         }
     }
 
+    /// <summary>The table's rows as the planner estimates them (pg_class.reltuples, its partitions and
+    /// children summed), as the progress reports use.</summary>
+    public static async Task<long> EstimateRowsAsync(NpgsqlConnection connection, BackfillSpec spec) =>
+        await (await BackfillTarget.ResolveAsync(connection, spec, keyRequired: false)).EstimateRowsAsync(connection);
+
     /// <summary>The completion check: true when no row of the table matches the spec's pending predicate.</summary>
     public static async Task<bool> IsCompleteAsync(NpgsqlConnection connection, BackfillSpec spec)
     {

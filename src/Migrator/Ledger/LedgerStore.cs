@@ -94,38 +94,22 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
         }
     }
 
-    /// <summary>Rows done so far per change, summed over its tables' checkpoints (the table's own and
-    /// its partitions'), for `status` while a backfill runs.</summary>
-    public async Task<IReadOnlyDictionary<long, long>> BackfillRowsAsync()
+    /// <summary>Each change's backfill so far, for `status`, `gate` and a stopped backfill: rows done
+    /// (summed over its tables' checkpoints, a partitioned table's own row only summing its partitions'),
+    /// when it started and when a batch last saved.</summary>
+    public async Task<IReadOnlyDictionary<long, (long Rows, DateTime Started, DateTime Updated)>> BackfillProgressAsync()
     {
         if (!Exists)
         {
-            return new Dictionary<long, long>();
+            return new Dictionary<long, (long, DateTime, DateTime)>();
         }
 
-        var rows = await Connection.QueryAsync<(long ChangeId, long Rows)>(
+        var rows = await Connection.QueryAsync<(long ChangeId, long Rows, DateTime Started, DateTime Updated)>(
             $"""
-            SELECT change_id, sum(rows_done)::bigint FROM {_s}.backfill_checkpoints
-            WHERE passes > 0 -- a partitioned table's own row (passes 0) only sums its partitions'
-            GROUP BY change_id
+            SELECT change_id, coalesce(sum(rows_done) FILTER (WHERE passes > 0), 0)::bigint, min(started_at), max(updated_at)
+            FROM {_s}.backfill_checkpoints GROUP BY change_id
             """);
-        return rows.ToDictionary(r => r.ChangeId, r => r.Rows);
-    }
-
-    /// <summary>A change's backfill so far: rows done (summed over its tables' checkpoints), when it
-    /// started and when a batch last saved; null when it has not started.</summary>
-    public async Task<(long Rows, DateTime Started, DateTime Updated)?> BackfillProgressAsync(long changeId)
-    {
-        if (!Exists)
-        {
-            return null;
-        }
-
-        var rows = await Connection.QueryAsync<(long?, DateTime?, DateTime?)>(
-            $"SELECT sum(rows_done) FILTER (WHERE passes > 0)::bigint, min(started_at), max(updated_at) FROM {_s}.backfill_checkpoints WHERE change_id = @changeId",
-            new { changeId });
-        var (done, started, updated) = rows.Single();
-        return started is null ? null : (done ?? 0, started.Value, updated!.Value);
+        return rows.ToDictionary(r => r.ChangeId, r => (r.Rows, r.Started, r.Updated));
     }
 
     public string Schema { get; } = schema;

@@ -1,4 +1,3 @@
-using BoxOffice.Migrations.Changes;
 using Migrator.Schema;
 using Migrator.Tests.Infrastructure;
 
@@ -12,34 +11,24 @@ namespace Migrator.Tests.Adoption;
 /// </summary>
 public sealed class AdoptionDriftTests : DatabaseTest
 {
-    private string _work = "";
-
-    private static string Schema => File.ReadAllText(Path.Combine(CliRunner.RepoRoot, "sample-schemas", "boxoffice", "schema.sql"));
+    private BoxOfficeSample _box = null!;
 
     [SetUp]
     public async Task FreshBoxOffice()
     {
         await ExecuteAsync("DROP SCHEMA IF EXISTS box CASCADE; DROP SCHEMA IF EXISTS migrator CASCADE; DROP TABLE IF EXISTS order_lines, orders, products, customers CASCADE;");
-        await ExecuteAsync(Schema);
-        _work = Directory.CreateTempSubdirectory("adoption-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(_work, "migrator.json"),
-            $$"""{ "migrations": {{System.Text.Json.JsonSerializer.Serialize(typeof(C0001_RenameVenueCity).Assembly.Location)}} }""");
+        await ExecuteAsync(BoxOfficeSample.SchemaSql);
+        _box = new BoxOfficeSample(ConnectionString);
     }
 
     [TearDown]
-    public void RemoveWork() => Directory.Delete(_work, recursive: true);
+    public void RemoveWork() => _box.Dispose();
 
-    private string BaselinePath => Path.Combine(_work, BaselineFile.DefaultName);
+    private string BaselinePath => _box.BaselinePath;
 
-    private Task<CliResult> Box(params string[] args) =>
-        CliRunner.RunAsync([.. args, "--config", Path.Combine(_work, "migrator.json"), "--connection", ConnectionString]);
+    private Task<CliResult> Box(params string[] args) => _box.RunAsync(args);
 
-    private async Task<CliResult> Ok(params string[] args)
-    {
-        var result = await Box(args);
-        Assert.That(result.ExitCode, Is.EqualTo(0), $"{string.Join(' ', args)}\n{result}");
-        return result;
-    }
+    private Task<CliResult> Ok(params string[] args) => _box.OkAsync(args);
 
     [Test]
     public async Task Drift_is_reported_object_by_object_blocks_only_the_expand_it_touches_and_stays_until_undone()
@@ -118,7 +107,7 @@ public sealed class AdoptionDriftTests : DatabaseTest
     {
         var shop = await CliRunner.ShopAsync(ConnectionString, "expand", "--change", "202611230001");
         Assert.That(shop.ExitCode, Is.EqualTo(0), shop.ToString());
-        var refused = await CliRunner.RunAsync("baseline", "--config", Path.Combine(_work, "migrator.json"), "--connection", ConnectionString);
+        var refused = await Box("baseline");
         Assert.That(refused.ExitCode, Is.EqualTo(2), refused.ToString());
         Assert.That(refused.Error, Does.Contain("changes have already run on this database"));
         Assert.That(File.Exists(BaselinePath), Is.False);

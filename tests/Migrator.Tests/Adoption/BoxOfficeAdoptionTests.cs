@@ -1,4 +1,3 @@
-using BoxOffice.Migrations.Changes;
 using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 using Migrator.Tests.Infrastructure;
@@ -18,30 +17,21 @@ namespace Migrator.Tests.Adoption;
 /// </summary>
 public sealed class BoxOfficeAdoptionTests : DatabaseTest
 {
-    private static string SampleDir => Path.Combine(CliRunner.RepoRoot, "sample-schemas", "boxoffice");
-
-    private string _work = "";
+    private BoxOfficeSample _box = null!;
 
     [OneTimeSetUp]
     public async Task CreateBoxOffice()
     {
-        await ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(SampleDir, "schema.sql")));
-        _work = Directory.CreateTempSubdirectory("boxoffice-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(_work, "migrator.json"),
-            $$"""{ "migrations": {{System.Text.Json.JsonSerializer.Serialize(typeof(C0001_RenameVenueCity).Assembly.Location)}} }""");
+        await ExecuteAsync(BoxOfficeSample.SchemaSql);
+        _box = new BoxOfficeSample(ConnectionString);
     }
 
     [OneTimeTearDown]
-    public void RemoveWork() => Directory.Delete(_work, recursive: true);
+    public void RemoveWork() => _box.Dispose();
 
-    private Task<CliResult> Box(params string[] args) =>
-        CliRunner.RunAsync([.. args, "--config", Path.Combine(_work, "migrator.json"), "--connection", ConnectionString]);
+    private Task<CliResult> Box(params string[] args) => _box.RunAsync(args);
 
-    private async Task Ok(params string[] args)
-    {
-        var result = await Box(args);
-        Assert.That(result.ExitCode, Is.EqualTo(0), $"{string.Join(' ', args)}\n{result}");
-    }
+    private Task Ok(params string[] args) => _box.OkAsync(args);
 
     private async Task<DatabaseSchema> ReadSchemaAsync()
     {
@@ -62,8 +52,8 @@ public sealed class BoxOfficeAdoptionTests : DatabaseTest
         var adopted = await Box("baseline");
         Assert.That(adopted.ExitCode, Is.EqualTo(0), adopted.ToString());
         Assert.That(adopted.Output, Does.Contain("4 tables, 4 partitions, 3 views, 1 materialized views"));
-        string written = await File.ReadAllTextAsync(Path.Combine(_work, BaselineFile.DefaultName));
-        Assert.That(written, Is.EqualTo(await File.ReadAllTextAsync(Path.Combine(SampleDir, BaselineFile.DefaultName))),
+        string written = await File.ReadAllTextAsync(_box.BaselinePath);
+        Assert.That(written, Is.EqualTo(await File.ReadAllTextAsync(Path.Combine(BoxOfficeSample.SampleDir, BaselineFile.DefaultName))),
             "sample-schemas/boxoffice/migrator-baseline.json is what `baseline` writes for schema.sql");
         Assert.That((await Box("baseline")).Output, Does.Contain("already adopted"), "a re-run changes nothing");
 

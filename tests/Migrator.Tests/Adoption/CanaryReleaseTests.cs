@@ -1,4 +1,3 @@
-using BoxOffice.Migrations.Changes;
 using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 using Migrator.Tests.Infrastructure;
@@ -14,29 +13,22 @@ namespace Migrator.Tests.Adoption;
 /// </summary>
 public sealed class CanaryReleaseTests : DatabaseTest
 {
-    private string _work = "";
+    private BoxOfficeSample _box = null!;
 
     [OneTimeSetUp]
     public async Task Adopt()
     {
-        await ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(CliRunner.RepoRoot, "sample-schemas", "boxoffice", "schema.sql")));
-        _work = Directory.CreateTempSubdirectory("canary-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(_work, "migrator.json"),
-            $$"""{ "migrations": {{System.Text.Json.JsonSerializer.Serialize(typeof(C0001_RenameVenueCity).Assembly.Location)}} }""");
+        await ExecuteAsync(BoxOfficeSample.SchemaSql);
+        _box = new BoxOfficeSample(ConnectionString);
         await Ok("baseline");
     }
 
     [OneTimeTearDown]
-    public void RemoveWork() => Directory.Delete(_work, recursive: true);
+    public void RemoveWork() => _box.Dispose();
 
-    private Task<CliResult> Box(params string[] args) =>
-        CliRunner.RunAsync([.. args, "--config", Path.Combine(_work, "migrator.json"), "--connection", ConnectionString]);
+    private Task<CliResult> Box(params string[] args) => _box.RunAsync(args);
 
-    private async Task Ok(params string[] args)
-    {
-        var result = await Box(args);
-        Assert.That(result.ExitCode, Is.EqualTo(0), $"{string.Join(' ', args)}\n{result}");
-    }
+    private Task Ok(params string[] args) => _box.OkAsync(args);
 
     private async Task Refused(string because, params string[] args)
     {

@@ -120,8 +120,8 @@ public static class BackfillCommand
                     }
                     catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
                     {
-                        var progress = await session.RequireLedger.BackfillProgressAsync(plan.Id);
-                        string where = $"stopped by a signal at a batch boundary after {progress?.Rows ?? 0:N0} rows; resume with `dotnet migrator backfill --change {plan.Id}`";
+                        long done = (await session.RequireLedger.BackfillProgressAsync()).TryGetValue(plan.Id, out var progress) ? progress.Rows : 0;
+                        string where = $"stopped by a signal at a batch boundary after {done:N0} rows; resume with `dotnet migrator backfill --change {plan.Id}`";
                         await session.RequireLedger.StopPhaseAsync(plan.Id, Phase.Backfill, where);
                         await session.HistoryAsync("backfill", plan.Id, "stopped", where);
                         session.Cli.Line($"backfill {plan.Id}: {where}");

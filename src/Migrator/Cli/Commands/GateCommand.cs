@@ -18,15 +18,6 @@ public static class GateCommand
 {
     private static readonly Option<string> To = new("--to") { Description = "The app version traffic is about to switch to", Required = true };
 
-    /// <summary>The table's rows as the planner estimates them (its partitions summed).</summary>
-    private static async Task<long?> EstimatedRowsAsync(CliSession session, BackfillSpec spec) =>
-        await Dapper.SqlMapper.ExecuteScalarAsync<long?>(session.RequireLedger.Connection,
-            """
-            WITH tree AS (SELECT relid FROM pg_partition_tree(to_regclass(@relation)) UNION SELECT to_regclass(@relation))
-            SELECT sum(greatest(c.reltuples, 0))::bigint FROM tree t JOIN pg_class c ON c.oid = t.relid
-            """,
-            new { relation = Dialects.Postgres.PgSql.Qualified(spec.Schema, spec.Table) });
-
     public static Command Create(CliContext cli)
     {
         var command = new Command("gate", "Exit 0 only if switching traffic to the given app version is safe now") { To };
@@ -41,13 +32,14 @@ public static class GateCommand
             var states = await session.StatesAsync();
             var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
             var checks = new List<GateCheck>();
+            var progressByChange = await session.RequireLedger.BackfillProgressAsync();
             foreach (var plan in VersionRules.NeededBy(session.Plans, target))
             {
                 var state = states(plan);
                 checks.Add(new GateCheck($"expanded:{plan.Id}", "expanded", GateCheck.StateOf(state.IsExpanded(), state == ChangeState.RollingBack),
                     $"change {plan.Id} ({plan.Change.Description}) expanded [{state.Label()}]")
                 { ChangeId = plan.Id });
-                var progress = plan.HasBackfill ? await session.RequireLedger.BackfillProgressAsync(plan.Id) : null;
+                (long Rows, DateTime Started, DateTime Updated)? progress = progressByChange.TryGetValue(plan.Id, out var found) ? found : null;
                 bool allComplete = true;
                 foreach (var spec in plan.Backfills)
                 {
@@ -55,7 +47,7 @@ public static class GateCommand
                     bool complete = state == ChangeState.Contracted
                         || (state.IsExpanded() && await BackfillRunner.IsCompleteAsync(session.RequireLedger.Connection, spec));
                     allComplete &= complete;
-                    long? total = complete || !state.IsExpanded() ? null : await EstimatedRowsAsync(session, spec);
+                    long? total = complete || !state.IsExpanded() ? null : await BackfillRunner.EstimateRowsAsync(session.RequireLedger.Connection, spec);
                     double? eta = null;
                     if (!complete && progress is { } p && total is { } t && p.Rows > 0 && p.Updated > p.Started)
                     {

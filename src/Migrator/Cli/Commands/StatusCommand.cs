@@ -22,7 +22,7 @@ public static class StatusCommand
             await session.ConnectReadOnlyAsync(cancellation);
             var phases = await session.RequireLedger.PhasesAsync();
             var live = await session.RequireLedger.DeploymentsAsync(liveOnly: true);
-            var backfilled = await session.RequireLedger.BackfillRowsAsync();
+            var backfilled = (await session.RequireLedger.BackfillProgressAsync()).ToDictionary(p => p.Key, p => p.Value.Rows);
             var holds = await session.RequireLedger.HoldsAsync();
             var unsettled = session.Plans.Where(p => !ChangeStates.Of(p, phases).IsSettled(p)).Select(p => p.Id).ToHashSet();
             var drift = await session.DriftAsync(cancellation);
