@@ -25,7 +25,15 @@ namespace Migrator.Analyzers
 
         public string Atlas { get; }
 
+        /// <summary>Where the rule pages are published unless configured otherwise (migrator.json
+        /// <c>ruleDocsUrl</c>, <c>--rule-docs-url</c>): docs/rules/ of the project's repository.</summary>
+        public const string DefaultDocsBaseUrl = "https://github.com/migrator/migrator/blob/main/docs/rules/";
+
         public string HelpUri => "docs/rules/" + Id + ".md";
+
+        /// <summary>The rule's page under <paramref name="baseUrl"/> (a missing trailing slash is added).</summary>
+        public static string DocsUrl(string id, string baseUrl = DefaultDocsBaseUrl) =>
+            baseUrl + (baseUrl.EndsWith("/", System.StringComparison.Ordinal) ? "" : "/") + id + ".md";
 
         /// <summary>Every rule, in id order. docs/rules/README.md is checked against this list by a test.</summary>
         public static IReadOnlyList<RuleInfo> All { get; } = new[]

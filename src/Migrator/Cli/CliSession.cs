@@ -56,6 +56,12 @@ public sealed class CliSession : IAsyncDisposable
     public static CliSession Load(CliContext cli, ParseResult parse, bool allowNoChanges = false)
     {
         var config = MigratorConfig.Load(parse.GetValue(CommonOptions.Config));
+        config.ApplyFlags(
+            parse.GetValue(CommonOptions.Baseline),
+            parse.GetValue(CommonOptions.LedgerSchema),
+            parse.GetValue(CommonOptions.LockRetries),
+            parse.GetValue(CommonOptions.RetireWait),
+            parse.GetValue(CommonOptions.RuleDocsUrl));
         if (parse.GetValue(CommonOptions.LockTimeout) is <= 0)
         {
             throw new MigratorException(ExitCodes.BadInput, "--lock-timeout must be a positive number of milliseconds");
@@ -87,7 +93,7 @@ public sealed class CliSession : IAsyncDisposable
             return new CliSession(cli, parse, config, []);
         }
 
-        var changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations), allowNone: allowNoChanges || baseline is not null);
+        var changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations, noBuild: parse.GetValue(CommonOptions.NoBuild)), allowNone: allowNoChanges || baseline is not null);
         if (baseline?.IncludesChangesThrough is { } through)
         {
             changes = [.. changes.Where(c => c.Id > through)];

@@ -35,6 +35,48 @@ public static class CommonOptions
         Recursive = true,
     }.Between(1, 3_600_000);
 
+    public static readonly Option<string?> Baseline = new Option<string?>("--baseline")
+    {
+        Description = "The adopted database's baseline file (default: the config's \"baseline\", else migrator-baseline.json)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> LedgerSchema = new Option<string?>("--ledger-schema")
+    {
+        Description = "Schema of the ledger and the sync-trigger functions (default: migrator)",
+        Recursive = true,
+    };
+
+    public static readonly Option<int?> LockRetries = new Option<int?>("--lock-retries")
+    {
+        Description = "Attempts per DDL step that hits lock_timeout (default 10)",
+        Recursive = true,
+    }.Between(1, 1000);
+
+    public static readonly Option<double?> RetireWait = new Option<double?>("--retire-wait")
+    {
+        Description = "Rollback window in seconds: contract waits this long after a retire (default 0)",
+        Recursive = true,
+    }.Between(0, 2_592_000);
+
+    public static readonly Option<string?> RuleDocsUrl = new Option<string?>("--rule-docs-url")
+    {
+        Description = "Base URL of the rule pages that reports link to",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> NoBuild = new Option<bool>("--no-build")
+    {
+        Description = "Do not build the migrations project: use the assembly of its last build",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Quiet = new Option<bool>("--quiet", "-q")
+    {
+        Description = "Print only errors, warnings and machine-readable reports (--format json|sarif|markdown)",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Verbose = new Option<bool>("--verbose")
     {
         Description = "Print details of errors and of each step",
@@ -53,6 +95,13 @@ public static class CommonOptions
         root.Options.Add(Migrations);
         root.Options.Add(LockWait);
         root.Options.Add(LockTimeout);
+        root.Options.Add(Baseline);
+        root.Options.Add(LedgerSchema);
+        root.Options.Add(LockRetries);
+        root.Options.Add(RetireWait);
+        root.Options.Add(RuleDocsUrl);
+        root.Options.Add(NoBuild);
+        root.Options.Add(Quiet);
         root.Options.Add(Verbose);
     }
 }

@@ -51,6 +51,12 @@ public static class MigratorCli
     {
         var root = BuildRoot(cli);
         var parse = root.Parse(args);
+        if (parse.Errors.Count == 0 && parse.GetValue(CommonOptions.Quiet) && !cli.IsQuiet)
+        {
+            cli = cli.AsQuiet();
+            root = BuildRoot(cli);
+            parse = root.Parse(args);
+        }
         if (parse.Errors.Count > 0 && parse.CommandResult.Command.Subcommands.Count > 0 && parse.CommandResult.Command.Action is null
             && parse.CommandResult.Tokens.Count == 0 && parse.UnmatchedTokens.Count == 0 && !args.Contains("--help"))
         {

@@ -41,6 +41,9 @@ public sealed class MigratorConfig
     /// <summary>Rows per backfill batch.</summary>
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>Base URL of the rule pages that reports link to (the rule id and ".md" are appended).</summary>
+    public string RuleDocsUrl { get; set; } = Analyzers.RuleInfo.DefaultDocsBaseUrl;
+
     /// <summary>Folder of the config file; relative paths are resolved against it.</summary>
     [JsonIgnore]
     public string BaseDirectory { get; private set; } = Directory.GetCurrentDirectory();
@@ -152,6 +155,27 @@ public sealed class MigratorConfig
         [.. typeof(MigratorConfig).GetProperties().Where(p => p.CanWrite && p.GetCustomAttributes(typeof(JsonIgnoreAttribute), false).Length == 0)
             .Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..])];
 
+    /// <summary>Sets the keys given as flags (they override the environment and the file) and checks
+    /// the result again.</summary>
+    public void ApplyFlags(string? baseline, string? ledgerSchema, int? lockRetries, double? retireWait, string? ruleDocsUrl)
+    {
+        if (baseline is null && ledgerSchema is null && lockRetries is null && retireWait is null && ruleDocsUrl is null)
+        {
+            return;
+        }
+
+        if (baseline is not null)
+        {
+            Baseline = string.IsNullOrWhiteSpace(baseline) ? baseline : Path.GetFullPath(baseline);
+        }
+
+        LedgerSchema = ledgerSchema ?? LedgerSchema;
+        LockRetries = lockRetries ?? LockRetries;
+        RetireWaitSeconds = retireWait ?? RetireWaitSeconds;
+        RuleDocsUrl = ruleDocsUrl ?? RuleDocsUrl;
+        Validate("flags");
+    }
+
     private void Validate(string file)
     {
         Check(LockTimeoutMs is >= 1 and <= 3_600_000, "lockTimeoutMs must be a whole number from 1 to 3600000");
@@ -163,6 +187,8 @@ public sealed class MigratorConfig
         Check(Migrations is null || !string.IsNullOrWhiteSpace(Migrations), "migrations must not be empty");
         Check(double.IsFinite(RetireWaitSeconds) && RetireWaitSeconds is >= 0 and <= 2_592_000, "retireWaitSeconds must be a number from 0 to 2592000 (30 days)");
         Check(Baseline is null || !string.IsNullOrWhiteSpace(Baseline), "baseline must not be empty");
+        Check(Uri.TryCreate(RuleDocsUrl, UriKind.Absolute, out var docs) && (docs.Scheme == Uri.UriSchemeHttps || docs.Scheme == Uri.UriSchemeHttp),
+            "ruleDocsUrl must be an absolute http(s) URL, e.g. https://example.com/migrator/docs/rules/");
 
         void Check(bool ok, string message)
         {

@@ -3,6 +3,7 @@ using Migrator.Analyzers;
 using Migrator.Authoring;
 using Migrator.Planning;
 using Npgsql;
+using Semver;
 
 namespace Migrator.Compatibility;
 
@@ -15,7 +16,7 @@ namespace Migrator.Compatibility;
 /// </summary>
 public static partial class OnlineVerifier
 {
-    public static async Task<IReadOnlyList<Finding>> VerifyAsync(
+    public static async Task<VerifyResult> VerifyAsync(
         NpgsqlConnection connection,
         IReadOnlyList<ChangePlan> plans,
         Func<ChangePlan, ChangeState> state,
@@ -25,7 +26,8 @@ public static partial class OnlineVerifier
         string ledgerSchema = "migrator")
     {
         var findings = new List<Finding>();
-        int prepared = 0;
+        int prepared = 0, ddl = 0, phases = 0;
+        var versionsChecked = new HashSet<string>(StringComparer.Ordinal);
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
         try
         {
@@ -33,30 +35,60 @@ public static partial class OnlineVerifier
 
             // Contracts call the ledger's functions (HeldViews); the ledger may not exist yet here.
             await Dapper.SqlMapper.ExecuteAsync(connection, Dialects.Postgres.HeldViews.EnsureSql(ledgerSchema), transaction: transaction);
-            foreach (var plan in plans)
+            SemVersion? oldestLive = null;
+            foreach (var (plan, phase) in Order(plans, state))
             {
                 var current = state(plan);
-                foreach (var phase in new[] { Phase.Expand, Phase.Contract })
+                if (phase == Phase.Contract && (oldestLive is null || plan.Change.ContractAfter.ComparePrecedenceTo(oldestLive) > 0))
                 {
-                    bool pending = phase == Phase.Expand ? !current.IsExpanded() : current != ChangeState.Contracted;
-                    if (!pending || plan.Steps(phase).Count == 0)
-                    {
-                        continue;
-                    }
+                    // From this contract on, no version older than its ContractAfter is live.
+                    oldestLive = plan.Change.ContractAfter;
+                }
 
+                {
+                    phases++;
                     foreach (var statement in plan.Steps(phase).SelectMany(s => s.Statements).Where(s => !s.IsBoundary))
                     {
-                        await Execute(connection, transaction, Concurrently().Replace(statement.Sql, " "), cancellation);
+                        ddl++;
+                        if (phase == Phase.Expand)
+                        {
+                            await Execute(connection, transaction, Concurrently().Replace(statement.Sql, " "), cancellation);
+                            continue;
+                        }
+
+                        // A contract validates rows (CHECK, NOT NULL, unique, foreign keys). Rows the
+                        // backfill has not reached yet fail that here, and that is no fault of the plan:
+                        // `gate` and `contract` check those preconditions once the backfill ran.
+                        await Execute(connection, transaction, "SAVEPOINT migrator_verify_ddl", cancellation);
+                        try
+                        {
+                            await Execute(connection, transaction, statement.Sql, cancellation);
+                            await Execute(connection, transaction, "RELEASE SAVEPOINT migrator_verify_ddl", cancellation);
+                        }
+                        catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal))
+                        {
+                            await Execute(connection, transaction, "ROLLBACK TO SAVEPOINT migrator_verify_ddl", cancellation);
+                            bool backfilled = current >= ChangeState.Backfilled;
+                            findings.Add(new Finding(RuleIds.VerifyFailed, backfilled ? Severity.Error : Severity.Info,
+                                backfilled
+                                    ? $"contract of change {plan.Id} will fail on today's rows: {e.SqlState} {e.MessageText}"
+                                    : $"contract of change {plan.Id} not proven on today's rows, which wait for its backfill ({e.SqlState} {e.MessageText}); `gate` and `contract` check its preconditions after the backfill")
+                            {
+                                ChangeId = plan.Id,
+                                Phase = phaseName(phase),
+                                Sql = statement.Sql,
+                            });
+                        }
                     }
 
-                    string phaseName = phase.ToString().ToLowerInvariant();
                     foreach (var version in versions.Where(v => v.Manifest is not null))
                     {
-                        if (phase == Phase.Contract && version.Version.ComparePrecedenceTo(plan.Change.ContractAfter) < 0)
+                        if (oldestLive is not null && version.Version.ComparePrecedenceTo(oldestLive) < 0)
                         {
                             continue;
                         }
 
+                        versionsChecked.Add(version.ToString());
                         foreach (var usage in version.Manifest!.Statements.Where(s => s.Errors.Count == 0))
                         {
                             prepared++;
@@ -70,10 +102,10 @@ public static partial class OnlineVerifier
                             {
                                 await Execute(connection, transaction, "ROLLBACK TO SAVEPOINT migrator_verify", cancellation);
                                 findings.Add(new Finding(RuleIds.VerifyFailed, Severity.Error,
-                                    $"after {phaseName} of change {plan.Id}, PostgreSQL rejects this statement of {version}: {e.SqlState} {e.MessageText}")
+                                    $"after {phaseName(phase)} of change {plan.Id}, PostgreSQL rejects this statement of {version}: {e.SqlState} {e.MessageText}")
                                 {
                                     ChangeId = plan.Id,
-                                    Phase = phaseName,
+                                    Phase = phaseName(phase),
                                     AppVersion = version.ToString(),
                                     Location = usage.Location,
                                     Sql = usage.Sql,
@@ -95,7 +127,46 @@ public static partial class OnlineVerifier
             connection.UnprepareAll();
         }
 
-        return findings;
+        return new VerifyResult(findings, phases, ddl, prepared, versionsChecked.Count);
+
+        static string phaseName(Phase phase) => phase.ToString().ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// The pending phases in the order a release runs them: every expand first (in change order), then
+    /// the contracts; an expand that waits for an earlier change's contract (both alter one target) runs
+    /// right after that contract.
+    /// </summary>
+    public static IReadOnlyList<(ChangePlan Plan, Phase Phase)> Order(IReadOnlyList<ChangePlan> plans, Func<ChangePlan, ChangeState> state)
+    {
+        var order = new List<(ChangePlan, Phase)>();
+        var contractPending = plans.Where(p => state(p) != ChangeState.Contracted && p.Contract.Count > 0).Select(p => p.Id).ToHashSet();
+        var deferred = new List<ChangePlan>();
+        foreach (var plan in plans.Where(p => !state(p).IsExpanded() && p.Expand.Count > 0))
+        {
+            if (plan.WaitsFor.Any(w => contractPending.Contains(w.Id)))
+            {
+                deferred.Add(plan);
+            }
+            else
+            {
+                order.Add((plan, Phase.Expand));
+            }
+        }
+
+        foreach (var plan in plans.Where(p => contractPending.Contains(p.Id)))
+        {
+            order.Add((plan, Phase.Contract));
+            contractPending.Remove(plan.Id);
+            foreach (var ready in deferred.Where(d => !d.WaitsFor.Any(w => contractPending.Contains(w.Id))).ToList())
+            {
+                order.Add((ready, Phase.Expand));
+                deferred.Remove(ready);
+            }
+        }
+
+        order.AddRange(deferred.Select(d => (d, Phase.Expand)));
+        return order;
     }
 
     /// <summary>

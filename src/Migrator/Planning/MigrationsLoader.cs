@@ -5,13 +5,14 @@ using System.Runtime.Loader;
 namespace Migrator.Planning;
 
 /// <summary>
-/// Loads the compiled changes: a .dll as it is, or a .csproj built first with `dotnet build`.
+/// Loads the compiled changes: a .dll as it is, or a .csproj built first with `dotnet build` unless
+/// its last build is up to date with its sources (<see cref="BuildStamp"/>) or --no-build is given.
 /// The assembly gets its own load context, but shares Migrator, FluentMigrator and every other
 /// assembly the tool ships with, so that its changes are the tool's own types.
 /// </summary>
 public static class MigrationsLoader
 {
-    public static Assembly Load(string path)
+    public static Assembly Load(string path, bool noBuild = false)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -26,7 +27,7 @@ public static class MigrationsLoader
         string assemblyPath = Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".dll" => path,
-            ".csproj" => Build(path),
+            ".csproj" => noBuild ? LastBuild(path) : BuildStamp.UpToDate(path) ?? Build(path),
             _ => throw new MigratorException(ExitCodes.BadInput, $"migrations must be a .csproj or a .dll: {path}"),
         };
         return LoadAssembly(Path.GetFullPath(assemblyPath));
@@ -68,6 +69,25 @@ public static class MigrationsLoader
         if (pathCode != 0 || !File.Exists(targetPath))
         {
             throw new MigratorException(ExitCodes.BadInput, $"cannot find the built assembly of {Path.GetFileName(project)}");
+        }
+
+        BuildStamp.Write(project, targetPath);
+        return targetPath;
+    }
+
+    /// <summary>--no-build: the assembly the project's last build wrote.</summary>
+    private static string LastBuild(string project)
+    {
+        if (BuildStamp.Read(project) is { } stamped && File.Exists(stamped))
+        {
+            return stamped;
+        }
+
+        var (code, targetPath) = Dotnet("msbuild", project, "-getProperty:TargetPath", "-nologo");
+        targetPath = targetPath.Trim();
+        if (code != 0 || !File.Exists(targetPath))
+        {
+            throw new MigratorException(ExitCodes.BadInput, $"--no-build: {Path.GetFileName(project)} has not been built ({targetPath} not found); build it or drop --no-build");
         }
 
         return targetPath;

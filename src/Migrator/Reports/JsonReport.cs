@@ -31,6 +31,14 @@ public static class JsonReport
             checksBlocked = report.Checks.Count(c => c.State == GateCheck.Blocked),
         },
         versions = report.Versions.Select(v => new { version = v.ToString(), manifest = v.Manifest is not null }),
+        verified = report.Verification is not { } v ? null : new
+        {
+            phases = v.Phases,
+            statements = v.DdlStatements,
+            appStatementPlans = v.AppStatementPlans,
+            versions = v.Versions,
+            text = v.Summary,
+        },
         checks = report.Checks.Select(c => new
         {
             id = c.Id,

@@ -33,15 +33,20 @@ public static class MarkdownReport
             md.AppendLine();
             md.AppendLine("| Phase | Steps | What runs |");
             md.AppendLine("|---|---|---|");
-            md.AppendLine($"| expand | {plan.Expand.Count} | {Cell(Summary(plan, Phase.Expand))} |");
+            md.AppendLine($"| expand | {plan.Expand.Count} | {Count(plan, Phase.Expand)} |");
             md.AppendLine($"| backfill | {plan.Backfills.Count} | {Cell(plan.HasBackfill ? string.Join("; ", plan.Backfills.Select(b => $"{b.Schema}.{b.Table}: SET {b.Set}")) : "nothing to copy")} |");
-            md.AppendLine($"| contract | {plan.Contract.Count} | {Cell(Summary(plan, Phase.Contract))} |");
-            md.AppendLine($"| rollback | {plan.Rollback.Count} | {Cell(plan.RollbackUnavailable ?? Summary(plan, Phase.Rollback))} |");
+            md.AppendLine($"| contract | {plan.Contract.Count} | {Count(plan, Phase.Contract)} |");
+            md.AppendLine($"| rollback | {plan.Rollback.Count} | {(plan.RollbackUnavailable is { } why ? Cell(why) : Count(plan, Phase.Rollback))} |");
             md.AppendLine();
+            foreach (var phase in new[] { Phase.Expand, Phase.Contract, Phase.Rollback })
+            {
+                Statements(md, plan, phase);
+            }
+
             var findings = report.Findings.Where(f => f.ChangeId == plan.Id).ToList();
             if (findings.Count > 0)
             {
-                Findings(md, findings);
+                Findings(md, findings, report.RuleDocsUrl);
             }
         }
 
@@ -50,7 +55,7 @@ public static class MarkdownReport
         {
             md.AppendLine("### App versions");
             md.AppendLine();
-            Findings(md, general);
+            Findings(md, general, report.RuleDocsUrl);
         }
 
         md.AppendLine("### Rollout");
@@ -61,30 +66,80 @@ public static class MarkdownReport
         return md.ToString();
     }
 
-    private static void Findings(StringBuilder md, IReadOnlyList<Finding> findings)
+    private static void Findings(StringBuilder md, IReadOnlyList<Finding> findings, string docsUrl)
     {
         md.AppendLine("| | Rule | Phase | App version | Where | Finding |");
         md.AppendLine("|---|---|---|---|---|---|");
         foreach (var f in findings.OrderByDescending(f => f.Severity))
         {
             string icon = f.Severity switch { Severity.Error => "❌", Severity.Warning => "⚠️", _ => "ℹ️" };
-            md.AppendLine($"| {icon} | [{f.RuleId}](docs/rules/{f.RuleId}.md) | {f.Phase ?? ""} | {f.AppVersion ?? ""} | {(f.Location is null ? "" : $"`{f.Location}`")} | {Cell(f.Message)} |");
+            md.AppendLine($"| {icon} | [{f.RuleId}]({Analyzers.RuleInfo.DocsUrl(f.RuleId, docsUrl)}) | {f.Phase ?? ""} | {f.AppVersion ?? ""} | {(f.Location is null ? "" : $"`{f.Location}`")} | {Cell(f.Message)} |");
         }
 
         md.AppendLine();
     }
 
-    /// <summary>The statements of a phase, first line of each, shortened.</summary>
-    private static string Summary(Planning.ChangePlan plan, Phase phase)
+    /// <summary>Statements longer than this many lines in all are shown collapsed.</summary>
+    public const int CollapseAfterLines = 15;
+
+    private static string Count(Planning.ChangePlan plan, Phase phase)
     {
-        var statements = plan.Steps(phase).SelectMany(s => s.Statements).Where(s => !s.IsBoundary).ToList();
-        if (statements.Count == 0)
+        int statements = plan.Steps(phase).SelectMany(s => s.Statements).Count(s => !s.IsBoundary);
+        return statements == 0 ? "nothing" : $"{statements} statement(s), below";
+    }
+
+    /// <summary>A phase's statements, each whole, step by step, in a SQL block: open when short, in a
+    /// collapsed &lt;details&gt; when long.</summary>
+    private static void Statements(StringBuilder md, Planning.ChangePlan plan, Phase phase)
+    {
+        var steps = plan.Steps(phase);
+        var sql = new StringBuilder();
+        for (int i = 0; i < steps.Count; i++)
         {
-            return "nothing";
+            var statements = steps[i].Statements.Where(s => !s.IsBoundary).ToList();
+            if (statements.Count == 0)
+            {
+                continue;
+            }
+
+            sql.AppendLine($"-- step {i + 1}/{steps.Count} ({(steps[i].Transactional ? "one transaction" : "outside a transaction")})");
+            foreach (var statement in statements)
+            {
+                sql.AppendLine(statement.Sql.TrimEnd());
+            }
         }
 
-        var heads = statements.Select(s => s.Sql.Split('\n')[0].Trim()).Select(s => s.Length > 70 ? s[..67] + "..." : s);
-        return string.Join("<br>", heads.Select(h => $"`{h.Replace("`", "'")}`"));
+        if (sql.Length == 0)
+        {
+            return;
+        }
+
+        string text = sql.ToString().TrimEnd();
+        int lines = text.Split('\n').Length;
+        string fence = Fence(text);
+        md.AppendLine(lines > CollapseAfterLines ? "<details>" : "<details open>");
+        md.AppendLine($"<summary>{phase.ToString().ToLowerInvariant()}: {lines} line(s) of SQL</summary>");
+        md.AppendLine();
+        md.AppendLine(fence + "sql");
+        md.AppendLine(text);
+        md.AppendLine(fence);
+        md.AppendLine();
+        md.AppendLine("</details>");
+        md.AppendLine();
+    }
+
+    /// <summary>A code fence longer than any run of backticks in the text, so SQL holding backticks
+    /// cannot end the block early.</summary>
+    private static string Fence(string text)
+    {
+        int longest = 0, run = 0;
+        foreach (char c in text)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return new string('`', Math.Max(3, longest + 1));
     }
 
     private static string Cell(string text) => text.Replace("|", "\\|").Replace("\r", "").Replace("\n", " ");

@@ -15,6 +15,12 @@ public sealed record PlanReport(
     /// <summary>Gate checks: each ok, pending or blocked.</summary>
     public IReadOnlyList<GateCheck> Checks { get; init; } = [];
 
+    /// <summary>Base URL of the rule pages the markdown and SARIF reports link to.</summary>
+    public string RuleDocsUrl { get; init; } = Analyzers.RuleInfo.DefaultDocsBaseUrl;
+
+    /// <summary>What `plan --verify` ran, when it ran.</summary>
+    public VerifyResult? Verification { get; init; }
+
     public int Errors => Findings.Count(f => f.Severity == Severity.Error);
 
     public int Warnings => Findings.Count(f => f.Severity == Severity.Warning);
@@ -29,5 +35,6 @@ public sealed record PlanReport(
         $"{(Safe ? "safe" : "UNSAFE")}: {Errors} error(s), {Warnings} warning(s), {Findings.Count - Errors - Warnings} note(s)"
         + (Checks.Count == 0 ? "" : $", {Checks.Count(c => c.State == GateCheck.Pending)} check(s) pending, {Checks.Count(c => c.State == GateCheck.Blocked)} blocked")
         + $" · {Plans.Count} change(s) · "
-        + (Versions.Count == 0 ? "no app version checked" : "app versions checked: " + string.Join(", ", Versions.Select(v => v.Manifest is null ? $"{v} (no manifest)" : v.ToString())));
+        + (Versions.Count == 0 ? "no app version checked" : "app versions checked: " + string.Join(", ", Versions.Select(v => v.Manifest is null ? $"{v} (no manifest)" : v.ToString())))
+        + (Verification is null ? "" : " · " + Verification.Summary);
 }

@@ -26,7 +26,7 @@ public static class ReportWriter
         };
         if (output is null)
         {
-            cli.Line(text);
+            cli.Data(text);
         }
         else
         {
@@ -42,19 +42,19 @@ public static class ReportWriter
             return;
         }
 
-        var table = new Table().Title("Findings").AddColumns("Severity", "Rule", "Change", "Phase", "App version", "Where", "Finding");
+        var table = new CliTable("Findings", "Severity", "Rule", "Change", "Phase", "App version", "Where", "Finding");
         foreach (var f in report.Findings.OrderByDescending(f => f.Severity))
         {
             table.AddRow(
-                new Text(f.Severity.ToString().ToLowerInvariant()),
-                new Text(f.RuleId),
-                new Text(f.ChangeId?.ToString() ?? ""),
-                new Text(f.Phase ?? ""),
-                new Text(f.AppVersion ?? ""),
-                new Text(f.Location ?? ""),
-                new Text(f.Message));
+                f.Severity.ToString().ToLowerInvariant(),
+                f.RuleId,
+                f.ChangeId?.ToString() ?? "",
+                f.Phase ?? "",
+                f.AppVersion ?? "",
+                f.Location ?? "",
+                f.Message);
         }
 
-        cli.Out.Write(table);
+        table.Write(cli);
     }
 }

@@ -30,7 +30,7 @@ public static class SarifReport
                                 id = r.Id,
                                 name = r.Id,
                                 shortDescription = new { text = r.Title },
-                                helpUri = r.HelpUri,
+                                helpUri = Analyzers.RuleInfo.DocsUrl(r.Id, report.RuleDocsUrl),
                                 properties = new { squawk = r.Squawk, strongMigrations = r.StrongMigrations, atlas = r.Atlas },
                             }),
                         },

@@ -24,8 +24,44 @@ public class PlanReportTests
         string md = result.Output;
         Assert.That(md, Does.StartWith("## Migrator plan: ❌ UNSAFE: 1 error(s)"));
         Assert.That(md, Does.Contain("### Change 202611230004: Drop order_lines.price_cents"));
-        Assert.That(md, Does.Contain($"| ❌ | [MIG0101](docs/rules/MIG0101.md) | contract | 2.0.0 | `OrderRepository.cs:{ShopManifests.V2OrderLineInsert}` | contract of change 202611230004 breaks 2.0.0: writes column order_lines.price_cents"));
+        Assert.That(md, Does.Contain($"| ❌ | [MIG0101](https://github.com/migrator/migrator/blob/main/docs/rules/MIG0101.md) | contract | 2.0.0 | `OrderRepository.cs:{ShopManifests.V2OrderLineInsert}` | contract of change 202611230004 breaks 2.0.0: writes column order_lines.price_cents"));
         Assert.That(md, Does.Contain("```mermaid\ntimeline").And.Contain("deploy 2.0.0 : register 2.0.0 beside 1.0.0"));
+    }
+
+    [Test]
+    public async Task Markdown_links_rules_under_the_configured_base_and_shows_every_statement_whole()
+    {
+        var result = await ShopManifests.NextAsync(null, "plan", "--format", "markdown", "--rule-docs-url", "https://docs.example.com/migrator/rules", "--usage", "2.0.0=" + ShopManifests.V2);
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        string md = result.Output;
+        Assert.That(md, Does.Contain("[MIG0101](https://docs.example.com/migrator/rules/MIG0101.md)"));
+        Assert.That(md, Does.Not.Contain("](docs/rules/"), "no relative link: it is a 404 in a pull-request comment");
+
+        // Every statement of every phase appears whole (nothing cut at 68 characters), in a SQL block;
+        // the long ones are collapsed.
+        var json = await ShopManifests.NextAsync(null, "plan", "--format", "json");
+        using var plan = JsonDocument.Parse(json.Output);
+        var statements = plan.RootElement.GetProperty("changes").EnumerateArray()
+            .SelectMany(c => c.GetProperty("expand").EnumerateArray().Concat(c.GetProperty("contract").EnumerateArray()))
+            .SelectMany(step => step.GetProperty("sql").EnumerateArray().Select(sql => sql.GetString()!))
+            .ToList();
+        Assert.That(statements, Has.Count.GreaterThan(20));
+        Assert.That(statements.Max(st => st.Length), Is.GreaterThan(200), "the sample has long statements");
+        foreach (string statement in statements)
+        {
+            Assert.That(md, Does.Contain(statement.TrimEnd()));
+        }
+
+        Assert.That(md, Does.Contain("<details>\n<summary>expand:").And.Contain("```sql\n"));
+        Assert.That(md, Does.Contain("<details open>"), "short phases are shown open");
+    }
+
+    [Test]
+    public async Task A_rule_docs_url_that_is_not_an_absolute_http_url_is_refused()
+    {
+        var result = await ShopManifests.NextAsync(null, "plan", "--rule-docs-url", "docs/rules");
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Error.Trim(), Does.StartWith("error: flags: ruleDocsUrl must be an absolute http(s) URL").And.Not.Contain("\n"));
     }
 
     [Test]
@@ -57,7 +93,7 @@ public class PlanReportTests
         Assert.That(sarif.RootElement.GetProperty("version").GetString(), Is.EqualTo("2.1.0"));
         var run = sarif.RootElement.GetProperty("runs")[0];
         var rule = run.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "MIG0101");
-        Assert.That(rule.GetProperty("helpUri").GetString(), Is.EqualTo("docs/rules/MIG0101.md"));
+        Assert.That(rule.GetProperty("helpUri").GetString(), Is.EqualTo("https://github.com/migrator/migrator/blob/main/docs/rules/MIG0101.md"));
         var error = run.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("level").GetString() == "error");
         var location = error.GetProperty("locations")[0].GetProperty("physicalLocation");
         Assert.That(location.GetProperty("artifactLocation").GetProperty("uri").GetString(), Is.EqualTo("OrderRepository.cs"));

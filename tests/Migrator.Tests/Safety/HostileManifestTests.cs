@@ -47,8 +47,8 @@ public sealed class HostileManifestTests : DatabaseTest
             ChangeCatalog.FromAssembly(typeof(Shop.Migrations.Changes.C0001_CreateShopSchema).Assembly), new SchemaModel());
 
         // Change 1 counts as expanded; the rename and the index are pending and applied in the rolled-back transaction.
-        var findings = await OnlineVerifier.VerifyAsync(connection, plans, p => p.Id == 202611230001 ? ChangeState.Contracted : ChangeState.Pending,
-            [new AppVersionUsage(SemVersion.Parse("2.0.0"), hostile)], TimeSpan.FromSeconds(2), CancellationToken.None);
+        var findings = (await OnlineVerifier.VerifyAsync(connection, plans, p => p.Id == 202611230001 ? ChangeState.Contracted : ChangeState.Pending,
+            [new AppVersionUsage(SemVersion.Parse("2.0.0"), hostile)], TimeSpan.FromSeconds(2), CancellationToken.None)).Findings;
         TestContext.Out.WriteLine(string.Join("\n", findings.Select(f => f.Message)));
 
         Assert.Multiple(async () =>

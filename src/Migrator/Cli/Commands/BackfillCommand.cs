@@ -147,7 +147,7 @@ public static class BackfillCommand
 
                     if (json)
                     {
-                        session.Cli.Line(JsonSerializer.Serialize(new
+                        session.Cli.Data(JsonSerializer.Serialize(new
                         {
                             @event = "done",
                             change = plan.Id,
@@ -186,13 +186,20 @@ public static class BackfillCommand
     private static async Task<BackfillResult> RunWithBarAsync(CliSession session, BackfillRunner runner, long changeId, BackfillSpec spec, CancellationToken cancellation)
     {
         BackfillResult? result = null;
+        int width = session.Out.Profile.Width;
+        int barWidth = width >= 120 ? 40 : Math.Max(10, width / 5);
+
+        // Description, bar, "100%", "00:00:00" and the spinner, a space between each: the description
+        // gets what is left, and is shortened to fit it rather than wrapped.
+        int room = Math.Max(10, width - barWidth - 4 - 8 - 1 - 5);
+        string name = $"{spec.Schema}.{spec.Table}";
         await session.Out.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn { Width = barWidth }, new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask($"{spec.Schema}.{spec.Table}", maxValue: 1);
-                result = await runner.RunAsync(changeId, spec, new ProgressBar(task, $"{spec.Schema}.{spec.Table}"), cancellation);
+                var task = context.AddTask(Markup.Escape(ProgressText(name, 0, 0, 0, 0, room)), maxValue: 1);
+                result = await runner.RunAsync(changeId, spec, new ProgressBar(task, name, room), cancellation);
                 task.MaxValue = Math.Max(task.MaxValue, task.Value);
                 task.Value = task.MaxValue;
                 task.StopTask();
@@ -200,7 +207,33 @@ public static class BackfillCommand
         return result!;
     }
 
-    private sealed class ProgressBar(ProgressTask task, string table) : IProgress<BackfillProgress>
+    /// <summary>The bar's description in at most <paramref name="room"/> characters: the most it can
+    /// say, dropping the batch size, then the rate, then the counts; a long table name is cut in the
+    /// middle only when nothing else is left.</summary>
+    internal static string ProgressText(string table, long done, long total, double rate, int batch, int room)
+    {
+        string counts = $"{done:N0}/~{total:N0} rows";
+        string[] candidates =
+        [
+            $"{table}: {counts}, {rate:N0} rows/s, batch {batch:N0}",
+            $"{table}: {counts}, {rate:N0} rows/s",
+            $"{table}: {counts}",
+            $"{table}: {done:N0} rows",
+            table,
+        ];
+        foreach (string candidate in candidates)
+        {
+            if (candidate.Length <= room)
+            {
+                return candidate;
+            }
+        }
+
+        int keep = Math.Max(1, room - 1);
+        return table[..(keep / 2)] + "…" + table[^(keep - (keep / 2))..];
+    }
+
+    private sealed class ProgressBar(ProgressTask task, string table, int room) : IProgress<BackfillProgress>
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private long _firstRows = -1;
@@ -211,7 +244,7 @@ public static class BackfillCommand
             double rate = (value.RowsDone - _firstRows) / Math.Max(0.001, _clock.Elapsed.TotalSeconds);
             task.MaxValue = Math.Max(1, Math.Max(value.EstimatedTotal, value.RowsDone));
             task.Value = value.RowsDone;
-            task.Description = $"{table}: {value.RowsDone:N0}/~{value.EstimatedTotal:N0} rows, {rate:N0} rows/s, batch {value.BatchSize:N0}";
+            task.Description = Markup.Escape(ProgressText(table, value.RowsDone, value.EstimatedTotal, rate, value.BatchSize, room));
         }
     }
 
@@ -240,7 +273,7 @@ public static class BackfillCommand
             double? eta = rate > 0 && value.EstimatedTotal > value.RowsDone ? (value.EstimatedTotal - value.RowsDone) / rate : null;
             if (json)
             {
-                session.Cli.Line(JsonSerializer.Serialize(new
+                session.Cli.Data(JsonSerializer.Serialize(new
                 {
                     @event = "progress",
                     change = changeId,

@@ -137,7 +137,7 @@ public static class ContractCommand
                 }.Where(r => r is not null));
                 if (forced.Length > 0)
                 {
-                    session.Cli.Line($"warning: --force: contracting change {plan.Id}: {forced}");
+                    session.Cli.Warn($"--force: contracting change {plan.Id}: {forced}");
                 }
 
                 await session.RunPhaseAsync(plan, Phase.Contract, forced.Length > 0 ? forced : null, cancellation, parse.GetValue(Replan));

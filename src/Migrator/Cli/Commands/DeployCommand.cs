@@ -69,7 +69,7 @@ public static class DeployCommand
                 }
 
                 early = $"early: {string.Join("; ", unfilled)}";
-                session.Cli.Line($"warning: --early: {version} goes live before its backfill is complete; until it is, it reads NULL in the new columns of rows not backfilled yet");
+                session.Cli.Warn($"--early: {version} goes live before its backfill is complete; until it is, it reads NULL in the new columns of rows not backfilled yet");
             }
 
             var removed = VersionRules.RemovedShapes(session.Plans, version, states);
@@ -83,7 +83,7 @@ public static class DeployCommand
                 }
 
                 forced = $"forced although {string.Join("; ", removed)}";
-                session.Cli.Line($"warning: --force: {version} is registered although {removed[0]}");
+                session.Cli.Warn($"--force: {version} is registered although {removed[0]}");
             }
 
             string? slot = parse.GetValue(Slot);
@@ -184,7 +184,7 @@ public static class DeployCommand
             var all = await session.RequireLedger.DeploymentsAsync(liveOnly: false);
             if (parse.GetValue(ListFormat) == "json")
             {
-                session.Cli.Line(System.Text.Json.JsonSerializer.Serialize(new
+                session.Cli.Data(System.Text.Json.JsonSerializer.Serialize(new
                 {
                     formatVersion = 1,
                     deployments = all.Select(d => new { version = d.AppVersion, slot = d.Slot, live = d.IsLive, registeredAt = d.RegisteredAt, retiredAt = d.RetiredAt }),
@@ -192,27 +192,27 @@ public static class DeployCommand
                 return ExitCodes.Ok;
             }
 
-            RenderDeployments(session.Out, all, "App versions");
+            RenderDeployments(session.Cli, all, "App versions");
             return ExitCodes.Ok;
         });
 
         return new Command("deploy", "Register, retire and list the app versions running against the database, and the holds on contracts") { register, retire, list, HoldCommand.Create(cli) };
     }
 
-    public static void RenderDeployments(IAnsiConsole output, IReadOnlyList<Deployment> deployments, string title)
+    public static void RenderDeployments(CliContext output, IReadOnlyList<Deployment> deployments, string title)
     {
-        var table = new Table().Title(title).AddColumns("Version", "Slot", "Registered", "Retired");
+        var table = new CliTable(title, "Version", "Slot", "Registered", "Retired");
         foreach (var d in deployments)
         {
-            table.AddRow(new Text(d.AppVersion), new Text(d.Slot ?? "-"), new Text($"{d.RegisteredAt:yyyy-MM-dd HH:mm:ss}"), new Text(d.RetiredAt is { } r ? $"{r:yyyy-MM-dd HH:mm:ss}" : "live"));
+            table.AddRow(d.AppVersion, d.Slot ?? "-", $"{d.RegisteredAt:yyyy-MM-dd HH:mm:ss}", d.RetiredAt is { } r ? $"{r:yyyy-MM-dd HH:mm:ss}" : "live");
         }
 
         if (deployments.Count == 0)
         {
-            table.AddRow(new Text("(none)"), new Text(""), new Text(""), new Text(""));
+            table.AddRow("(none)", "", "", "");
         }
 
-        output.Write(table);
+        table.Write(output);
     }
 
     /// <summary>Reads and checks a manifest: its format version, and that it is the version being registered.</summary>

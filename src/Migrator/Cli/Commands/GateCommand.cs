@@ -134,18 +134,18 @@ public static class GateCommand
             }
 
             findings.AddRange(drift.Items.Select(d => new Finding(Analyzers.RuleIds.SchemaDrift, Severity.Warning, $"drift since {drift.After}: {d}")));
-            var report = new PlanReport($"gate to {target}", session.Plans, states, usage, findings) { Checks = checks };
+            var report = new PlanReport($"gate to {target}", session.Plans, states, usage, findings) { Checks = checks, RuleDocsUrl = session.Config.RuleDocsUrl };
             bool open = report.Safe;
             ReportWriter.Write(cli, report, parse.GetValue(ReportOptions.Format)!, parse.GetValue(ReportOptions.Output), () =>
             {
-                var table = new Table().Title($"Gate to {target}: {(open ? "OPEN" : "CLOSED")}").AddColumns("", "Check");
+                var table = new CliTable($"Gate to {target}: {(open ? "OPEN" : "CLOSED")}", "", "Check");
                 foreach (var check in checks)
                 {
                     string extra = check.RowsDone is { } done ? $" ({done:N0}{(check.RowsTotal is { } all ? $" of ~{all:N0}" : "")} rows{(check.EtaSeconds is { } eta ? $", ~{eta:N0} s left" : "")})" : "";
-                    table.AddRow(new Text(check.State switch { GateCheck.Ok => "ok", GateCheck.Pending => "WAIT", _ => "FAIL" }), new Text(check.What + extra));
+                    table.AddRow(check.State switch { GateCheck.Ok => "ok", GateCheck.Pending => "WAIT", _ => "FAIL" }, check.What + extra);
                 }
 
-                session.Out.Write(table);
+                table.Write(session.Cli);
             });
             if (parse.GetValue(ReportOptions.Format) == "text")
             {

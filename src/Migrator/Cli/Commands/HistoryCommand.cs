@@ -22,7 +22,7 @@ public static class HistoryCommand
             var entries = await session.RequireLedger.HistoryAsync(parse.GetValue(CommonOptions.Change), parse.GetValue(Limit));
             if (parse.GetValue(Format) == "json")
             {
-                session.Cli.Line(JsonSerializer.Serialize(new
+                session.Cli.Data(JsonSerializer.Serialize(new
                 {
                     formatVersion = 1,
                     history = entries.Select(e => new { id = e.Id, at = e.At, actor = e.Actor, host = e.Host, command = e.Command, changeId = e.ChangeId, outcome = e.Outcome, detail = e.Detail }),
@@ -30,10 +30,10 @@ public static class HistoryCommand
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().Title("History").AddColumns("When (UTC)", "Who", "Command", "Change", "Outcome", "Detail");
+            var table = new CliTable("History", "When (UTC)", "Who", "Command", "Change", "Outcome", "Detail");
             foreach (var e in entries)
             {
-                table.AddRow(new Text($"{e.At:yyyy-MM-dd HH:mm:ss}"), new Text(e.Host is null ? e.Actor : $"{e.Actor}@{e.Host}"), new Text(e.Command), new Text(e.ChangeId?.ToString() ?? ""), new Text(e.Outcome), new Text(e.Detail ?? ""));
+                table.AddRow($"{e.At:yyyy-MM-dd HH:mm:ss}", e.Host is null ? e.Actor : $"{e.Actor}@{e.Host}", e.Command, e.ChangeId?.ToString() ?? "", e.Outcome, e.Detail ?? "");
             }
 
             if (entries.Count == 0)
@@ -41,7 +41,7 @@ public static class HistoryCommand
                 table.AddRow("(none)", "", "", "", "", "");
             }
 
-            session.Out.Write(table);
+            table.Write(session.Cli);
             return ExitCodes.Ok;
         });
         return command;

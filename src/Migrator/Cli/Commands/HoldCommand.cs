@@ -67,19 +67,19 @@ public static class HoldCommand
         {
             await using var session = CliSession.Load(cli, parse);
             await session.ConnectReadOnlyAsync(cancellation);
-            Render(session.Out, await session.RequireLedger.HoldsAsync());
+            Render(session.Cli, await session.RequireLedger.HoldsAsync());
             return ExitCodes.Ok;
         });
 
         return new Command("hold", "Holds that keep contracts waiting, as a live version does (feature flags, reports)") { add, release, list };
     }
 
-    public static void Render(IAnsiConsole console, IReadOnlyList<Hold> holds)
+    public static void Render(CliContext console, IReadOnlyList<Hold> holds)
     {
-        var table = new Table().Title("Holds").AddColumns("Hold", "Keeps waiting", "Reason", "Placed");
+        var table = new CliTable("Holds", "Hold", "Keeps waiting", "Reason", "Placed");
         foreach (var hold in holds)
         {
-            table.AddRow(new Text(hold.Name), new Text(hold.ChangeId is { } id ? $"contract of change {id}" : "every contract"), new Text(hold.Reason ?? ""), new Text($"{hold.PlacedAt:yyyy-MM-dd HH:mm} by {hold.PlacedBy}"));
+            table.AddRow(hold.Name, hold.ChangeId is { } id ? $"contract of change {id}" : "every contract", hold.Reason ?? "", $"{hold.PlacedAt:yyyy-MM-dd HH:mm} by {hold.PlacedBy}");
         }
 
         if (holds.Count == 0)
@@ -87,7 +87,7 @@ public static class HoldCommand
             table.AddRow("(none)", "", "", "");
         }
 
-        console.Write(table);
+        table.Write(console);
     }
 
     private static string CheckName(string name) =>

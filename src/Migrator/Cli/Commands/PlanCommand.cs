@@ -146,9 +146,11 @@ public static class PlanCommand
                 }
             }
 
+            VerifyResult? verified = null;
             if (verify)
             {
-                findings.AddRange(await OnlineVerifier.VerifyAsync(session.RequireLedger.Connection, session.Plans, state!, versions, session.Execution.LockTimeout, cancellation, session.Config.LedgerSchema));
+                verified = await OnlineVerifier.VerifyAsync(session.RequireLedger.Connection, session.Plans, state!, versions, session.Execution.LockTimeout, cancellation, session.Config.LedgerSchema);
+                findings.AddRange(verified.Findings);
             }
 
             if (parse.GetValue(SchemaFile) is { } schemaFile)
@@ -156,7 +158,7 @@ public static class PlanCommand
                 File.WriteAllText(schemaFile, SchemaFileWriter.Write(session.Plans, state));
             }
 
-            var report = new PlanReport("plan", session.Plans, state, versions, findings);
+            var report = new PlanReport("plan", session.Plans, state, versions, findings) { Verification = verified, RuleDocsUrl = session.Config.RuleDocsUrl };
             ReportWriter.Write(cli, report, parse.GetValue(ReportOptions.Format)!, parse.GetValue(ReportOptions.Output), () => Render(cli, session.Plans, state, live, holds));
             await session.HistoryAsync("plan", null, report.Safe ? "ok" : "unsafe", report.Summary);
             return report.ExitCode;
@@ -167,15 +169,15 @@ public static class PlanCommand
     public static void Render(CliContext cli, IReadOnlyList<ChangePlan> plans, Func<ChangePlan, ChangeState>? state, IReadOnlyList<Deployment> live, IReadOnlyList<Hold>? holds = null)
     {
         var unsettled = state is null ? null : plans.Where(p => !state(p).IsSettled(p)).Select(p => p.Id).ToHashSet();
-        var summary = new Table().Title("Changes").AddColumns("Id", "Description", "App version", "State", "May run now");
+        var summary = new CliTable("Changes", "Id", "Description", "App version", "State", "May run now");
         foreach (var plan in plans)
         {
             string label = state is null ? "unknown (no database)" : state(plan).Label();
             string next = state is null ? "expand, once it is pending" : NextStep.Describe(plan, state(plan), live, unsettled, holds);
-            summary.AddRow(new Text(plan.Id.ToString()), new Text(plan.Change.Description), new Text(plan.Change.AppVersion.ToString()), new Text(label), new Text(next));
+            summary.AddRow(plan.Id.ToString(), plan.Change.Description, plan.Change.AppVersion.ToString(), label, next);
         }
 
-        cli.Out.Write(summary);
+        summary.Write(cli);
         foreach (var plan in plans)
         {
             cli.Line();

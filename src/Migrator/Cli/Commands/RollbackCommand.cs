@@ -64,7 +64,7 @@ public static class RollbackCommand
             string? detail = needing.Count > 0 ? $"forced while {string.Join(", ", needing)} live" : null;
             if (detail is not null)
             {
-                session.Cli.Line($"warning: --force: rolling back change {plan.Id} breaks live version(s) {string.Join(", ", needing)}");
+                session.Cli.Warn($"--force: rolling back change {plan.Id} breaks live version(s) {string.Join(", ", needing)}");
             }
 
             var kept = await session.RunPhaseAsync(plan, Phase.Rollback, detail, cancellation);

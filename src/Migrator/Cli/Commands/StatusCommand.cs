@@ -28,7 +28,7 @@ public static class StatusCommand
             var drift = await session.DriftAsync(cancellation);
             if (parse.GetValue(Format) == "json")
             {
-                session.Cli.Line(JsonSerializer.Serialize(new
+                session.Cli.Data(JsonSerializer.Serialize(new
                 {
                     formatVersion = 1,
                     changes = session.Plans.Select(plan =>
@@ -61,26 +61,26 @@ public static class StatusCommand
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().Title("Changes").AddColumns("Id", "Description", "App version", "State", "Expand", "Backfill", "Contract", "Next");
+            var table = new CliTable("Changes", "Id", "Description", "App version", "State", "Expand", "Backfill", "Contract", "Next");
             foreach (var plan in session.Plans)
             {
                 var state = ChangeStates.Of(plan, phases);
                 table.AddRow(
-                    new Text(plan.Id.ToString()),
-                    new Text(plan.Change.Description),
-                    new Text(plan.Change.AppVersion.ToString()),
-                    new Text(state.Label()),
-                    new Text(When(phases, plan.Id, Phase.Expand)),
-                    new Text(plan.HasBackfill ? When(phases, plan.Id, Phase.Backfill) + Rows(backfilled, plan.Id) : "-"),
-                    new Text(When(phases, plan.Id, Phase.Contract)),
-                    new Text(NextStep.Describe(plan, state, live, unsettled, holds)));
+                    plan.Id.ToString(),
+                    plan.Change.Description,
+                    plan.Change.AppVersion.ToString(),
+                    state.Label(),
+                    When(phases, plan.Id, Phase.Expand),
+                    plan.HasBackfill ? When(phases, plan.Id, Phase.Backfill) + Rows(backfilled, plan.Id) : "-",
+                    When(phases, plan.Id, Phase.Contract),
+                    NextStep.Describe(plan, state, live, unsettled, holds));
             }
 
-            session.Out.Write(table);
-            DeployCommand.RenderDeployments(session.Out, live, "Live app versions");
+            table.Write(session.Cli);
+            DeployCommand.RenderDeployments(session.Cli, live, "Live app versions");
             if (holds.Count > 0)
             {
-                HoldCommand.Render(session.Out, holds);
+                HoldCommand.Render(session.Cli, holds);
             }
 
             if (drift.BaselineMismatch is { } mismatch)
