@@ -29,6 +29,26 @@ if (args.FirstOrDefault() is "compatibility" or "build-time")
     return;
 }
 
+// dotnet run -c Release --project bench/Migrator.Bench -- latency [--out docs/benchmarks.md]
+//   (warm wall time of status, plan and gate on the shop sample, one process each)
+if (args.FirstOrDefault() == "latency")
+{
+    using var latencyCluster = PostgresCluster.Start();
+    string db = latencyCluster.CreateDatabase("latency");
+    string table = new CommandLatencyBench(db, Console.Out).Run();
+    latencyCluster.DropDatabase(db);
+    Console.WriteLine(table);
+    if (args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
+    {
+        const string start = "<!-- latency:start -->", end = "<!-- latency:end -->";
+        string text = await File.ReadAllTextAsync(file);
+        int from = text.IndexOf(start, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, text[..(from + start.Length)] + "\n" + table + text[to..]);
+    }
+
+    return;
+}
+
 // dotnet run -c Release --project bench/Migrator.Bench -- throughput 1000000 [partitions]
 //   (the backfill against one UPDATE on a plain and on a hash-partitioned table)
 if (args.FirstOrDefault() == "throughput")

@@ -93,15 +93,102 @@ public sealed class CliSession : IAsyncDisposable
             return new CliSession(cli, parse, config, []);
         }
 
-        var changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations, noBuild: parse.GetValue(CommonOptions.NoBuild)), allowNone: allowNoChanges || baseline is not null);
+        // The connection opens while the changes load and compile: both take a few hundred ms of a
+        // cold process (JIT), and a pipeline waits for the sum. Its failure surfaces at ConnectAsync.
+        var early = new CliSession(cli, parse, config, []);
+        early.StartOpening();
+        IReadOnlyList<ChangeInfo> changes;
+        try
+        {
+            changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations, noBuild: parse.GetValue(CommonOptions.NoBuild)), allowNone: allowNoChanges || baseline is not null);
+        }
+        catch
+        {
+            early.AbandonOpening();
+            throw;
+        }
+
         if (baseline?.IncludesChangesThrough is { } through)
         {
             changes = [.. changes.Where(c => c.Id > through)];
         }
 
-        var model = baseline is null ? new SchemaModel() : SchemaModel.FromBaseline(baseline);
-        var plans = new PhaseCompiler(new PostgresDialect(config.LedgerSchema)).Compile(changes, model);
-        return new CliSession(cli, parse, config, plans) { Baseline = baseline };
+        IReadOnlyList<ChangePlan> plans;
+        try
+        {
+            var model = baseline is null ? new SchemaModel() : SchemaModel.FromBaseline(baseline);
+            plans = new PhaseCompiler(new PostgresDialect(config.LedgerSchema)).Compile(changes, model);
+        }
+        catch
+        {
+            early.AbandonOpening();
+            throw;
+        }
+
+        return new CliSession(cli, parse, config, plans) { Baseline = baseline, _dataSource = early._dataSource, _opening = early._opening };
+    }
+
+    private Task<NpgsqlConnection>? _opening;
+
+    /// <summary>Starts opening the connection, when there is a connection string, without waiting.</summary>
+    private void StartOpening()
+    {
+        if (ConnectionString is not { } connectionString)
+        {
+            return;
+        }
+
+        try
+        {
+            _dataSource = PostgresConnector.CreateDataSource(connectionString);
+        }
+        catch (MigratorException)
+        {
+            return; // reported by ConnectAsync, in its turn
+        }
+
+        var source = _dataSource;
+        _opening = Task.Run(() => PostgresConnector.OpenAsync(source, CancellationToken.None));
+    }
+
+    /// <summary>Closes a connection opened early for a session that will not be used.</summary>
+    private void AbandonOpening()
+    {
+        var (opening, source) = (_opening, _dataSource);
+        _opening = null;
+        _dataSource = null;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (opening is not null)
+                {
+                    await (await opening).DisposeAsync();
+                }
+            }
+            catch (Exception)
+            {
+                // It failed to open: nothing to close.
+            }
+
+            if (source is not null)
+            {
+                await source.DisposeAsync();
+            }
+        });
+    }
+
+    /// <summary>The connection opened early, or a new one.</summary>
+    private async Task<NpgsqlConnection> OpenFirstAsync(string connectionString, CancellationToken cancellation)
+    {
+        if (_opening is { } opening)
+        {
+            _opening = null;
+            return await opening.WaitAsync(cancellation);
+        }
+
+        _dataSource = PostgresConnector.CreateDataSource(connectionString);
+        return await PostgresConnector.OpenAsync(_dataSource, cancellation);
     }
 
     /// <summary>The connection string from --connection, MIGRATOR_CONNECTION or the config, if any.</summary>
@@ -119,8 +206,7 @@ public sealed class CliSession : IAsyncDisposable
     {
         string connectionString = ConnectionString
             ?? throw new MigratorException(ExitCodes.BadInput, "no database given: pass --connection or set MIGRATOR_CONNECTION");
-        _dataSource = PostgresConnector.CreateDataSource(connectionString);
-        var connection = await PostgresConnector.OpenAsync(_dataSource, cancellation);
+        var connection = await OpenFirstAsync(connectionString, cancellation);
         var wait = TimeSpan.FromSeconds(Parse.GetValue(CommonOptions.LockWait) ?? Config.LockWaitSeconds);
         await LedgerLock.AcquireAsync(connection, Config.LedgerSchema, wait, cancellation, sharedLock);
         Ledger = new LedgerStore(connection, Config.LedgerSchema);
@@ -139,8 +225,7 @@ public sealed class CliSession : IAsyncDisposable
     {
         string connectionString = ConnectionString
             ?? throw new MigratorException(ExitCodes.BadInput, "no database given: pass --connection or set MIGRATOR_CONNECTION");
-        _dataSource = PostgresConnector.CreateDataSource(connectionString);
-        var connection = await PostgresConnector.OpenAsync(_dataSource, cancellation);
+        var connection = await OpenFirstAsync(connectionString, cancellation);
         Ledger = new LedgerStore(connection, Config.LedgerSchema);
         ReadOnly = true;
         await Ledger.ProbeAsync();
@@ -238,6 +323,20 @@ public sealed class CliSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_opening is { } unused)
+        {
+            // Opened early but never used (a command that refused before connecting).
+            _opening = null;
+            try
+            {
+                await (await unused).DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // It failed to open: nothing to close.
+            }
+        }
+
         if (Ledger is not null)
         {
             await Ledger.Connection.DisposeAsync();

@@ -52,7 +52,10 @@ public static class MigrationsLoader
             return already;
         }
 
-        return new MigrationsLoadContext(assemblyPath).LoadFromAssemblyPath(assemblyPath);
+        // From the bytes, not the path: the runtime keeps an image loaded from a path for the life of
+        // the process, so a host that loads a rebuilt project again would get the old build.
+        using var image = new MemoryStream(File.ReadAllBytes(assemblyPath));
+        return new MigrationsLoadContext(assemblyPath).LoadFromStream(image);
     }
 
     private static string Build(string project)
