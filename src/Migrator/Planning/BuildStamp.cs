@@ -6,7 +6,7 @@ namespace Migrator.Planning;
 /// <summary>
 /// Whether a migrations project needs building: after each build Migrator writes
 /// <c>obj/migrator-build.json</c> (the built assembly's path); the build is up to date while no input
-/// is newer than that file. Inputs are the project's files (sources, project files, JSON, resources;
+/// is newer than that file (a source deleted or renamed shows as a newer folder). Inputs are the project's files (sources, project files, JSON, resources;
 /// not bin/ or obj/), the Directory.Build.*, Directory.Packages.props, global.json and NuGet.config
 /// files above it, the folders of items it includes from outside its folder, and the same for every
 /// project it references, transitively. Any doubt (no stamp, a missing file, an unreadable project)
@@ -38,7 +38,9 @@ public static class BuildStamp
         {
             foreach (string input in Inputs(project))
             {
-                if (File.GetLastWriteTimeUtc(input) > stampTime)
+                // A folder's time changes when a file in it is added, renamed or deleted.
+                var changed = Directory.Exists(input) ? Directory.GetLastWriteTimeUtc(input) : File.GetLastWriteTimeUtc(input);
+                if (changed > stampTime)
                 {
                     return null;
                 }
@@ -82,7 +84,8 @@ public static class BuildStamp
 
     private static string PathOf(string project) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(project))!, "obj", FileName);
 
-    /// <summary>Every file whose change may change the built assembly.</summary>
+    /// <summary>Every file whose change may change the built assembly, and every folder whose files
+    /// may (a deleted source leaves no newer file behind, but a newer folder).</summary>
     public static IEnumerable<string> Inputs(string project)
     {
         var projects = new HashSet<string>(StringComparer.Ordinal);
@@ -154,6 +157,7 @@ public static class BuildStamp
 
     private static IEnumerable<string> Files(string folder)
     {
+        yield return folder;
         foreach (string file in Directory.EnumerateFiles(folder))
         {
             if (InputExtensions.Contains(Path.GetExtension(file)))

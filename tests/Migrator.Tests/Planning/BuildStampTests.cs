@@ -82,6 +82,11 @@ public sealed class BuildStampTests
         Assert.That((await PlanAsync("--no-build")).Output, Does.Contain("stamp_one").And.Not.Contain("stamp_two"));
         Assert.That((await PlanAsync()).Output, Does.Contain("stamp_two"));
         Assert.That(BuildStamp.UpToDate(Project), Is.Not.Null);
+
+        // A deleted source leaves no newer file behind; its folder is newer, so it builds again.
+        File.Delete(Path.Combine(_folder, "C2.cs"));
+        Assert.That(BuildStamp.UpToDate(Project), Is.Null);
+        Assert.That((await PlanAsync()).Output, Does.Contain("stamp_one").And.Not.Contain("stamp_two"));
     }
 
     [Test]
