@@ -36,6 +36,16 @@ public static class SarifReport
                         },
                     },
                     ["results"] = report.Findings.Select(Result).ToList(),
+
+                    // The summary line, with what --verify verified, as the run's one notification.
+                    ["invocations"] = new[]
+                    {
+                        new
+                        {
+                            executionSuccessful = true,
+                            toolExecutionNotifications = new[] { new { level = "note", message = new { text = report.Summary } } },
+                        },
+                    },
                 },
             },
         };

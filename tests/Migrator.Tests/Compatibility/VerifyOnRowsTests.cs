@@ -50,5 +50,9 @@ public sealed class VerifyOnRowsTests : DatabaseTest
 
         var markdown = await Cli("plan", "--verify", "--format", "markdown");
         Assert.That(markdown.Output.Split('\n')[0], Does.Contain("verified in a rolled-back transaction"));
+        var sarif = await Cli("plan", "--verify", "--format", "sarif");
+        using var log = JsonDocument.Parse(sarif.Output);
+        string notice = log.RootElement.GetProperty("runs")[0].GetProperty("invocations")[0].GetProperty("toolExecutionNotifications")[0].GetProperty("message").GetProperty("text").GetString()!;
+        Assert.That(notice, Does.Contain("verified in a rolled-back transaction: 1 phase(s) applied"));
     }
 }
