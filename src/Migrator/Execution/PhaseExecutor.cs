@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Migrator.Authoring;
 using Migrator.Backfill;
+using Migrator.Dialects;
 using Migrator.Dialects.Postgres;
 using Migrator.Ledger;
 using Migrator.Planning;

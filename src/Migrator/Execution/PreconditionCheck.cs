@@ -1,4 +1,5 @@
 using Dapper;
+using Migrator.Dialects;
 using Migrator.Planning;
 using Npgsql;
 

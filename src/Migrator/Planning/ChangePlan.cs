@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Migrator.Authoring;
 using Migrator.Backfill;
+using Migrator.Dialects;
 
 namespace Migrator.Planning;
 

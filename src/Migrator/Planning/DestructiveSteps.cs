@@ -1,4 +1,5 @@
 using Migrator.Analyzers.Sql;
+using Migrator.Dialects;
 
 namespace Migrator.Planning;
 

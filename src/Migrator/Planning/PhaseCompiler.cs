@@ -5,8 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Migrator.Authoring;
 using Migrator.Authoring.Operations;
 using Migrator.Backfill;
-using Migrator.Compatibility;
+using Migrator.Dialects;
 using Migrator.Dialects.Postgres;
+using Migrator.Schema;
 
 namespace Migrator.Planning;
 

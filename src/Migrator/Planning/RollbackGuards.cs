@@ -1,4 +1,5 @@
 using FluentMigrator.Expressions;
+using Migrator.Dialects;
 
 namespace Migrator.Planning;
 

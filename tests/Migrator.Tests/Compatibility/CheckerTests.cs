@@ -2,6 +2,7 @@ using Migrator.Authoring;
 using Migrator.Compatibility;
 using Migrator.Dialects.Postgres;
 using Migrator.Planning;
+using Migrator.Schema;
 using Migrator.Tests.Operations;
 using Semver;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using FluentMigrator.Postgres;
 using Migrator.Authoring;
-using Migrator.Compatibility;
 using Migrator.Dialects.Postgres;
 using Migrator.Execution;
 using Migrator.Ledger;
 using Migrator.Planning;
+using Migrator.Schema;
 using Migrator.Tests.Infrastructure;
 using Npgsql;
 

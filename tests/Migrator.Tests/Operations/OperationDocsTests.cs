@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Migrator.Authoring;
-using Migrator.Compatibility;
+using Migrator.Dialects;
 using Migrator.Dialects.Postgres;
 using Migrator.Planning;
+using Migrator.Schema;
 
 namespace Migrator.Tests.Operations;
 

@@ -1,10 +1,10 @@
 using Migrator.Authoring;
 using Migrator.Backfill;
-using Migrator.Compatibility;
 using Migrator.Dialects.Postgres;
 using Migrator.Execution;
 using Migrator.Ledger;
 using Migrator.Planning;
+using Migrator.Schema;
 using Migrator.Tests.Infrastructure;
 using Npgsql;
 

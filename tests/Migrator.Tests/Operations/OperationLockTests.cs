@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Migrator.Authoring;
+using Migrator.Planning;
 using Npgsql;
 
 namespace Migrator.Tests.Operations;

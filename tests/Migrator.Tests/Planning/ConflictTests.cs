@@ -1,7 +1,7 @@
 using Migrator.Authoring;
-using Migrator.Compatibility;
 using Migrator.Dialects.Postgres;
 using Migrator.Planning;
+using Migrator.Schema;
 
 namespace Migrator.Tests.Planning;
 

@@ -1,9 +1,9 @@
 using Migrator.Authoring;
-using Migrator.Compatibility;
 using Migrator.Dialects.Postgres;
 using Migrator.Execution;
 using Migrator.Ledger;
 using Migrator.Planning;
+using Migrator.Schema;
 using Migrator.Tests.Infrastructure;
 using Shop.Seed;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Migrator.Compatibility;
 using Migrator.Dialects.Postgres;
 using Migrator.Planning;
+using Migrator.Schema;
 using Migrator.Tests.Compatibility;
 using Migrator.Tests.Infrastructure;
 using Semver;

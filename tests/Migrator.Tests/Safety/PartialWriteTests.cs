@@ -1,11 +1,11 @@
 using Migrator.Authoring;
 using Migrator.Authoring.Operations;
 using Migrator.Backfill;
-using Migrator.Compatibility;
 using Migrator.Dialects.Postgres;
 using Migrator.Execution;
 using Migrator.Ledger;
 using Migrator.Planning;
+using Migrator.Schema;
 using Migrator.Tests.Infrastructure;
 
 namespace Migrator.Tests.Safety;

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using FluentMigrator.Model;
 using Migrator.Backfill;
-using Migrator.Compatibility;
+using Migrator.Dialects;
 using Migrator.Dialects.Postgres;
-using Migrator.Planning;
+using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
 namespace Migrator.Authoring.Operations;

@@ -5,8 +5,9 @@ using FluentMigrator.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Migrator.Backfill;
 using Migrator.Compatibility;
+using Migrator.Dialects;
 using Migrator.Dialects.Postgres;
-using Migrator.Planning;
+using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
 namespace Migrator.Authoring.Operations;

@@ -1,8 +1,8 @@
 using FluentMigrator.Model;
 using Migrator.Backfill;
-using Migrator.Compatibility;
+using Migrator.Dialects;
 using Migrator.Dialects.Postgres;
-using Migrator.Planning;
+using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;
 

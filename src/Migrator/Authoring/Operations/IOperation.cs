@@ -1,6 +1,6 @@
 using Migrator.Backfill;
-using Migrator.Compatibility;
-using Migrator.Planning;
+using Migrator.Dialects;
+using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;
 

@@ -1,7 +1,6 @@
 using Migrator.Backfill;
-using Migrator.Compatibility;
 using Migrator.Dialects.Postgres;
-using Migrator.Planning;
+using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
 namespace Migrator.Authoring.Operations;

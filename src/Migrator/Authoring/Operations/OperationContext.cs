@@ -1,5 +1,5 @@
-using Migrator.Compatibility;
 using Migrator.Dialects.Postgres;
+using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;
 

@@ -1,9 +1,9 @@
 using FluentMigrator;
 using FluentMigrator.Model;
 using Migrator.Backfill;
-using Migrator.Compatibility;
+using Migrator.Dialects;
 using Migrator.Dialects.Postgres;
-using Migrator.Planning;
+using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;
 

@@ -1,6 +1,5 @@
 using Migrator.Backfill;
-using Migrator.Compatibility;
-using Migrator.Planning;
+using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
 namespace Migrator.Authoring.Operations;

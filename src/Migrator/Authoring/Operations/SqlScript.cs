@@ -1,7 +1,7 @@
 using Migrator.Backfill;
-using Migrator.Compatibility;
+using Migrator.Dialects;
 using Migrator.Dialects.Postgres;
-using Migrator.Planning;
+using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
 namespace Migrator.Authoring.Operations;

@@ -1,7 +1,8 @@
-using Migrator.Execution;
 using System.CommandLine;
 using Migrator.Backfill;
+using Migrator.Cli;
 using Migrator.Compatibility;
+using Migrator.Execution;
 using Migrator.Planning;
 using Migrator.Reports;
 using Semver;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Migrator.Ledger;
+using Migrator.Planning;
 using Spectre.Console;
 
 namespace Migrator.Cli.Commands;

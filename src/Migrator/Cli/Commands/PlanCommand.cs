@@ -1,9 +1,10 @@
-using Migrator.Dialects.Postgres;
 using System.CommandLine;
 using Migrator.Authoring;
+using Migrator.Cli;
 using Migrator.Compatibility;
+using Migrator.Dialects;
+using Migrator.Dialects.Postgres;
 using Migrator.Execution;
-using Migrator.Ledger;
 using Migrator.Planning;
 using Migrator.Reports;
 using Spectre.Console;

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.CommandLine;
+using System.Text.Json;
 using Migrator.Authoring;
 using Migrator.Execution;
 using Migrator.Planning;
@@ -100,7 +100,7 @@ public static class StatusCommand
         return command;
     }
 
-    private static object? PhaseJson(IReadOnlyDictionary<(long, Authoring.Phase), Ledger.PhaseRecord> phases, long id, Authoring.Phase phase) =>
+    private static object? PhaseJson(IReadOnlyDictionary<(long, Authoring.Phase), PhaseRecord> phases, long id, Authoring.Phase phase) =>
         phases.GetValueOrDefault((id, phase)) is { } r
             ? new { status = r.Status, stepsDone = r.StepsDone, startedAt = r.StartedAt, finishedAt = r.FinishedAt, error = r.Error }
             : null;
@@ -108,7 +108,7 @@ public static class StatusCommand
     private static string Rows(IReadOnlyDictionary<long, long> backfilled, long id) =>
         backfilled.TryGetValue(id, out long rows) ? $", {rows:N0} rows" : "";
 
-    private static string When(IReadOnlyDictionary<(long, Phase), Ledger.PhaseRecord> phases, long id, Phase phase) =>
+    private static string When(IReadOnlyDictionary<(long, Phase), PhaseRecord> phases, long id, Phase phase) =>
         phases.GetValueOrDefault((id, phase)) switch
         {
             null => "-",

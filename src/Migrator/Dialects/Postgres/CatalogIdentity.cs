@@ -1,5 +1,5 @@
 using Dapper;
-using Migrator.Planning;
+using Migrator.Dialects;
 using Npgsql;
 
 namespace Migrator.Dialects.Postgres;

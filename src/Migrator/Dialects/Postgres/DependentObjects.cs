@@ -1,6 +1,6 @@
 using Dapper;
 using Migrator.Analyzers.Sql;
-using Migrator.Planning;
+using Migrator.Dialects;
 using Npgsql;
 
 namespace Migrator.Dialects.Postgres;

@@ -1,4 +1,4 @@
-using Migrator.Planning;
+using Migrator.Dialects;
 
 namespace Migrator.Dialects.Postgres;
 

@@ -1,3 +1,4 @@
+using Migrator.Dialects;
 using Migrator.Planning;
 
 namespace Migrator.Dialects.Postgres;

@@ -4,7 +4,7 @@ using FluentMigrator.Runner;
 using FluentMigrator.Runner.Conventions;
 using FluentMigrator.Runner.Generators.Postgres;
 using FluentMigrator.Runner.Processors.Postgres;
-using Migrator.Planning;
+using Migrator.Dialects;
 
 namespace Migrator.Dialects.Postgres;
 

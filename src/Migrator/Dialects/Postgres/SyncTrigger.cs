@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Migrator.Planning;
+using Migrator.Dialects;
 
 namespace Migrator.Dialects.Postgres;
 

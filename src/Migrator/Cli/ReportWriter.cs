@@ -1,8 +1,9 @@
 using Migrator.Cli;
 using Migrator.Compatibility;
+using Migrator.Reports;
 using Spectre.Console;
 
-namespace Migrator.Reports;
+namespace Migrator.Cli;
 
 /// <summary>Writes a report in the format asked for, to standard output or the --output file.</summary>
 public static class ReportWriter

@@ -3,7 +3,7 @@ using FluentMigrator.Expressions;
 using FluentMigrator.Model;
 using Migrator.Schema;
 
-namespace Migrator.Compatibility;
+namespace Migrator.Schema;
 
 /// <summary>
 /// An in-memory picture of the database schema: built by replaying changes (no database needed) or

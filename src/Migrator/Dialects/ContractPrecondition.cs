@@ -1,4 +1,4 @@
-namespace Migrator.Planning;
+namespace Migrator.Dialects;
 
 /// <summary>
 /// Something a change's contract will prove by validation (a column becoming NOT NULL, a CHECK or a

@@ -1,4 +1,4 @@
-namespace Migrator.Compatibility;
+namespace Migrator.Schema;
 
 /// <summary>One table of a <see cref="SchemaModel"/>.</summary>
 public sealed class TableModel(string schema, string name)

@@ -1,4 +1,4 @@
-namespace Migrator.Planning;
+namespace Migrator.Dialects;
 
 /// <summary>
 /// One statement of a phase.

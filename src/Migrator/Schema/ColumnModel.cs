@@ -1,6 +1,6 @@
 using FluentMigrator.Model;
 
-namespace Migrator.Compatibility;
+namespace Migrator.Schema;
 
 /// <summary>One column of a <see cref="TableModel"/>, described as a FluentMigrator column definition
 /// so that operations can hand it straight back to FluentMigrator's generators.</summary>

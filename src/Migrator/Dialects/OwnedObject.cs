@@ -1,4 +1,4 @@
-namespace Migrator.Planning;
+namespace Migrator.Dialects;
 
 /// <summary>What kind of database object an <see cref="OwnedObject"/> names.</summary>
 public enum OwnedObjectKind

@@ -1,4 +1,4 @@
-namespace Migrator.Planning;
+namespace Migrator.Dialects;
 
 /// <summary>
 /// One atomic unit of a phase: several statements in one transaction, or one statement that must run

@@ -1,6 +1,6 @@
 using Migrator.Authoring;
 
-namespace Migrator.Ledger;
+namespace Migrator.Planning;
 
 /// <summary>One row of the ledger's phases table.</summary>
 public sealed record PhaseRecord(

@@ -1,4 +1,4 @@
-namespace Migrator.Ledger;
+namespace Migrator.Planning;
 
 /// <summary>
 /// A reason, other than a live version, for a contract to wait: a feature flag not fully rolled out, a

@@ -1,0 +1,65 @@
+using System.Reflection;
+using NetArchTest.Rules;
+
+namespace Migrator.Tests.Architecture;
+
+/// <summary>
+/// The engine's namespaces depend on each other in one direction only (docs/architecture.md,
+/// "Layers"): schema model, then dialects, then authoring and operations, then planning, then
+/// compatibility, then execution and the ledger, then reports, then the command line. A namespace may
+/// use its own layer and the layers before it, never one after it.
+/// </summary>
+public sealed class LayeringTests
+{
+    /// <summary>The layers, first to last; namespaces listed together form one layer.</summary>
+    public static readonly string[][] Layers =
+    [
+        ["Migrator.Schema"],
+        ["Migrator.Dialects"],
+        ["Migrator.Authoring"],
+        ["Migrator.Planning"],
+        ["Migrator.Compatibility"],
+        ["Migrator.Execution", "Migrator.Ledger"],
+        ["Migrator.Reports"],
+        ["Migrator.Cli"],
+    ];
+
+    private static readonly Assembly Engine = typeof(Migrator.Cli.MigratorCli).Assembly;
+
+    [Test]
+    public void Every_namespace_of_the_engine_belongs_to_a_layer()
+    {
+        var namespaces = Engine.GetTypes().Select(t => t.Namespace).Where(n => n is not null && n != "Migrator" && !n.StartsWith("System", StringComparison.Ordinal) && !n.StartsWith("Microsoft", StringComparison.Ordinal)).Distinct().ToList();
+        var unplaced = namespaces.Where(n => !Layers.SelectMany(l => l).Any(layer => n == layer || n!.StartsWith(layer + ".", StringComparison.Ordinal))).ToList();
+        Assert.That(unplaced, Is.Empty, "place each namespace in a layer");
+    }
+
+    [TestCaseSource(nameof(LayerIndexes))]
+    public void A_layer_uses_no_later_layer(int index)
+    {
+        string[] later = [.. Layers.Skip(index + 1).SelectMany(l => l)];
+        if (later.Length == 0)
+        {
+            Assert.Pass("the last layer may use every other");
+        }
+
+        var failing = new List<string>();
+        foreach (string ns in Layers[index])
+        {
+            var result = Types.InAssembly(Engine).That().ResideInNamespace(ns).ShouldNot().HaveDependencyOnAny(later).GetResult();
+            failing.AddRange(result.FailingTypeNames ?? []);
+        }
+
+        Assert.That(failing, Is.Empty, $"{string.Join(", ", Layers[index])} must not use {string.Join(", ", later)}");
+    }
+
+    [Test]
+    public void The_root_namespace_uses_no_layer()
+    {
+        var result = Types.InAssembly(Engine).That().ResideInNamespaceMatching("^Migrator$")
+            .ShouldNot().HaveDependencyOnAny([.. Layers.SelectMany(l => l)]).GetResult();
+        Assert.That(result.FailingTypeNames ?? [], Is.Empty, "MigratorException and ExitCodes are used by every layer");
+    }
+
+    private static IEnumerable<int> LayerIndexes() => Enumerable.Range(0, Layers.Length);
+}
