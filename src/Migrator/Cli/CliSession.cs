@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Migrator.Authoring;
 using Migrator.Compatibility;
+using Migrator.Dialects;
 using Migrator.Dialects.Postgres;
 using Migrator.Execution;
 using Migrator.Ledger;
@@ -61,7 +62,8 @@ public sealed class CliSession : IAsyncDisposable
             parse.GetValue(CommonOptions.LedgerSchema),
             parse.GetValue(CommonOptions.LockRetries),
             parse.GetValue(CommonOptions.RetireWait),
-            parse.GetValue(CommonOptions.RuleDocsUrl));
+            parse.GetValue(CommonOptions.RuleDocsUrl),
+            parse.GetValue(CommonOptions.Provider));
         if (parse.GetValue(CommonOptions.LockTimeout) is <= 0)
         {
             throw new MigratorException(ExitCodes.BadInput, "--lock-timeout must be a positive number of milliseconds");
@@ -117,7 +119,8 @@ public sealed class CliSession : IAsyncDisposable
         try
         {
             var model = baseline is null ? new SchemaModel() : SchemaModel.FromBaseline(baseline);
-            plans = new PhaseCompiler(new PostgresDialect(config.LedgerSchema)).Compile(changes, model);
+            ISqlDialect dialect = config.Provider == "sqlserver" ? new Dialects.SqlServer.SqlServerDialect(config.LedgerSchema) : new PostgresDialect(config.LedgerSchema);
+            plans = new PhaseCompiler(dialect).Compile(changes, model);
         }
         catch
         {
@@ -133,7 +136,7 @@ public sealed class CliSession : IAsyncDisposable
     /// <summary>Starts opening the connection, when there is a connection string, without waiting.</summary>
     private void StartOpening()
     {
-        if (ConnectionString is not { } connectionString)
+        if (ConnectionString is not { } connectionString || Config.Provider != "postgres")
         {
             return;
         }
@@ -181,6 +184,12 @@ public sealed class CliSession : IAsyncDisposable
     /// <summary>The connection opened early, or a new one.</summary>
     private async Task<NpgsqlConnection> OpenFirstAsync(string connectionString, CancellationToken cancellation)
     {
+        if (Config.Provider != "postgres")
+        {
+            throw new MigratorException(ExitCodes.BadInput,
+                $"provider {Config.Provider}: only `plan` without a connection works so far (docs/sqlserver.md); drop --connection and MIGRATOR_CONNECTION to plan offline");
+        }
+
         if (_opening is { } opening)
         {
             _opening = null;

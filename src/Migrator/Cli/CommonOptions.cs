@@ -65,6 +65,12 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> Provider = new Option<string?>("--provider")
+    {
+        Description = "The database engine: postgres (default) or sqlserver (offline plan only so far)",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> NoBuild = new Option<bool>("--no-build")
     {
         Description = "Do not build the migrations project: use the assembly of its last build",
@@ -100,6 +106,7 @@ public static class CommonOptions
         root.Options.Add(LockRetries);
         root.Options.Add(RetireWait);
         root.Options.Add(RuleDocsUrl);
+        root.Options.Add(Provider);
         root.Options.Add(NoBuild);
         root.Options.Add(Quiet);
         root.Options.Add(Verbose);

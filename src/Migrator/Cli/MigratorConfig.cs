@@ -41,6 +41,10 @@ public sealed class MigratorConfig
     /// <summary>Rows per backfill batch.</summary>
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>The database engine: <c>postgres</c> (the default) or <c>sqlserver</c> (offline
+    /// `plan` only so far; docs/sqlserver.md).</summary>
+    public string Provider { get; set; } = "postgres";
+
     /// <summary>Base URL of the rule pages that reports link to (the rule id and ".md" are appended).</summary>
     public string RuleDocsUrl { get; set; } = Analyzers.RuleInfo.DefaultDocsBaseUrl;
 
@@ -157,9 +161,9 @@ public sealed class MigratorConfig
 
     /// <summary>Sets the keys given as flags (they override the environment and the file) and checks
     /// the result again.</summary>
-    public void ApplyFlags(string? baseline, string? ledgerSchema, int? lockRetries, double? retireWait, string? ruleDocsUrl)
+    public void ApplyFlags(string? baseline, string? ledgerSchema, int? lockRetries, double? retireWait, string? ruleDocsUrl, string? provider = null)
     {
-        if (baseline is null && ledgerSchema is null && lockRetries is null && retireWait is null && ruleDocsUrl is null)
+        if (baseline is null && ledgerSchema is null && lockRetries is null && retireWait is null && ruleDocsUrl is null && provider is null)
         {
             return;
         }
@@ -173,6 +177,7 @@ public sealed class MigratorConfig
         LockRetries = lockRetries ?? LockRetries;
         RetireWaitSeconds = retireWait ?? RetireWaitSeconds;
         RuleDocsUrl = ruleDocsUrl ?? RuleDocsUrl;
+        Provider = provider ?? Provider;
         Validate("flags");
     }
 
@@ -187,6 +192,7 @@ public sealed class MigratorConfig
         Check(Migrations is null || !string.IsNullOrWhiteSpace(Migrations), "migrations must not be empty");
         Check(double.IsFinite(RetireWaitSeconds) && RetireWaitSeconds is >= 0 and <= 2_592_000, "retireWaitSeconds must be a number from 0 to 2592000 (30 days)");
         Check(Baseline is null || !string.IsNullOrWhiteSpace(Baseline), "baseline must not be empty");
+        Check(Provider is "postgres" or "sqlserver", $"provider must be postgres or sqlserver, not '{Provider}'");
         Check(Uri.TryCreate(RuleDocsUrl, UriKind.Absolute, out var docs) && (docs.Scheme == Uri.UriSchemeHttps || docs.Scheme == Uri.UriSchemeHttp),
             "ruleDocsUrl must be an absolute http(s) URL, e.g. https://example.com/migrator/docs/rules/");
 

@@ -16,11 +16,11 @@ namespace Migrator.Planning;
 /// go through FluentMigrator's generator, each operation generates its own steps, and the changes are
 /// replayed in id order on a <see cref="SchemaModel"/> so that a later change sees the earlier ones.
 /// </summary>
-public sealed partial class PhaseCompiler(PostgresDialect dialect)
+public sealed partial class PhaseCompiler(ISqlDialect dialect)
 {
     private readonly IServiceProvider _services = new ServiceCollection().BuildServiceProvider();
 
-    public PostgresDialect Dialect { get; } = dialect;
+    public ISqlDialect Dialect { get; } = dialect;
 
     /// <summary>Compiles every change; <paramref name="model"/> ends as the schema after all of them.</summary>
     public IReadOnlyList<ChangePlan> Compile(IReadOnlyList<ChangeInfo> changes, SchemaModel model)
@@ -49,6 +49,14 @@ public sealed partial class PhaseCompiler(PostgresDialect dialect)
     {
         var context = new OperationContext(change.Id, model, Dialect);
         var operations = change.Instance.Operations;
+        if (Dialect.Provider != "postgres" && operations.Count > 0)
+        {
+            // The high-level operations still write PostgreSQL; on another engine only FluentMigrator
+            // expressions and Execute.Sql are compiled (docs/sqlserver.md).
+            throw new MigratorException(ExitCodes.BadInput,
+                $"{operations[0].Describe()}: the high-level operations have no {Dialect.Provider} form yet; write this change with FluentMigrator's expressions (docs/sqlserver.md)");
+        }
+
         var expandExpressions = Collect(change.Instance, Phase.Expand);
         var contractExpressions = Collect(change.Instance, Phase.Contract);
 
@@ -150,11 +158,13 @@ public sealed partial class PhaseCompiler(PostgresDialect dialect)
     }
 
     /// <summary>A rollback must work on a partly applied expand, and must not block: FluentMigrator's
-    /// reversed DROPs get IF EXISTS, and a dropped index goes CONCURRENTLY, alone.</summary>
-    private static PlannedStatement Tolerant(PlannedStatement statement)
+    /// reversed DROPs get IF EXISTS, and a dropped index goes CONCURRENTLY, alone (on PostgreSQL; SQL
+    /// Server has no concurrent drop, and its DROP INDEX IF EXISTS … ON keeps the table name).</summary>
+    private PlannedStatement Tolerant(PlannedStatement statement)
     {
-        string sql = DropIndex().Replace(statement.Sql, "DROP INDEX CONCURRENTLY IF EXISTS ");
-        if (sql != statement.Sql)
+        bool postgres = Dialect.Provider == "postgres";
+        string sql = DropIndex().Replace(statement.Sql, postgres ? "DROP INDEX CONCURRENTLY IF EXISTS " : "DROP INDEX IF EXISTS ");
+        if (sql != statement.Sql && postgres)
         {
             return PlannedStatement.Alone(sql);
         }

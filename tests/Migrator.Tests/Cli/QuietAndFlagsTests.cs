@@ -92,6 +92,7 @@ public sealed class QuietAndFlagsTests : DatabaseTest
             ["retireWaitSeconds"] = "--retire-wait",
             ["batchSize"] = "--batch-size",
             ["ruleDocsUrl"] = "--rule-docs-url",
+            ["provider"] = "--provider",
         };
         Assert.That(MigratorConfig.Keys, Is.EquivalentTo(flags.Keys), "a new key needs a flag here and in the docs");
 

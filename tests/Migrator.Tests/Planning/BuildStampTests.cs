@@ -7,45 +7,24 @@ namespace Migrator.Tests.Planning;
 /// it; --no-build uses the last build as it is. Proven with a real project built by `dotnet build`.</summary>
 public sealed class BuildStampTests
 {
-    private string _folder = "";
+    private ScratchMigrationsProject _scratch = null!;
 
-    private string Project => Path.Combine(_folder, "Stamp.Migrations.csproj");
+    private string Folder => _scratch.Folder;
+
+    private string Project => _scratch.Project;
 
     [SetUp]
     public void CreateProject()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "migrator-stamp-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_folder);
-        string migrator = Path.Combine(AppContext.BaseDirectory, "Migrator.dll");
-        File.WriteAllText(Project, $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="FluentMigrator" Version="8.0.1" />
-                <Reference Include="Migrator" HintPath="{migrator}" />
-              </ItemGroup>
-            </Project>
-            """);
+        _scratch = new ScratchMigrationsProject("Stamp");
         WriteChange(1, "stamp_one");
     }
 
     [TearDown]
-    public void DeleteProject()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void DeleteProject() => _scratch.Dispose();
 
     private void WriteChange(int number, string table) =>
-        File.WriteAllText(Path.Combine(_folder, $"C{number}.cs"), $$"""
+        File.WriteAllText(Path.Combine(Folder, $"C{number}.cs"), $$"""
             using Migrator.Authoring;
             [Change({{202612030000 + number}}, "Create {{table}}", AppVersion = "1.0.{{number}}")]
             public sealed class C{{number}} : Change
@@ -84,7 +63,7 @@ public sealed class BuildStampTests
         Assert.That(BuildStamp.UpToDate(Project), Is.Not.Null);
 
         // A deleted source leaves no newer file behind; its folder is newer, so it builds again.
-        File.Delete(Path.Combine(_folder, "C2.cs"));
+        File.Delete(Path.Combine(Folder, "C2.cs"));
         Assert.That(BuildStamp.UpToDate(Project), Is.Null);
         Assert.That((await PlanAsync()).Output, Does.Contain("stamp_one").And.Not.Contain("stamp_two"));
     }

@@ -1,4 +1,4 @@
-using Migrator.Dialects.Postgres;
+using Migrator.Dialects;
 using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;
@@ -7,7 +7,7 @@ namespace Migrator.Authoring.Operations;
 /// <param name="ChangeId">Id of the change the operation belongs to.</param>
 /// <param name="Schema">The schema before the change (replayed model, or the live schema).</param>
 /// <param name="Dialect">SQL generation for the target database.</param>
-public sealed record OperationContext(long ChangeId, SchemaModel Schema, PostgresDialect Dialect)
+public sealed record OperationContext(long ChangeId, SchemaModel Schema, ISqlDialect Dialect)
 {
     /// <summary>Columns that earlier operations of the same change add (schema, table, column): they are
     /// not in <see cref="Schema"/> yet, but a later operation of the change may use them (an index on

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using Npgsql;
 
-namespace Migrator.Ledger;
+namespace Migrator.Dialects.Postgres;
 
 /// <summary>
 /// The session advisory lock every command holds on the ledger: a second migrator waits up to

@@ -1,6 +1,5 @@
-using Migrator.Dialects.Postgres;
 
-namespace Migrator.Ledger;
+namespace Migrator.Dialects.Postgres;
 
 /// <summary>
 /// The ledger's own tables, as numbered layout versions. A database is brought to the newest layout on

@@ -1,0 +1,106 @@
+using FluentMigrator.Expressions;
+
+namespace Migrator.Dialects;
+
+/// <summary>
+/// Everything that differs between database engines, behind one interface: names, DDL, the sync
+/// trigger, the keyset backfill batch, online index builds, how NOT NULL is proven, the ledger's
+/// tables and lock, and lock timeouts. Operations say what they want (a column added, a trigger that
+/// keeps two columns in step, a batch of rows filled); the dialect writes the SQL.
+/// </summary>
+public interface ISqlDialect
+{
+    /// <summary>The provider name in migrator.json: <c>postgres</c> or <c>sqlserver</c>.</summary>
+    string Provider { get; }
+
+    /// <summary>Schema that holds the ledger and Migrator's own functions and triggers.</summary>
+    string LedgerSchema { get; }
+
+    /// <summary>The schema a table without one lives in (public, dbo).</summary>
+    string DefaultSchema { get; }
+
+    /// <summary>The longest identifier the engine keeps whole (PostgreSQL: 63 bytes of UTF-8; SQL
+    /// Server: 128 characters).</summary>
+    int MaxIdentifierLength { get; }
+
+    /// <summary>Whether <paramref name="name"/> fits <see cref="MaxIdentifierLength"/>.</summary>
+    bool Fits(string name);
+
+    /// <summary>A name quoted for the engine, any character allowed.</summary>
+    string Quote(string name);
+
+    /// <summary>schema.name, both quoted.</summary>
+    string Qualified(string schema, string name);
+
+    /// <summary>A string literal.</summary>
+    string Literal(string text);
+
+    /// <summary>One FluentMigrator expression as the statements that carry it out.</summary>
+    IReadOnlyList<PlannedStatement> Generate(IMigrationExpression expression);
+
+    /// <summary>Adds a nullable column with no default (the expand of every column the engine fills).</summary>
+    PlannedStatement AddColumn(string schema, string table, string column, string type);
+
+    /// <summary>Drops a column.</summary>
+    PlannedStatement DropColumn(string schema, string table, string column);
+
+    /// <summary>Renames a column in place.</summary>
+    PlannedStatement RenameColumn(string schema, string table, string column, string newName);
+
+    /// <summary>Builds an index without blocking writes where the engine can.</summary>
+    PlannedStatement CreateIndexOnline(string schema, string table, string index, IReadOnlyList<string> columns, bool unique);
+
+    /// <summary>The steps that make <paramref name="column"/> NOT NULL without a long lock: each inner
+    /// list is one transaction, in order.</summary>
+    IReadOnlyList<IReadOnlyList<PlannedStatement>> ProveNotNull(string schema, string table, string column, string type, string constraint);
+
+    /// <summary>The trigger (and its function, where the engine needs one) that keeps a new column in
+    /// step with an old one while two app versions write (the version-agnostic rule of
+    /// docs/operations.md), and the statements that remove it.</summary>
+    SyncTriggerSql SyncTrigger(SyncColumns columns);
+
+    /// <summary>One keyset batch of a backfill: fills up to the batch size of rows after the last key,
+    /// in key order, and returns the keys it reached.</summary>
+    string BackfillBatch(BackfillBatchSpec batch);
+
+    /// <summary>The ledger's tables, created if missing.</summary>
+    IReadOnlyList<string> LedgerTables();
+
+    /// <summary>Tries once to take the ledger's lock for the session (one row, one column: 1 or true
+    /// when taken); the caller retries with a pause until --lock-wait has passed. The lock is the
+    /// session's until the connection closes.</summary>
+    string TryLedgerLock(bool shared);
+
+    /// <summary>Bounds how long one DDL statement waits for a lock.</summary>
+    string SetLockTimeout(int milliseconds);
+
+    /// <summary>The error a statement fails with when it waited longer than the lock timeout (it is
+    /// retried): SQLSTATE 55P03 on PostgreSQL, error 1222 on SQL Server.</summary>
+    string LockTimeoutError { get; }
+}
+
+/// <summary>Two columns kept in step during a rename or retype: the old version writes
+/// <see cref="OldColumn"/>, the new one <see cref="NewColumn"/>; <see cref="Up"/> computes the new
+/// value from the old column, <see cref="Down"/> the old from the new.</summary>
+public sealed record SyncColumns(
+    long ChangeId,
+    string Schema,
+    string Table,
+    IReadOnlyList<string> Key,
+    string OldColumn,
+    string NewColumn,
+    string Up,
+    string Down);
+
+/// <summary>The trigger's statements: <see cref="Create"/> in the expand, <see cref="Drop"/> in the
+/// contract and the rollback.</summary>
+public sealed record SyncTriggerSql(IReadOnlyList<string> Create, IReadOnlyList<string> Drop, string TriggerName);
+
+/// <summary>One backfill batch: <see cref="Set"/> is the assignment, <see cref="Pending"/> the
+/// predicate of rows still to fill, <see cref="Key"/> the key columns in order.</summary>
+public sealed record BackfillBatchSpec(string Schema, string Table, IReadOnlyList<string> Key, string Set, string Pending, int BatchSize)
+{
+    /// <summary>The key columns' types, in key order, where the dialect needs them (SQL Server's
+    /// variables); null when not known.</summary>
+    public IReadOnlyList<string>? KeyTypes { get; init; }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+using Migrator.Tests.Infrastructure;
+
+namespace Migrator.Tests.Dialects;
+
+/// <summary>`plan` with <c>provider: sqlserver</c>, offline. NO SQL SERVER WAS USED: the plan of a real
+/// migrations project (built here with `dotnet build`) is generated, and every statement in it parses
+/// with ScriptDom.</summary>
+public sealed class SqlServerPlanTests
+{
+    private ScratchMigrationsProject _scratch = null!;
+
+    private string Project => _scratch.Project;
+
+    [OneTimeSetUp]
+    public void CreateProject()
+    {
+        _scratch = new ScratchMigrationsProject("Tsql");
+        _scratch.Write("Changes.cs", """
+            using Migrator.Authoring;
+
+            [Change(202612030001, "Create the catalog", AppVersion = "1.0.0")]
+            public sealed class C1 : Change
+            {
+                protected override void Expand()
+                {
+                    Create.Table("products").InSchema("dbo")
+                        .WithColumn("id").AsInt64().PrimaryKey().Identity()
+                        .WithColumn("sku").AsString(40).NotNullable()
+                        .WithColumn("title").AsString(200).Nullable();
+                    Create.Index("ix_products_sku").OnTable("products").InSchema("dbo").OnColumn("sku").Ascending();
+                }
+            }
+
+            [Change(202612030002, "Add a price", AppVersion = "1.1.0")]
+            public sealed class C2 : Change
+            {
+                protected override void Expand() =>
+                    Alter.Table("products").InSchema("dbo").AddColumn("price_cents").AsInt32().Nullable();
+            }
+            """);
+    }
+
+    [OneTimeTearDown]
+    public void DeleteProject() => _scratch.Dispose();
+
+    [Test]
+    public async Task Plan_on_sqlserver_writes_tsql_that_parses()
+    {
+        var result = await CliRunner.RunAsync("plan", "--migrations", Project, "--provider", "sqlserver", "--format", "json");
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        using var json = JsonDocument.Parse(result.Output);
+        var statements = json.RootElement.GetProperty("changes").EnumerateArray()
+            .SelectMany(c => new[] { "expand", "contract", "rollback" }.SelectMany(p => c.GetProperty(p).EnumerateArray()))
+            .SelectMany(step => step.GetProperty("sql").EnumerateArray().Select(s => s.GetString()!))
+            .ToList();
+        Assert.That(statements, Has.Some.Contains("CREATE TABLE [dbo].[products]"));
+        Assert.That(statements, Has.Some.Contains("ALTER TABLE [dbo].[products] ADD [price_cents] INT"));
+        foreach (string sql in statements)
+        {
+            new TSql160Parser(true).Parse(new StringReader(sql), out IList<ParseError> errors);
+            Assert.That(errors.Select(e => e.Message), Is.Empty, sql);
+        }
+
+        Assert.That(json.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("message").GetString()),
+            Has.Some.Contains("compatibility checker and the hazard rules are not run on them yet"));
+    }
+
+    [Test]
+    public async Task A_high_level_operation_on_sqlserver_is_refused_with_one_clear_line()
+    {
+        var result = await CliRunner.RunAsync("plan", "--config", CliRunner.ShopConfig, "--migrations", CliRunner.ShopMigrations, "--provider", "sqlserver");
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Error.Trim(), Is.EqualTo("error: change 202611230002 (C0002_RenameCustomerEmail): rename column public.customers.email to email_address: the high-level operations have no sqlserver form yet; write this change with FluentMigrator's expressions (docs/sqlserver.md)"));
+    }
+
+    [Test]
+    public async Task An_unknown_provider_and_a_connection_on_sqlserver_are_refused()
+    {
+        var unknown = await CliRunner.RunAsync("plan", "--migrations", Project, "--provider", "oracle");
+        Assert.That(unknown.ExitCode, Is.EqualTo(2));
+        Assert.That(unknown.Error.Trim(), Is.EqualTo("error: flags: provider must be postgres or sqlserver, not 'oracle'"));
+
+        var connected = await CliRunner.RunAsync("status", "--migrations", Project, "--provider", "sqlserver", "--connection", "Server=localhost;Database=shop");
+        Assert.That(connected.ExitCode, Is.EqualTo(2), connected.ToString());
+        Assert.That(connected.Error, Does.Contain("provider sqlserver: only `plan` without a connection works so far"));
+    }
+}
