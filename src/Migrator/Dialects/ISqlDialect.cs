@@ -38,6 +38,22 @@ public interface ISqlDialect
     /// <summary>One FluentMigrator expression as the statements that carry it out.</summary>
     IReadOnlyList<PlannedStatement> Generate(IMigrationExpression expression);
 
+    /// <summary>Raw SQL as a planned statement: marked to run alone where the engine refuses it inside
+    /// a transaction (PostgreSQL's CONCURRENTLY builds).</summary>
+    PlannedStatement Classify(string sql);
+
+    /// <summary>Drops a table if it is there.</summary>
+    PlannedStatement DropTable(string schema, string table);
+
+    /// <summary>Drops an index if it is there, without blocking writes where the engine can.</summary>
+    PlannedStatement DropIndex(string schema, string table, string index, bool partitioned);
+
+    /// <summary>Gives a column a default (<paramref name="defaultSql"/> is SQL of the engine).</summary>
+    PlannedStatement SetDefault(string schema, string table, string column, string defaultSql);
+
+    /// <summary>Removes a column's default, if it has one.</summary>
+    PlannedStatement DropDefault(string schema, string table, string column);
+
     /// <summary>Adds a nullable column with no default (the expand of every column the engine fills).</summary>
     PlannedStatement AddColumn(string schema, string table, string column, string type);
 

@@ -49,12 +49,12 @@ public sealed partial class PhaseCompiler(ISqlDialect dialect)
     {
         var context = new OperationContext(change.Id, model, Dialect);
         var operations = change.Instance.Operations;
-        if (Dialect.Provider != "postgres" && operations.Count > 0)
+        if (operations.FirstOrDefault(o => !o.Supports(Dialect)) is { } unsupported)
         {
-            // The high-level operations still write PostgreSQL; on another engine only FluentMigrator
-            // expressions and Execute.Sql are compiled (docs/sqlserver.md).
+            // Most high-level operations still write PostgreSQL; on another engine only those that
+            // write through the dialect are compiled (docs/sqlserver.md).
             throw new MigratorException(ExitCodes.BadInput,
-                $"{operations[0].Describe()}: the high-level operations have no {Dialect.Provider} form yet; write this change with FluentMigrator's expressions (docs/sqlserver.md)");
+                $"{unsupported.Describe()}: this operation has no {Dialect.Provider} form yet; write this change with FluentMigrator's expressions (docs/sqlserver.md)");
         }
 
         var expandExpressions = Collect(change.Instance, Phase.Expand);

@@ -43,6 +43,10 @@ public sealed class SqlServerDialectTests
             yield return ($"rename column {at}", Dialect.RenameColumn(schema, table, old, @new).Sql);
             yield return ($"online index {at}", Dialect.CreateIndexOnline(schema, table, "ix_" + @new, [@new, .. key], unique: false).Sql);
             yield return ($"unique index, edition without online builds {at}", new SqlServerDialect(onlineIndexes: false).CreateIndexOnline(schema, table, "ux_" + @new, [@new], unique: true).Sql);
+            yield return ($"drop table {at}", Dialect.DropTable(schema, table).Sql);
+            yield return ($"drop index {at}", Dialect.DropIndex(schema, table, "ix_" + @new, partitioned: false).Sql);
+            yield return ($"set default {at}", Dialect.SetDefault(schema, table, @new, "N''").Sql);
+            yield return ($"drop default {at}", Dialect.DropDefault(schema, table, @new).Sql);
             int step = 0;
             foreach (var transaction in Dialect.ProveNotNull(schema, table, @new, "nvarchar(320)", "migrator_nn_1_" + @new))
             {
@@ -121,7 +125,7 @@ public sealed class SqlServerDialectTests
     {
         var statements = Statements().ToList();
         Assert.That(statements, Has.Count.GreaterThanOrEqualTo(60));
-        string[] single = ["add column", "drop column", "rename column", "online index", "unique index", "prove NOT NULL", "sync trigger", "drop sync trigger", "lock timeout", "edition"];
+        string[] single = ["add column", "drop column", "rename column", "online index", "unique index", "prove NOT NULL", "sync trigger", "drop sync trigger", "lock timeout", "edition", "drop table", "drop index"];
         foreach (var (label, sql) in statements)
         {
             var errors = Parse(sql, out var fragment);

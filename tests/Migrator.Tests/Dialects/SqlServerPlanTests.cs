@@ -39,6 +39,18 @@ public sealed class SqlServerPlanTests
                 protected override void Expand() =>
                     Alter.Table("products").InSchema("dbo").AddColumn("price_cents").AsInt32().Nullable();
             }
+
+            [Change(202612030003, "Retire the title, default the price", AppVersion = "2.0.0")]
+            public sealed class C3 : Change
+            {
+                protected override void Expand()
+                {
+                    SetDefault("products", "price_cents", "0", schema: "dbo");
+                    DropColumn("products", "title", schema: "dbo");
+                    DropIndex("products", "ix_products_sku", schema: "dbo");
+                    Sql(Phase.Expand, "UPDATE [dbo].[products] SET [price_cents] = 0 WHERE [price_cents] IS NULL;", touches: ["products.price_cents"], schema: "dbo");
+                }
+            }
             """);
     }
 
@@ -52,11 +64,14 @@ public sealed class SqlServerPlanTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         using var json = JsonDocument.Parse(result.Output);
         var statements = json.RootElement.GetProperty("changes").EnumerateArray()
-            .SelectMany(c => new[] { "expand", "contract", "rollback" }.SelectMany(p => c.GetProperty(p).EnumerateArray()))
+            .SelectMany(c => new[] { "expand", "contract", "rollback" }.Select(p => c.GetProperty(p)).Where(p => p.ValueKind == JsonValueKind.Array).SelectMany(p => p.EnumerateArray()))
             .SelectMany(step => step.GetProperty("sql").EnumerateArray().Select(s => s.GetString()!))
             .ToList();
         Assert.That(statements, Has.Some.Contains("CREATE TABLE [dbo].[products]"));
         Assert.That(statements, Has.Some.Contains("ALTER TABLE [dbo].[products] ADD [price_cents] INT"));
+        Assert.That(statements, Has.Some.Contains("ADD CONSTRAINT [DF_products_price_cents] DEFAULT (0) FOR [price_cents];"), "set default, through the dialect");
+        Assert.That(statements, Has.Some.Contains("DROP INDEX IF EXISTS [ix_products_sku] ON [dbo].[products];"), "drop index, through the dialect");
+        Assert.That(statements, Has.Some.Contains("DROP COLUMN [title]"), "drop column, through FluentMigrator's generator");
         foreach (string sql in statements)
         {
             new TSql160Parser(true).Parse(new StringReader(sql), out IList<ParseError> errors);
@@ -72,7 +87,7 @@ public sealed class SqlServerPlanTests
     {
         var result = await CliRunner.RunAsync("plan", "--config", CliRunner.ShopConfig, "--migrations", CliRunner.ShopMigrations, "--provider", "sqlserver");
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(result.Error.Trim(), Is.EqualTo("error: change 202611230002 (C0002_RenameCustomerEmail): rename column public.customers.email to email_address: the high-level operations have no sqlserver form yet; write this change with FluentMigrator's expressions (docs/sqlserver.md)"));
+        Assert.That(result.Error.Trim(), Is.EqualTo("error: change 202611230002 (C0002_RenameCustomerEmail): rename column public.customers.email to email_address: this operation has no sqlserver form yet; write this change with FluentMigrator's expressions (docs/sqlserver.md)"));
     }
 
     [Test]

@@ -36,6 +36,8 @@ public sealed class CreateTable : IOperation
         _extra = [.. context.Expressions];
     }
 
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"create table {_schema}.{_table} ({string.Join(", ", _expression.Columns.Select(c => c.Name))})";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [new(_schema, _table)];
@@ -60,7 +62,7 @@ public sealed class CreateTable : IOperation
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => [];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
-        [new PlannedStatement($"DROP TABLE IF EXISTS {PgSql.Qualified(_schema, _table)};").Guarded(OwnedObject.Relation(_schema, _table))];
+        [context.Dialect.DropTable(_schema, _table).Guarded(OwnedObject.Relation(_schema, _table))];
 
     public void ApplyTo(SchemaModel model) => model.Apply(Copy());
 

@@ -16,6 +16,10 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class DropColumn(string schema, string table, string column, string? down = null) : IOperation
 {
+    /// <summary>Without a down expression the drop is one FluentMigrator expression, which every
+    /// dialect renders; with one, the fill trigger is PostgreSQL's.</summary>
+    public bool Supports(ISqlDialect dialect) => down is null || dialect.Provider == "postgres";
+
     public string Describe() => $"drop column {schema}.{table}.{column}";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [new(schema, table, column)];

@@ -13,6 +13,8 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class DropDefault(string schema, string table, string column) : IOperation
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"drop default of {schema}.{table}.{column}";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [new(schema, table, column)];
@@ -26,7 +28,7 @@ public sealed class DropDefault(string schema, string table, string column) : IO
     public BackfillSpec? Backfill(OperationContext context) => null;
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
-        [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} ALTER COLUMN {PgSql.Ident(column)} DROP DEFAULT;")];
+        [context.Dialect.DropDefault(schema, table, column)];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => [];
 

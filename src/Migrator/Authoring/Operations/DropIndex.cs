@@ -14,6 +14,8 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class DropIndex(string schema, string table, string name) : IOperation
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"drop index {schema}.{name} (on {table})";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [];
@@ -26,9 +28,8 @@ public sealed class DropIndex(string schema, string table, string name) : IOpera
 
     public BackfillSpec? Backfill(OperationContext context) => null;
 
-    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => context.Schema.FindTable(schema, table)?.IsPartitioned == true
-        ? [new PlannedStatement($"DROP INDEX IF EXISTS {PgSql.Qualified(schema, name)};")]
-        : [PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};")];
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => 
+        [context.Dialect.DropIndex(schema, table, name, context.Schema.FindTable(schema, table)?.IsPartitioned == true)];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => [];
 

@@ -16,6 +16,8 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class DropTable(string schema, string table) : IOperation
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"drop table {schema}.{table}";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [new(schema, table)];
@@ -29,7 +31,7 @@ public sealed class DropTable(string schema, string table) : IOperation
     public BackfillSpec? Backfill(OperationContext context) => null;
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
-        [new PlannedStatement($"DROP TABLE IF EXISTS {PgSql.Qualified(schema, table)};")];
+        [context.Dialect.DropTable(schema, table)];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => [];
 

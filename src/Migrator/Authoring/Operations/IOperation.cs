@@ -31,6 +31,10 @@ public interface IOperation
     /// must be safe on a partly applied expand (IF EXISTS).</summary>
     IReadOnlyList<PlannedStatement> Rollback(OperationContext context);
 
+    /// <summary>Whether the operation writes its SQL through <paramref name="dialect"/> alone. Most still
+    /// write PostgreSQL; on another engine the compiler refuses those (docs/sqlserver.md).</summary>
+    bool Supports(ISqlDialect dialect) => dialect.Provider == "postgres";
+
     /// <summary>Applies the operation's final effect (after contract) to a schema model.</summary>
     void ApplyTo(SchemaModel model);
 }

@@ -15,6 +15,8 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class SetDefault(string schema, string table, string column, string defaultSql) : IOperation
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"set default of {schema}.{table}.{column} to {defaultSql}";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [new(schema, table, column)];
@@ -22,7 +24,7 @@ public sealed class SetDefault(string schema, string table, string column, strin
     public IReadOnlyList<PlannedStatement> Expand(OperationContext context)
     {
         context.Schema.GetTable(schema, table).GetColumn(column);
-        return [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} ALTER COLUMN {PgSql.Ident(column)} SET DEFAULT {defaultSql};")];
+        return [context.Dialect.SetDefault(schema, table, column, defaultSql)];
     }
 
     public BackfillSpec? Backfill(OperationContext context) => null;
@@ -34,7 +36,7 @@ public sealed class SetDefault(string schema, string table, string column, strin
         var old = context.Schema.GetTable(schema, table).GetColumn(column);
         if (!old.HasDefault)
         {
-            return [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} ALTER COLUMN {PgSql.Ident(column)} DROP DEFAULT;")];
+            return [context.Dialect.DropDefault(schema, table, column)];
         }
 
         return context.Dialect.Generate(new FluentMigrator.Expressions.AlterDefaultConstraintExpression

@@ -17,6 +17,8 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class SqlScript(Phase phase, string sql, string? down = null, string schema = "public", IReadOnlyList<string>? touches = null) : IOperation
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"raw SQL in {phase.ToString().ToLowerInvariant()}: {First(sql)}";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) =>
@@ -24,7 +26,7 @@ public sealed class SqlScript(Phase phase, string sql, string? down = null, stri
 
     public IReadOnlyList<PlannedStatement> Expand(OperationContext context) => phase switch
     {
-        Phase.Expand => [PostgresDialect.Classify(sql.Trim())],
+        Phase.Expand => [context.Dialect.Classify(sql.Trim())],
         Phase.Contract => [],
         _ => throw BadInput($"raw SQL runs in expand or contract, not {phase}: use a change's Backfill for data"),
     };
@@ -32,7 +34,7 @@ public sealed class SqlScript(Phase phase, string sql, string? down = null, stri
     public BackfillSpec? Backfill(OperationContext context) => null;
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
-        phase == Phase.Contract ? [PostgresDialect.Classify(sql.Trim())] : [];
+        phase == Phase.Contract ? [context.Dialect.Classify(sql.Trim())] : [];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)
     {
@@ -43,7 +45,7 @@ public sealed class SqlScript(Phase phase, string sql, string? down = null, stri
 
         return down is null
             ? throw new NotSupportedException($"raw SQL without a down script ({First(sql)})")
-            : [PostgresDialect.Classify(down.Trim())];
+            : [context.Dialect.Classify(down.Trim())];
     }
 
     public void ApplyTo(SchemaModel model)

@@ -18,6 +18,21 @@ public sealed partial class PostgresDialect : ISqlDialect
 
     public string Literal(string text) => PgSql.Literal(text);
 
+    PlannedStatement ISqlDialect.Classify(string sql) => Classify(sql);
+
+    public PlannedStatement DropTable(string schema, string table) => new($"DROP TABLE IF EXISTS {Qualified(schema, table)};");
+
+    /// <summary>CONCURRENTLY, alone; PostgreSQL cannot drop a partitioned table's index concurrently.</summary>
+    public PlannedStatement DropIndex(string schema, string table, string index, bool partitioned) => partitioned
+        ? new PlannedStatement($"DROP INDEX IF EXISTS {Qualified(schema, index)};")
+        : PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {Qualified(schema, index)};");
+
+    public PlannedStatement SetDefault(string schema, string table, string column, string defaultSql) =>
+        new($"ALTER TABLE {Qualified(schema, table)} ALTER COLUMN {Quote(column)} SET DEFAULT {defaultSql};");
+
+    public PlannedStatement DropDefault(string schema, string table, string column) =>
+        new($"ALTER TABLE {Qualified(schema, table)} ALTER COLUMN {Quote(column)} DROP DEFAULT;");
+
     public PlannedStatement AddColumn(string schema, string table, string column, string type) =>
         new($"ALTER TABLE {Qualified(schema, table)} ADD {Quote(column)} {type};");
 

@@ -74,6 +74,35 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
         }
     }
 
+    /// <summary>T-SQL has no statement that must run outside a transaction among those Migrator plans.</summary>
+    public PlannedStatement Classify(string sql) => new(sql);
+
+    public PlannedStatement DropTable(string schema, string table) => new($"DROP TABLE IF EXISTS {Qualified(schema, table)};");
+
+    /// <summary>A nonclustered index drop is a metadata change (a short Sch-M lock); SQL Server has no
+    /// partition-by-partition form to choose.</summary>
+    public PlannedStatement DropIndex(string schema, string table, string index, bool partitioned) =>
+        new($"DROP INDEX IF EXISTS {Quote(index)} ON {Qualified(schema, table)};");
+
+    /// <summary>A default is a constraint on SQL Server: the column's current one (its name is not
+    /// known offline) is dropped first, then the new one added with a name Migrator makes.</summary>
+    public PlannedStatement SetDefault(string schema, string table, string column, string defaultSql) =>
+        new(DropDefaultSql(schema, table, column) + "\n" +
+            $"ALTER TABLE {Qualified(schema, table)} ADD CONSTRAINT {Quote(SqlServerSyncTrigger.Name(this, $"DF_{table}_{column}"))} DEFAULT ({defaultSql}) FOR {Quote(column)};");
+
+    public PlannedStatement DropDefault(string schema, string table, string column) => new(DropDefaultSql(schema, table, column));
+
+    private string DropDefaultSql(string schema, string table, string column)
+    {
+        string name = Literal(Qualified(schema, table));
+        return $"""
+            DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
+                WHERE dc.parent_object_id = OBJECT_ID({name}) AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID({name}), {Literal(column)}, 'ColumnId'));
+            DECLARE @drop_default nvarchar(max) = N'ALTER TABLE {Qualified(schema, table).Replace("'", "''", StringComparison.Ordinal)} DROP CONSTRAINT ' + QUOTENAME(@default);
+            IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+            """;
+    }
+
     /// <summary>A nullable column with no default is a metadata-only change on every edition.</summary>
     public PlannedStatement AddColumn(string schema, string table, string column, string type) =>
         new($"ALTER TABLE {Qualified(schema, table)} ADD {Quote(column)} {type} NULL;");

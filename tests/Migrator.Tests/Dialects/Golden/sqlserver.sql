@@ -15,6 +15,25 @@ CREATE INDEX [ix_email_address] ON [dbo].[customers] ([email_address], [id]) WIT
 -- unique index, edition without online builds dbo.customers
 CREATE UNIQUE INDEX [ux_email_address] ON [dbo].[customers] ([email_address]);
 
+-- drop table dbo.customers
+DROP TABLE IF EXISTS [dbo].[customers];
+
+-- drop index dbo.customers
+DROP INDEX IF EXISTS [ix_email_address] ON [dbo].[customers];
+
+-- set default dbo.customers
+DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
+    WHERE dc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'email_address', 'ColumnId'));
+DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ' + QUOTENAME(@default);
+IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+ALTER TABLE [dbo].[customers] ADD CONSTRAINT [DF_customers_email_address] DEFAULT (N'') FOR [email_address];
+
+-- drop default dbo.customers
+DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
+    WHERE dc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'email_address', 'ColumnId'));
+DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ' + QUOTENAME(@default);
+IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+
 -- prove NOT NULL dbo.customers, transaction 1
 ALTER TABLE [dbo].[customers] WITH NOCHECK ADD CONSTRAINT [migrator_nn_1_email_address] CHECK ([email_address] IS NOT NULL);
 
@@ -81,6 +100,25 @@ CREATE INDEX [ix_unit_price_cents] ON [sales].[order_lines] ([unit_price_cents],
 -- unique index, edition without online builds sales.order_lines
 CREATE UNIQUE INDEX [ux_unit_price_cents] ON [sales].[order_lines] ([unit_price_cents]);
 
+-- drop table sales.order_lines
+DROP TABLE IF EXISTS [sales].[order_lines];
+
+-- drop index sales.order_lines
+DROP INDEX IF EXISTS [ix_unit_price_cents] ON [sales].[order_lines];
+
+-- set default sales.order_lines
+DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
+    WHERE dc.parent_object_id = OBJECT_ID(N'[sales].[order_lines]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[sales].[order_lines]'), N'unit_price_cents', 'ColumnId'));
+DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [sales].[order_lines] DROP CONSTRAINT ' + QUOTENAME(@default);
+IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+ALTER TABLE [sales].[order_lines] ADD CONSTRAINT [DF_order_lines_unit_price_cents] DEFAULT (N'') FOR [unit_price_cents];
+
+-- drop default sales.order_lines
+DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
+    WHERE dc.parent_object_id = OBJECT_ID(N'[sales].[order_lines]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[sales].[order_lines]'), N'unit_price_cents', 'ColumnId'));
+DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [sales].[order_lines] DROP CONSTRAINT ' + QUOTENAME(@default);
+IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+
 -- prove NOT NULL sales.order_lines, transaction 1
 ALTER TABLE [sales].[order_lines] WITH NOCHECK ADD CONSTRAINT [migrator_nn_1_unit_price_cents] CHECK ([unit_price_cents] IS NOT NULL);
 
@@ -146,6 +184,25 @@ CREATE INDEX [ix_néw col] ON [we]]ird].[t'; DROP TABLE x; --] ([néw col], [k]]
 
 -- unique index, edition without online builds we]ird.t'; DROP TABLE x; --
 CREATE UNIQUE INDEX [ux_néw col] ON [we]]ird].[t'; DROP TABLE x; --] ([néw col]);
+
+-- drop table we]ird.t'; DROP TABLE x; --
+DROP TABLE IF EXISTS [we]]ird].[t'; DROP TABLE x; --];
+
+-- drop index we]ird.t'; DROP TABLE x; --
+DROP INDEX IF EXISTS [ix_néw col] ON [we]]ird].[t'; DROP TABLE x; --];
+
+-- set default we]ird.t'; DROP TABLE x; --
+DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
+    WHERE dc.parent_object_id = OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]'), N'néw col', 'ColumnId'));
+DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [we]]ird].[t''; DROP TABLE x; --] DROP CONSTRAINT ' + QUOTENAME(@default);
+IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+ALTER TABLE [we]]ird].[t'; DROP TABLE x; --] ADD CONSTRAINT [DF_t'; DROP TABLE x; --_néw col] DEFAULT (N'') FOR [néw col];
+
+-- drop default we]ird.t'; DROP TABLE x; --
+DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
+    WHERE dc.parent_object_id = OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]'), N'néw col', 'ColumnId'));
+DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [we]]ird].[t''; DROP TABLE x; --] DROP CONSTRAINT ' + QUOTENAME(@default);
+IF @default IS NOT NULL EXEC sp_executesql @drop_default;
 
 -- prove NOT NULL we]ird.t'; DROP TABLE x; --, transaction 1
 ALTER TABLE [we]]ird].[t'; DROP TABLE x; --] WITH NOCHECK ADD CONSTRAINT [migrator_nn_1_néw col] CHECK ([néw col] IS NOT NULL);
