@@ -28,7 +28,7 @@ public sealed class DropIndex(string schema, string table, string name) : IOpera
 
     public BackfillSpec? Backfill(OperationContext context) => null;
 
-    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) => 
+    public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
         [context.Dialect.DropIndex(schema, table, name, context.Schema.FindTable(schema, table)?.IsPartitioned == true)];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => [];
