@@ -54,6 +54,16 @@ public interface ISqlDialect
     /// <summary>Removes a column's default, if it has one.</summary>
     PlannedStatement DropDefault(string schema, string table, string column);
 
+    /// <summary>Renames a table; with <paramref name="ifExists"/>, nothing when it is not there.</summary>
+    PlannedStatement RenameTable(string schema, string table, string newName, bool ifExists);
+
+    /// <summary>A view named <paramref name="view"/> showing every column of <paramref name="table"/>:
+    /// simple enough that inserts, updates and deletes through it reach the table.</summary>
+    PlannedStatement CreatePassThroughView(string schema, string view, string table);
+
+    /// <summary>Drops a view if it is there.</summary>
+    PlannedStatement DropView(string schema, string view);
+
     /// <summary>Adds a nullable column with no default (the expand of every column the engine fills).</summary>
     PlannedStatement AddColumn(string schema, string table, string column, string type);
 

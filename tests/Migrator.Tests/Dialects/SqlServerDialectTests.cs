@@ -44,6 +44,10 @@ public sealed class SqlServerDialectTests
             yield return ($"online index {at}", Dialect.CreateIndexOnline(schema, table, "ix_" + @new, [@new, .. key], unique: false).Sql);
             yield return ($"unique index, edition without online builds {at}", new SqlServerDialect(onlineIndexes: false).CreateIndexOnline(schema, table, "ux_" + @new, [@new], unique: true).Sql);
             yield return ($"drop table {at}", Dialect.DropTable(schema, table).Sql);
+            yield return ($"rename table {at}", Dialect.RenameTable(schema, table, table + "_v2", ifExists: false).Sql);
+            yield return ($"rename table back if it exists {at}", Dialect.RenameTable(schema, table + "_v2", table, ifExists: true).Sql);
+            yield return ($"pass-through view {at}", Dialect.CreatePassThroughView(schema, table, table + "_v2").Sql);
+            yield return ($"drop view {at}", Dialect.DropView(schema, table).Sql);
             yield return ($"drop index {at}", Dialect.DropIndex(schema, table, "ix_" + @new, partitioned: false).Sql);
             yield return ($"set default {at}", Dialect.SetDefault(schema, table, @new, "N''").Sql);
             yield return ($"drop default {at}", Dialect.DropDefault(schema, table, @new).Sql);
@@ -125,7 +129,7 @@ public sealed class SqlServerDialectTests
     {
         var statements = Statements().ToList();
         Assert.That(statements, Has.Count.GreaterThanOrEqualTo(60));
-        string[] single = ["add column", "drop column", "rename column", "online index", "unique index", "prove NOT NULL", "sync trigger", "drop sync trigger", "lock timeout", "edition", "drop table", "drop index"];
+        string[] single = ["add column", "drop column", "rename column", "online index", "unique index", "prove NOT NULL", "sync trigger", "drop sync trigger", "lock timeout", "edition", "drop table", "drop index", "rename table", "pass-through view", "drop view"];
         foreach (var (label, sql) in statements)
         {
             var errors = Parse(sql, out var fragment);

@@ -51,6 +51,12 @@ public sealed class SqlServerPlanTests
                     Sql(Phase.Expand, "UPDATE [dbo].[products] SET [price_cents] = 0 WHERE [price_cents] IS NULL;", touches: ["products.price_cents"], schema: "dbo");
                 }
             }
+
+            [Change(202612030004, "Rename products to catalog_items", AppVersion = "3.0.0")]
+            public sealed class C4 : Change
+            {
+                protected override void Expand() => RenameTable("products", "catalog_items", schema: "dbo");
+            }
             """);
     }
 
@@ -72,6 +78,9 @@ public sealed class SqlServerPlanTests
         Assert.That(statements, Has.Some.Contains("ADD CONSTRAINT [DF_products_price_cents] DEFAULT (0) FOR [price_cents];"), "set default, through the dialect");
         Assert.That(statements, Has.Some.Contains("DROP INDEX IF EXISTS [ix_products_sku] ON [dbo].[products];"), "drop index, through the dialect");
         Assert.That(statements, Has.Some.Contains("DROP COLUMN [title]"), "drop column, through FluentMigrator's generator");
+        Assert.That(statements, Has.Some.EqualTo("EXEC sp_rename N'[dbo].[products]', N'catalog_items';"));
+        Assert.That(statements, Has.Some.EqualTo("CREATE VIEW [dbo].[products] AS SELECT * FROM [dbo].[catalog_items];"), "the old name stays as a view during the window");
+        Assert.That(statements, Has.Some.EqualTo("DROP VIEW IF EXISTS [dbo].[products];"));
         foreach (string sql in statements)
         {
             new TSql160Parser(true).Parse(new StringReader(sql), out IList<ParseError> errors);

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Migrator.Backfill;
 using Migrator.Compatibility;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 

@@ -1,7 +1,6 @@
 using FluentMigrator.Model;
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;

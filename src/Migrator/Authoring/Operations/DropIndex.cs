@@ -1,6 +1,5 @@
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;

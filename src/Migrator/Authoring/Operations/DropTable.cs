@@ -1,6 +1,5 @@
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 

@@ -1,7 +1,6 @@
 using Migrator.Backfill;
 using Migrator.Compatibility;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
@@ -16,6 +15,8 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class RenameTable(string schema, string from, string to) : IOperation
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"rename table {schema}.{from} to {to}";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [new(schema, from), new(schema, to)];
@@ -30,20 +31,20 @@ public sealed class RenameTable(string schema, string from, string to) : IOperat
 
         return
         [
-            new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, from)} RENAME TO {PgSql.Ident(to)};"),
-            new PlannedStatement($"CREATE VIEW {PgSql.Qualified(schema, from)} AS SELECT * FROM {PgSql.Qualified(schema, to)};"),
+            context.Dialect.RenameTable(schema, from, to, ifExists: false),
+            context.Dialect.CreatePassThroughView(schema, from, to),
         ];
     }
 
     public BackfillSpec? Backfill(OperationContext context) => null;
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
-        [new PlannedStatement($"DROP VIEW IF EXISTS {PgSql.Qualified(schema, from)};")];
+        [context.Dialect.DropView(schema, from)];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
     [
-        new PlannedStatement($"DROP VIEW IF EXISTS {PgSql.Qualified(schema, from)};").Guarded(OwnedObject.Relation(schema, from)),
-        new PlannedStatement($"ALTER TABLE IF EXISTS {PgSql.Qualified(schema, to)} RENAME TO {PgSql.Ident(from)};").Guarded(OwnedObject.Relation(schema, to)),
+        context.Dialect.DropView(schema, from).Guarded(OwnedObject.Relation(schema, from)),
+        context.Dialect.RenameTable(schema, to, from, ifExists: true).Guarded(OwnedObject.Relation(schema, to)),
     ];
 
     public void ApplyTo(SchemaModel model) => model.RenameTable(schema, from, to);

@@ -2,7 +2,6 @@ using FluentMigrator;
 using FluentMigrator.Model;
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;

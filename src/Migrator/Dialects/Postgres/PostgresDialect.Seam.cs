@@ -33,6 +33,14 @@ public sealed partial class PostgresDialect : ISqlDialect
     public PlannedStatement DropDefault(string schema, string table, string column) =>
         new($"ALTER TABLE {Qualified(schema, table)} ALTER COLUMN {Quote(column)} DROP DEFAULT;");
 
+    public PlannedStatement RenameTable(string schema, string table, string newName, bool ifExists) =>
+        new($"ALTER TABLE {(ifExists ? "IF EXISTS " : "")}{Qualified(schema, table)} RENAME TO {Quote(newName)};");
+
+    public PlannedStatement CreatePassThroughView(string schema, string view, string table) =>
+        new($"CREATE VIEW {Qualified(schema, view)} AS SELECT * FROM {Qualified(schema, table)};");
+
+    public PlannedStatement DropView(string schema, string view) => new($"DROP VIEW IF EXISTS {Qualified(schema, view)};");
+
     public PlannedStatement AddColumn(string schema, string table, string column, string type) =>
         new($"ALTER TABLE {Qualified(schema, table)} ADD {Quote(column)} {type};");
 

@@ -103,6 +103,20 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
             """;
     }
 
+    /// <summary>sp_rename takes the old name whole and the new one bare.</summary>
+    public PlannedStatement RenameTable(string schema, string table, string newName, bool ifExists)
+    {
+        string rename = $"EXEC sp_rename {Literal(Qualified(schema, table))}, {Literal(newName)};";
+        return new(ifExists ? $"IF OBJECT_ID({Literal(Qualified(schema, table))}, N'U') IS NOT NULL {rename}" : rename);
+    }
+
+    /// <summary>A single-table view with every column is updatable on SQL Server: the old version's
+    /// inserts, updates and deletes through the old name reach the renamed table.</summary>
+    public PlannedStatement CreatePassThroughView(string schema, string view, string table) =>
+        new($"CREATE VIEW {Qualified(schema, view)} AS SELECT * FROM {Qualified(schema, table)};");
+
+    public PlannedStatement DropView(string schema, string view) => new($"DROP VIEW IF EXISTS {Qualified(schema, view)};");
+
     /// <summary>A nullable column with no default is a metadata-only change on every edition.</summary>
     public PlannedStatement AddColumn(string schema, string table, string column, string type) =>
         new($"ALTER TABLE {Qualified(schema, table)} ADD {Quote(column)} {type} NULL;");

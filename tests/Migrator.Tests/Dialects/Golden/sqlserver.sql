@@ -18,6 +18,18 @@ CREATE UNIQUE INDEX [ux_email_address] ON [dbo].[customers] ([email_address]);
 -- drop table dbo.customers
 DROP TABLE IF EXISTS [dbo].[customers];
 
+-- rename table dbo.customers
+EXEC sp_rename N'[dbo].[customers]', N'customers_v2';
+
+-- rename table back if it exists dbo.customers
+IF OBJECT_ID(N'[dbo].[customers_v2]', N'U') IS NOT NULL EXEC sp_rename N'[dbo].[customers_v2]', N'customers';
+
+-- pass-through view dbo.customers
+CREATE VIEW [dbo].[customers] AS SELECT * FROM [dbo].[customers_v2];
+
+-- drop view dbo.customers
+DROP VIEW IF EXISTS [dbo].[customers];
+
 -- drop index dbo.customers
 DROP INDEX IF EXISTS [ix_email_address] ON [dbo].[customers];
 
@@ -103,6 +115,18 @@ CREATE UNIQUE INDEX [ux_unit_price_cents] ON [sales].[order_lines] ([unit_price_
 -- drop table sales.order_lines
 DROP TABLE IF EXISTS [sales].[order_lines];
 
+-- rename table sales.order_lines
+EXEC sp_rename N'[sales].[order_lines]', N'order_lines_v2';
+
+-- rename table back if it exists sales.order_lines
+IF OBJECT_ID(N'[sales].[order_lines_v2]', N'U') IS NOT NULL EXEC sp_rename N'[sales].[order_lines_v2]', N'order_lines';
+
+-- pass-through view sales.order_lines
+CREATE VIEW [sales].[order_lines] AS SELECT * FROM [sales].[order_lines_v2];
+
+-- drop view sales.order_lines
+DROP VIEW IF EXISTS [sales].[order_lines];
+
 -- drop index sales.order_lines
 DROP INDEX IF EXISTS [ix_unit_price_cents] ON [sales].[order_lines];
 
@@ -187,6 +211,18 @@ CREATE UNIQUE INDEX [ux_néw col] ON [we]]ird].[t'; DROP TABLE x; --] ([néw col
 
 -- drop table we]ird.t'; DROP TABLE x; --
 DROP TABLE IF EXISTS [we]]ird].[t'; DROP TABLE x; --];
+
+-- rename table we]ird.t'; DROP TABLE x; --
+EXEC sp_rename N'[we]]ird].[t''; DROP TABLE x; --]', N't''; DROP TABLE x; --_v2';
+
+-- rename table back if it exists we]ird.t'; DROP TABLE x; --
+IF OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --_v2]', N'U') IS NOT NULL EXEC sp_rename N'[we]]ird].[t''; DROP TABLE x; --_v2]', N't''; DROP TABLE x; --';
+
+-- pass-through view we]ird.t'; DROP TABLE x; --
+CREATE VIEW [we]]ird].[t'; DROP TABLE x; --] AS SELECT * FROM [we]]ird].[t'; DROP TABLE x; --_v2];
+
+-- drop view we]ird.t'; DROP TABLE x; --
+DROP VIEW IF EXISTS [we]]ird].[t'; DROP TABLE x; --];
 
 -- drop index we]ird.t'; DROP TABLE x; --
 DROP INDEX IF EXISTS [ix_néw col] ON [we]]ird].[t'; DROP TABLE x; --];
