@@ -48,6 +48,7 @@ public sealed class SqlServerPlanTests
                     SetDefault("products", "price_cents", "0", schema: "dbo");
                     DropColumn("products", "title", schema: "dbo");
                     DropIndex("products", "ix_products_sku", schema: "dbo");
+                    CreateIndex("products", "ix_products_price", ["price_cents", "id"], schema: "dbo");
                     Sql(Phase.Expand, "UPDATE [dbo].[products] SET [price_cents] = 0 WHERE [price_cents] IS NULL;", touches: ["products.price_cents"], schema: "dbo");
                 }
             }
@@ -81,6 +82,7 @@ public sealed class SqlServerPlanTests
         Assert.That(statements, Has.Some.EqualTo("EXEC sp_rename N'[dbo].[products]', N'catalog_items';"));
         Assert.That(statements, Has.Some.EqualTo("CREATE VIEW [dbo].[products] AS SELECT * FROM [dbo].[catalog_items];"), "the old name stays as a view during the window");
         Assert.That(statements, Has.Some.EqualTo("DROP VIEW IF EXISTS [dbo].[products];"));
+        Assert.That(statements, Has.Some.StartsWith("CREATE INDEX [ix_products_price] ON [dbo].[products] ([price_cents], [id]) WITH (ONLINE = ON"), "create index, online");
         foreach (string sql in statements)
         {
             new TSql160Parser(true).Parse(new StringReader(sql), out IList<ParseError> errors);

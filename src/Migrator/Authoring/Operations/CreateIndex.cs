@@ -14,6 +14,11 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class CreateIndex(string schema, string table, string name, IReadOnlyList<string> columns, bool unique = false, string? where = null, string? method = null) : IOperation
 {
+    /// <summary>On PostgreSQL: CONCURRENTLY, and per partition. Elsewhere a plain column list through
+    /// the dialect's online build; expression columns, a WHERE and an access method are PostgreSQL's.</summary>
+    public bool Supports(ISqlDialect dialect) =>
+        dialect.Provider == "postgres" || (where is null && method is null && !columns.Any(c => c.Contains('(', StringComparison.Ordinal)));
+
     public string Describe() => $"create {(unique ? "unique " : "")}index {name} on {schema}.{table} ({string.Join(", ", columns)})";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [];
@@ -26,6 +31,11 @@ public sealed class CreateIndex(string schema, string table, string name, IReadO
         foreach (string column in columns.Where(c => !c.Contains('(', StringComparison.Ordinal) && !context.AddedColumns.Contains((schema, table, c))))
         {
             model.GetColumn(column);
+        }
+
+        if (context.Dialect.Provider != "postgres")
+        {
+            return [context.Dialect.CreateIndexOnline(schema, table, name, columns, unique)];
         }
 
         if (model.IsPartitioned)
@@ -96,6 +106,11 @@ public sealed class CreateIndex(string schema, string table, string name, IReadO
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)
     {
         var model = context.Schema.FindTable(schema, table);
+        if (context.Dialect.Provider != "postgres")
+        {
+            return [context.Dialect.DropIndex(schema, table, name, partitioned: false).Guarded(OwnedObject.Relation(schema, name))];
+        }
+
         if (model?.IsPartitioned != true)
         {
             return [PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};").Guarded(OwnedObject.Relation(schema, name))];
