@@ -90,7 +90,7 @@ namespace Migrator.Analyzers
                     {
                         context.ReportDiagnostic(Diagnostic.Create(PendingRemoval, location, $"table {table}", removal.ChangeId, Replacement(removal.Replacement)));
                     }
-                    else if (!schema.HasTable(table.Schema, table.Name))
+                    else if (!schema.HasTable(table.Schema, table.Name) && !AppSchema.IsSystem(table.Schema, table.Name))
                     {
                         context.ReportDiagnostic(Diagnostic.Create(Unknown, location, $"table {table}"));
                     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Migrator.Analyzers.Sql;
 
 namespace Migrator.Analyzers.Usage
@@ -55,6 +56,36 @@ namespace Migrator.Analyzers.Usage
         }
 
         public bool HasTable(string? schema, string table) => _tables.ContainsKey(Key(schema, table));
+
+        /// <summary>
+        /// A relation of PostgreSQL's own catalogs: in pg_catalog, information_schema or another pg_
+        /// schema (pg_toast, pg_temp_n), or unqualified and named like pg_catalog's relations (pg_class,
+        /// pg_stat_activity: pg_catalog is searched first). Those are never the app's tables to check.
+        /// An unqualified name only counts when it is one PostgreSQL has: pg_ followed by a known stem.
+        /// </summary>
+        public static bool IsSystem(string? schema, string table)
+        {
+            if (schema is not null)
+            {
+                return schema == "information_schema" || schema.StartsWith("pg_", System.StringComparison.Ordinal);
+            }
+
+            return table.StartsWith("pg_", System.StringComparison.Ordinal) && SystemStems.Any(s => table.StartsWith(s, System.StringComparison.Ordinal));
+        }
+
+        // pg_catalog's relations all start with one of these (PostgreSQL 15's system catalogs and views).
+        private static readonly string[] SystemStems =
+        {
+            "pg_stat", "pg_statio", "pg_class", "pg_namespace", "pg_attribute", "pg_attrdef", "pg_index", "pg_constraint",
+            "pg_type", "pg_proc", "pg_trigger", "pg_depend", "pg_description", "pg_locks", "pg_settings", "pg_database",
+            "pg_roles", "pg_user", "pg_authid", "pg_auth_members", "pg_tables", "pg_views", "pg_matviews", "pg_indexes",
+            "pg_sequence", "pg_extension", "pg_enum", "pg_inherits", "pg_partitioned_table", "pg_publication", "pg_subscription",
+            "pg_replication", "pg_prepared", "pg_cursors", "pg_available", "pg_timezone", "pg_am", "pg_opclass", "pg_operator",
+            "pg_collation", "pg_event_trigger", "pg_policy", "pg_policies", "pg_rules", "pg_rewrite", "pg_seclabel", "pg_shdepend",
+            "pg_tablespace", "pg_foreign", "pg_user_mapping", "pg_language", "pg_largeobject", "pg_cast", "pg_conversion",
+            "pg_default_acl", "pg_init_privs", "pg_aggregate", "pg_backend_memory_contexts", "pg_file_settings", "pg_hba_file_rules",
+            "pg_ident_file_mappings", "pg_shmem_allocations", "pg_config", "pg_group", "pg_shadow", "pg_sequences",
+        };
 
         public bool? HasColumn(string? schema, string table, string column) =>
             _tables.TryGetValue(Key(schema, table), out var columns) ? columns.ContainsKey(column) : (bool?)null;

@@ -51,6 +51,23 @@ public class DapperSchemaTests
             }
             """, Schema);
 
+    /// <summary>System catalogs are PostgreSQL's, not the app's: never "unknown" (issue 19: MIG0110 on
+    /// pg_stat_activity and information_schema.columns broke warnings-as-errors builds). An unknown
+    /// table in the app's own schema still is.</summary>
+    [Test]
+    public Task System_catalogs_and_schemas_are_never_unknown() =>
+        Verifier.AnalyzeAsync<DapperSchemaAnalyzer>("""
+            using System.Data;
+            using Dapper;
+            public class Repo(IDbConnection db)
+            {
+                public int Sessions() => db.ExecuteScalar<int>("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'");
+                public string[] Columns(string t) => db.Query<string>("SELECT column_name FROM information_schema.columns WHERE table_name = @t", new { t }).AsList().ToArray();
+                public long Size() => db.ExecuteScalar<long>("SELECT c.reltuples FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'customers'");
+                public int Gone() => db.Execute({|MIG0110:"DELETE FROM pg_like_but_mine"|});
+            }
+            """, Schema);
+
     [Test]
     public Task Without_the_schema_file_nothing_is_reported() =>
         Verifier.AnalyzeAsync<DapperSchemaAnalyzer>("""
