@@ -194,21 +194,7 @@ internal sealed class BackfillTarget
         var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
         string after = (last is null ? "" : $"{Row} > {Bind(command, "last", last)} AND ")
             + (upper is null ? "" : $"{Row} <= {Bind(command, "upper", upper)} AND ");
-        string keys = string.Join(", ", _key.Select(k => Quote(k.Name)));
-        string texts = $"ARRAY[{string.Join(", ", _key.Select(k => Quote(k.Name) + "::text"))}]";
-        string descending = string.Join(", ", _key.Select(k => Quote(k.Name) + " DESC"));
-        command.CommandText = $"""
-            WITH done AS (
-                UPDATE {_table} SET {_spec.Set}
-                WHERE ctid = ANY (ARRAY(
-                    SELECT ctid FROM {_table}
-                    WHERE {after}({_spec.Pending})
-                    ORDER BY {keys}
-                    LIMIT @n
-                    FOR UPDATE SKIP LOCKED))
-                RETURNING {keys})
-            SELECT (SELECT count(*) FROM done), (SELECT {texts} FROM done ORDER BY {descending} LIMIT 1)
-            """;
+        command.CommandText = BatchStatement.Sql(_table, [.. _key.Select(k => Quote(k.Name))], _spec.Set, _spec.Pending, after, "@n");
         command.Parameters.AddWithValue("n", batchSize);
         return command;
     }

@@ -38,10 +38,6 @@ public sealed class LayeringTests
     public void A_layer_uses_no_later_layer(int index)
     {
         string[] later = [.. Layers.Skip(index + 1).SelectMany(l => l)];
-        if (later.Length == 0)
-        {
-            Assert.Pass("the last layer may use every other");
-        }
 
         var failing = new List<string>();
         foreach (string ns in Layers[index])
@@ -61,5 +57,6 @@ public sealed class LayeringTests
         Assert.That(result.FailingTypeNames ?? [], Is.Empty, "MigratorException and ExitCodes are used by every layer");
     }
 
-    private static IEnumerable<int> LayerIndexes() => Enumerable.Range(0, Layers.Length);
+    /// <summary>Every layer but the last, which may use all the others.</summary>
+    private static IEnumerable<int> LayerIndexes() => Enumerable.Range(0, Layers.Length - 1);
 }

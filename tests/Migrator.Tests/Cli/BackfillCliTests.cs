@@ -38,15 +38,17 @@ public sealed class BackfillCliTests : DatabaseTest
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM customers WHERE email_address IS DISTINCT FROM email"), Is.Zero);
     }
 
-    [Test]
-    public async Task On_a_terminal_the_backfill_shows_a_progress_bar_that_ends_at_100_percent()
+    /// <summary>At 80 columns too: the bar's text is shortened to fit, never wrapped.</summary>
+    [TestCase(160)]
+    [TestCase(80)]
+    public async Task On_a_terminal_the_backfill_shows_a_progress_bar_that_ends_at_100_percent_and_fits(int width)
     {
         Assert.That((await Cli("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
         await ShopSeeder.SeedAsync(DataSource, customers: 2_000);
         await ExecuteAsync("ANALYZE customers");
         Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
 
-        var terminal = new TestConsole().Interactive().Width(160);
+        var terminal = new TestConsole().Interactive().Width(width);
         var error = new StringWriter();
         int code = await MigratorCli.RunAsync(
             ["backfill", "--config", CliRunner.ShopConfig, "--migrations", CliRunner.ShopMigrations, "--connection", ConnectionString],
@@ -54,6 +56,7 @@ public sealed class BackfillCliTests : DatabaseTest
         Assert.That(code, Is.EqualTo(0), error.ToString());
         Assert.That(terminal.Output, Does.Contain("public.customers: 2,000/~2,000 rows").And.Contain("100%"));
         Assert.That(terminal.Output, Does.Contain("verified: no row left to do"));
+        Assert.That(terminal.Output.Split('\n').Where(l => l.TrimEnd('\r').Length > width), Is.Empty, terminal.Output);
     }
 
     [Test]

@@ -3,12 +3,12 @@ using Migrator.Cli.Commands;
 using Migrator.Tests.Compatibility;
 using Migrator.Tests.Infrastructure;
 using Shop.Seed;
-using Spectre.Console.Testing;
 
 namespace Migrator.Tests.Cli;
 
 /// <summary>Output at 80 columns (a fixed console width): tables that do not fit become lists, the
-/// progress bar's text is shortened instead of wrapped, and no id is ever broken.</summary>
+/// progress bar's text is shortened instead of wrapped (BackfillCliTests draws it at 80 columns), and
+/// no id is ever broken.</summary>
 public sealed class NarrowConsoleTests : DatabaseTest
 {
     private const int Width = 80;
@@ -83,24 +83,6 @@ public sealed class NarrowConsoleTests : DatabaseTest
         AssertFits(changes, "plan's change list");
         AssertFits(findings, "plan's findings");
         Assert.That(findings, Does.Contain("MIG0101").And.Contain("OrderRepository.cs:"));
-    }
-
-    [Test]
-    public async Task The_backfill_progress_bar_fits_in_80_columns()
-    {
-        Assert.That((await NarrowAsync("expand", "--change", "202611230001")).ExitCode, Is.EqualTo(0));
-        await ShopSeeder.SeedAsync(DataSource, customers: 2_000);
-        await ExecuteAsync("ANALYZE customers");
-        Assert.That((await NarrowAsync("expand")).ExitCode, Is.EqualTo(0));
-
-        var terminal = new TestConsole().Interactive().Width(Width);
-        var error = new StringWriter();
-        int code = await MigratorCli.RunAsync(
-            ["backfill", "--config", CliRunner.ShopConfig, "--migrations", CliRunner.ShopMigrations, "--connection", ConnectionString],
-            new CliContext(terminal, error));
-        Assert.That(code, Is.EqualTo(0), error.ToString());
-        Assert.That(terminal.Output, Does.Contain("public.customers: 2,000/~2,000 rows").And.Contain("100%"));
-        AssertFits(terminal.Output, "backfill progress");
     }
 
     [TestCase(10)]

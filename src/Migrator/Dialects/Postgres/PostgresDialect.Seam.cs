@@ -76,23 +76,9 @@ public sealed partial class PostgresDialect : ISqlDialect
     /// order, locked with SKIP LOCKED, updated by ctid, returning the count and the last key reached.</summary>
     public string BackfillBatch(BackfillBatchSpec batch)
     {
-        string table = Qualified(batch.Schema, batch.Table);
-        string keys = string.Join(", ", batch.Key.Select(Quote));
-        string row = batch.Key.Count == 1 ? Quote(batch.Key[0]) : $"({keys})";
-        string texts = $"ARRAY[{string.Join(", ", batch.Key.Select(k => Quote(k) + "::text"))}]";
-        string descending = string.Join(", ", batch.Key.Select(k => Quote(k) + " DESC"));
-        return $"""
-            WITH done AS (
-                UPDATE {table} SET {batch.Set}
-                WHERE ctid = ANY (ARRAY(
-                    SELECT ctid FROM {table}
-                    WHERE {row} > @last AND ({batch.Pending})
-                    ORDER BY {keys}
-                    LIMIT {batch.BatchSize}
-                    FOR UPDATE SKIP LOCKED))
-                RETURNING {keys})
-            SELECT (SELECT count(*) FROM done), (SELECT {texts} FROM done ORDER BY {descending} LIMIT 1)
-            """;
+        var keys = batch.Key.Select(Quote).ToList();
+        string row = keys.Count == 1 ? keys[0] : $"({string.Join(", ", keys)})";
+        return Backfill.BatchStatement.Sql(Qualified(batch.Schema, batch.Table), keys, batch.Set, batch.Pending, $"{row} > @last AND ", batch.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public IReadOnlyList<string> LedgerTables() => [.. LedgerLayout.Upgrades(LedgerSchema, 0).Select(u => u.Sql)];

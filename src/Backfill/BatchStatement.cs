@@ -1,0 +1,33 @@
+namespace Migrator.Backfill;
+
+/// <summary>
+/// The text of one keyset batch on PostgreSQL, the one place it is written: rows matching
+/// <c>after</c> and the pending predicate, in key order, up to <c>limit</c>, locked with SKIP LOCKED
+/// and updated by ctid; returns the count and the last key reached (as text). Used by the runner and
+/// by the PostgreSQL dialect.
+/// </summary>
+public static class BatchStatement
+{
+    /// <param name="table">The quoted table, with <c>ONLY </c> in front where the spec asks.</param>
+    /// <param name="quotedKeys">The key columns, quoted, in key order.</param>
+    /// <param name="after">A predicate ending in <c> AND </c>, or empty.</param>
+    /// <param name="limit">The batch size: a number or a parameter.</param>
+    public static string Sql(string table, IReadOnlyList<string> quotedKeys, string set, string pending, string after, string limit)
+    {
+        string keys = string.Join(", ", quotedKeys);
+        string texts = $"ARRAY[{string.Join(", ", quotedKeys.Select(k => k + "::text"))}]";
+        string descending = string.Join(", ", quotedKeys.Select(k => k + " DESC"));
+        return $"""
+            WITH done AS (
+                UPDATE {table} SET {set}
+                WHERE ctid = ANY (ARRAY(
+                    SELECT ctid FROM {table}
+                    WHERE {after}({pending})
+                    ORDER BY {keys}
+                    LIMIT {limit}
+                    FOR UPDATE SKIP LOCKED))
+                RETURNING {keys})
+            SELECT (SELECT count(*) FROM done), (SELECT {texts} FROM done ORDER BY {descending} LIMIT 1)
+            """;
+    }
+}
