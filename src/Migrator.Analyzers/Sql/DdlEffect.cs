@@ -31,6 +31,7 @@ namespace Migrator.Analyzers.Sql
         DetachPartition,
         SetLockTimeout,
         AlterEnum,
+        AddDomainConstraint,
         Update,
         Insert,
         Delete,
@@ -40,13 +41,12 @@ namespace Migrator.Analyzers.Sql
     /// <summary>A column as CREATE TABLE / ADD COLUMN declares it.</summary>
     public sealed class ColumnDeclaration
     {
-        public ColumnDeclaration(string name, string type, bool notNull, bool hasDefault, bool volatileDefault)
+        public ColumnDeclaration(string name, string type, bool notNull, bool hasDefault)
         {
             Name = name;
             Type = type;
             NotNull = notNull;
             HasDefault = hasDefault;
-            VolatileDefault = volatileDefault;
         }
 
         public string Name { get; }
@@ -58,8 +58,49 @@ namespace Migrator.Analyzers.Sql
         public bool HasDefault { get; }
 
         /// <summary>A default PostgreSQL must compute per row (random(), gen_random_uuid(), clock_timestamp(),
-        /// nextval, serial, GENERATED … STORED): the table is rewritten under an exclusive lock.</summary>
-        public bool VolatileDefault { get; }
+        /// nextval, a function PostgreSQL does not define, serial, identity, GENERATED … STORED): the table
+        /// is rewritten under an exclusive lock.</summary>
+        public bool VolatileDefault => Rewrites(PgFunctions.IsVolatile);
+
+        /// <summary>The functions the default calls (lower case, unqualified), so a reader that knows the
+        /// database's own functions (pg_proc.provolatile) can decide again.</summary>
+        public List<string> DefaultCalls { get; } = new List<string>();
+
+        /// <summary>serial, identity or GENERATED … STORED: every row gets a value computed when the column is added.</summary>
+        public bool Generated { get; set; }
+
+        /// <summary>An inline REFERENCES: a foreign key that cannot be NOT VALID.</summary>
+        public bool References { get; set; }
+
+        /// <summary>An inline UNIQUE (an index built under the ALTER's lock).</summary>
+        public bool Unique { get; set; }
+
+        /// <summary>An inline PRIMARY KEY.</summary>
+        public bool PrimaryKey { get; set; }
+
+        /// <summary>An inline CHECK (validated against every row).</summary>
+        public bool Check { get; set; }
+
+        /// <summary>True when adding this column rewrites the table, given what each called function's
+        /// volatility is (<paramref name="volatile"/> answers null for a function it does not know, which
+        /// then counts as volatile).</summary>
+        public bool Rewrites(System.Func<string, bool?> @volatile)
+        {
+            if (Generated)
+            {
+                return true;
+            }
+
+            foreach (string call in DefaultCalls)
+            {
+                if (@volatile(call) ?? true)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>What one DDL (or DML) statement does to the schema, as far as compatibility and locking go.</summary>
@@ -108,6 +149,7 @@ namespace Migrator.Analyzers.Sql
 
         public bool Unique { get; set; }
 
+        /// <summary>IF EXISTS on a drop, IF NOT EXISTS on a create or ADD COLUMN: the statement can run twice.</summary>
         public bool IfExists { get; set; }
 
         public bool Cascade { get; set; }
@@ -117,6 +159,18 @@ namespace Migrator.Analyzers.Sql
 
         /// <summary>For CREATE INDEX: the indexed table; <see cref="Table"/> is then the table too.</summary>
         public string? IndexName { get; set; }
+
+        /// <summary>What an ALTER TYPE or ALTER DOMAIN does ("add value", "rename value", …).</summary>
+        public string? Detail { get; set; }
+
+        /// <summary>Where the statement starts in the text that was analysed (0-based character offset).</summary>
+        public int Offset { get; set; }
+
+        /// <summary>The statement's length in that text.</summary>
+        public int Length { get; set; }
+
+        /// <summary>For CREATE INDEX, and UNIQUE / PRIMARY KEY / FOREIGN KEY constraints: the columns, in order.</summary>
+        public List<string> KeyColumns { get; } = new List<string>();
 
         public string QualifiedTable => Schema is null ? Table ?? "" : Schema + "." + Table;
 

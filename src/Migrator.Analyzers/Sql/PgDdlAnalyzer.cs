@@ -20,10 +20,12 @@ namespace Migrator.Analyzers.Sql
     /// </summary>
     public static class PgDdlAnalyzer
     {
-        private static readonly HashSet<string> VolatileFunctions = new HashSet<string>(StringComparer.Ordinal)
+        /// <summary>SQL syntax that looks like a call but is not a function (none of these is volatile).</summary>
+        private static readonly HashSet<string> SyntaxForms = new HashSet<string>(StringComparer.Ordinal)
         {
-            "random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "clock_timestamp",
-            "timeofday", "nextval", "txid_current", "statement_timestamp",
+            "cast", "coalesce", "nullif", "greatest", "least", "extract", "trim", "row", "array", "position", "overlay",
+            "current_timestamp", "current_time", "localtime", "localtimestamp", "in", "any", "all", "some", "exists",
+            "values", "interval", "and", "or", "not", "is", "when", "then", "else", "as", "varying", "precision", "with", "time", "zone",
         };
 
         private static readonly HashSet<string> ConstraintStarts = new HashSet<string>(StringComparer.Ordinal)
@@ -87,6 +89,7 @@ namespace Migrator.Analyzers.Sql
                 e.Column = name;
                 e.Declaration = Declare(name, rest);
                 e.Type = e.Declaration.Type;
+                e.IfExists = ifNotExists;
             });
 
         private static readonly TokenListParser<SqlToken, DdlEffect> ConstraintAction =
@@ -100,7 +103,14 @@ namespace Migrator.Analyzers.Sql
                 e.NewName = name;
                 e.NotValid = EndsWith(rest, "not", "valid");
                 e.UsingIndex = Contains(rest, "using", "index");
-                e.Column = FirstGroupNames(rest).FirstOrDefault();
+                if (e.UsingIndex)
+                {
+                    int at = Array.FindIndex(rest, t => Word(t) == "index");
+                    e.IndexName = at + 1 < rest.Length ? Identifier(rest[at + 1]) : null;
+                }
+
+                e.KeyColumns.AddRange(FirstGroupNames(rest));
+                e.Column = e.KeyColumns.FirstOrDefault();
             });
 
         private static readonly TokenListParser<SqlToken, DdlEffect> DropConstraint =
@@ -219,10 +229,12 @@ namespace Migrator.Analyzers.Sql
             select One(On(Effect(DdlKind.CreateIndex, e =>
             {
                 e.Unique = unique;
+                e.IfExists = ifNotExists;
                 e.Concurrently = concurrently;
                 e.OnlyParent = only != null;
                 e.IndexName = name;
-                e.Column = FirstGroupNames(rest).FirstOrDefault();
+                e.KeyColumns.AddRange(FirstGroupNames(rest));
+                e.Column = e.KeyColumns.FirstOrDefault();
             }), table));
 
         private static readonly TokenListParser<SqlToken, List<DdlEffect>> DropIndex =
@@ -265,6 +277,7 @@ namespace Migrator.Analyzers.Sql
             from rest in Rest
             select One(On(Effect(DdlKind.CreateTable, e =>
             {
+                e.IfExists = ifNotExists;
                 foreach (var element in elements.Where(x => x.Length > 0))
                 {
                     string first = Word(element[0]);
@@ -315,7 +328,28 @@ namespace Migrator.Analyzers.Sql
             from alter in Kw("alter").IgnoreThen(Kw("type"))
             from name in Name
             from rest in Rest
-            select One(On(Effect(DdlKind.AlterEnum, _ => { }), name));
+            select One(On(Effect(DdlKind.AlterEnum, e =>
+            {
+                var words = rest.Select(Word).ToArray();
+                e.Detail = StartsWith(words, "add", "value")
+                    ? (words.Contains("before") || words.Contains("after") ? "add value before/after" : "add value")
+                    : StartsWith(words, "rename", "value") ? "rename value"
+                    : StartsWith(words, "rename", "to") ? "rename"
+                    : StartsWith(words, "owner") || StartsWith(words, "set", "schema") ? "owner or schema"
+                    : "other";
+            }), name));
+
+        private static readonly TokenListParser<SqlToken, List<DdlEffect>> AlterDomain =
+            from alter in Kw("alter").IgnoreThen(Kw("domain"))
+            from name in Name
+            from rest in Rest
+            select One(On(Effect(DdlKind.AddDomainConstraint, e =>
+            {
+                var words = rest.Select(Word).ToArray();
+                e.ConstraintKind = StartsWith(words, "set", "not", "null") ? "not null" : words.Contains("check") ? "check" : null;
+                e.NotValid = EndsWith(rest, "not", "valid");
+                e.Detail = words.Length > 0 ? words[0] : "";
+            }), name));
 
         private static readonly TokenListParser<SqlToken, List<DdlEffect>> Maintenance =
             from word in Kw("reindex").Or(Kw("vacuum")).Or(Kw("cluster"))
@@ -334,7 +368,7 @@ namespace Migrator.Analyzers.Sql
         private static readonly TokenListParser<SqlToken, List<DdlEffect>> Statement =
             AlterTable.Try().Or(CreateIndex.Try()).Or(DropIndex.Try()).Or(DropMany("table", DdlKind.DropTable).Try())
                 .Or(DropMany("view", DdlKind.DropView).Try()).Or(DropSchema.Try()).Or(CreateTable.Try()).Or(CreateView.Try())
-                .Or(Truncate.Try()).Or(RenameSchema.Try()).Or(AlterType.Try()).Or(Maintenance.Try()).Or(SetLockTimeout.Try());
+                .Or(Truncate.Try()).Or(RenameSchema.Try()).Or(AlterType.Try()).Or(AlterDomain.Try()).Or(Maintenance.Try()).Or(SetLockTimeout.Try());
 
         /// <summary>The effects of every statement in <paramref name="sql"/>, in order.</summary>
         public static List<DdlEffect> Analyze(string sql)
@@ -347,33 +381,38 @@ namespace Migrator.Analyzers.Sql
             }
             catch (ParseException)
             {
-                effects.Add(new DdlEffect(DdlKind.Other, sql));
+                effects.Add(new DdlEffect(DdlKind.Other, sql) { Length = sql.Length });
                 return effects;
             }
 
             foreach (var statement in PgSqlAnalyzer.SplitStatements(tokens))
             {
-                string text = sql.Substring(statement[0].Position.Absolute, statement[statement.Length - 1].Position.Absolute + statement[statement.Length - 1].Span.Length - statement[0].Position.Absolute);
+                int offset = statement[0].Position.Absolute;
+                int length = statement[statement.Length - 1].Position.Absolute + statement[statement.Length - 1].Span.Length - offset;
+                string text = sql.Substring(offset, length);
                 string head = Word(statement[0]);
                 if (head is "update" or "insert" or "delete" or "with")
                 {
                     var dml = PgSqlAnalyzer.Analyze(text);
                     var kind = dml.Kind == StatementKind.Update ? DdlKind.Update : dml.Kind == StatementKind.Insert ? DdlKind.Insert : dml.Kind == StatementKind.Delete ? DdlKind.Delete : DdlKind.Other;
                     var written = dml.Tables.FirstOrDefault(t => t.Written);
-                    effects.Add(new DdlEffect(kind, text) { Schema = written?.Schema, Table = written?.Name });
+                    effects.Add(new DdlEffect(kind, text) { Schema = written?.Schema, Table = written?.Name, Offset = offset, Length = length });
                     continue;
                 }
 
                 var result = Statement.AtEnd()(new TokenList<SqlToken>(statement));
                 if (!result.HasValue)
                 {
-                    effects.Add(new DdlEffect(DdlKind.Other, text));
+                    effects.Add(new DdlEffect(DdlKind.Other, text) { Offset = offset, Length = length });
                     continue;
                 }
 
                 foreach (var effect in result.Value)
                 {
-                    effects.Add(WithSql(effect, text));
+                    var located = WithSql(effect, text);
+                    located.Offset = offset;
+                    located.Length = length;
+                    effects.Add(located);
                 }
             }
 
@@ -400,8 +439,10 @@ namespace Migrator.Analyzers.Sql
                 Cascade = template.Cascade,
                 ViewOf = template.ViewOf,
                 IndexName = template.IndexName,
+                Detail = template.Detail,
             };
             effect.Columns.AddRange(template.Columns);
+            effect.KeyColumns.AddRange(template.KeyColumns);
             return effect;
         }
 
@@ -426,14 +467,74 @@ namespace Migrator.Analyzers.Sql
             var words = rest.Select(Word).ToArray();
             int end = Array.FindIndex(words, w => ColumnConstraintWords.Contains(w));
             string type = Text(rest.Take(end < 0 ? rest.Length : end));
+            var constraints = TopLevelWords(rest, end < 0 ? rest.Length : end);
             bool notNull = Contains(rest, "not", "null") || Contains(rest, "primary", "key");
             int defaultAt = Array.IndexOf(words, "default");
             bool hasDefault = defaultAt >= 0;
-            bool serial = type is "serial" or "bigserial" or "smallserial" or "serial4" or "serial8";
+            bool serial = type is "serial" or "bigserial" or "smallserial" or "serial2" or "serial4" or "serial8";
             bool generated = words.Contains("generated") && (words.Contains("stored") || words.Contains("identity"));
-            bool volatileDefault = serial || generated
-                || (hasDefault && words.Skip(defaultAt + 1).Any(VolatileFunctions.Contains));
-            return new ColumnDeclaration(name, type, notNull, hasDefault || serial || generated, volatileDefault);
+            var declaration = new ColumnDeclaration(name, type, notNull, hasDefault || serial || generated)
+            {
+                Generated = serial || generated,
+                References = constraints.Contains("references"),
+                Unique = constraints.Contains("unique"),
+                PrimaryKey = constraints.Contains("primary"),
+                Check = constraints.Contains("check"),
+            };
+            if (hasDefault)
+            {
+                declaration.DefaultCalls.AddRange(Calls(rest, defaultAt + 1));
+            }
+
+            return declaration;
+        }
+
+        /// <summary>The words outside parentheses from <paramref name="from"/> on: a column's constraint keywords.</summary>
+        private static HashSet<string> TopLevelWords(Token<SqlToken>[] tokens, int from)
+        {
+            var words = new HashSet<string>(StringComparer.Ordinal);
+            int depth = 0;
+            for (int i = 0; i < tokens.Length; i++)
+            {
+                depth += tokens[i].Kind == SqlToken.LParen ? 1 : tokens[i].Kind == SqlToken.RParen ? -1 : 0;
+                if (i >= from && depth == 0 && tokens[i].Kind == SqlToken.Identifier)
+                {
+                    words.Add(Word(tokens[i]));
+                }
+            }
+
+            return words;
+        }
+
+        /// <summary>The functions a default expression starting at <paramref name="from"/> calls: a name followed
+        /// by '(' that is not a type after '::'. The expression ends at the next constraint keyword outside parentheses.</summary>
+        private static List<string> Calls(Token<SqlToken>[] tokens, int from)
+        {
+            var calls = new List<string>();
+            int depth = 0;
+            for (int i = from; i < tokens.Length; i++)
+            {
+                var token = tokens[i];
+                if (depth == 0 && token.Kind == SqlToken.Identifier && Word(token) is "not" or "null" or "constraint" or "primary" or "unique" or "references" or "check" or "generated" or "collate")
+                {
+                    break;
+                }
+
+                depth += token.Kind == SqlToken.LParen ? 1 : token.Kind == SqlToken.RParen ? -1 : 0;
+                // A type after '::' (one word, or two: character varying(10)) is not a call, nor is SQL syntax
+                // written like one (CAST, COALESCE, CURRENT_TIMESTAMP(3) …).
+                bool afterCast = (i >= 1 && tokens[i - 1].Kind == SqlToken.Cast)
+                    || (i >= 2 && tokens[i - 2].Kind == SqlToken.Cast && tokens[i - 1].Kind == SqlToken.Identifier);
+                bool call = token.Kind is SqlToken.Identifier or SqlToken.QuotedIdentifier
+                    && i + 1 < tokens.Length && tokens[i + 1].Kind == SqlToken.LParen
+                    && !afterCast && !(token.Kind == SqlToken.Identifier && SyntaxForms.Contains(Word(token)));
+                if (call)
+                {
+                    calls.Add(Identifier(token));
+                }
+            }
+
+            return calls;
         }
 
         private static string Word(Token<SqlToken> token) =>

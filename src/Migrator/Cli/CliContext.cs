@@ -15,6 +15,9 @@ public sealed record CliContext(IAnsiConsole Out, TextWriter Error)
     /// <summary>True under --quiet: <see cref="Out"/> and <see cref="Line"/> print nothing.</summary>
     public bool IsQuiet { get; private init; }
 
+    /// <summary>Standard input (`lint -`).</summary>
+    public TextReader Input { get; init; } = Console.In;
+
     /// <summary>Writes output a program reads (JSON, SARIF, markdown), printed even with --quiet.</summary>
     public void Data(string text) => (DataWriter ?? Out.Profile.Out.Writer).WriteLine(text);
 

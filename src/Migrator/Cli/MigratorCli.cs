@@ -27,6 +27,7 @@ public static class MigratorCli
         root.Subcommands.Add(GateCommand.Create(cli));
         root.Subcommands.Add(UsageCommand.Create(cli));
         root.Subcommands.Add(HistoryCommand.Create(cli));
+        root.Subcommands.Add(LintCommand.Create(cli));
         return root;
     }
 

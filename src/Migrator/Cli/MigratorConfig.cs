@@ -45,6 +45,16 @@ public sealed class MigratorConfig
     /// `plan` only so far; docs/sqlserver.md).</summary>
     public string Provider { get; set; } = "postgres";
 
+    /// <summary>`lint`: the PostgreSQL major version the .sql migrations run on.</summary>
+    public int PgVersion { get; set; } = 15;
+
+    /// <summary>`lint`: the transaction a runner wraps each .sql file in: none (each statement commits, except
+    /// the file's own BEGIN … COMMIT) or file (one transaction per file).</summary>
+    public string LintTransaction { get; set; } = "none";
+
+    /// <summary>`lint`: rule ids left out, comma-separated (MIG0026,MIG0037).</summary>
+    public string? LintExclude { get; set; }
+
     /// <summary>Base URL of the rule pages that reports link to (the rule id and ".md" are appended).</summary>
     public string RuleDocsUrl { get; set; } = Analyzers.RuleInfo.DefaultDocsBaseUrl;
 
@@ -192,6 +202,10 @@ public sealed class MigratorConfig
         Check(Migrations is null || !string.IsNullOrWhiteSpace(Migrations), "migrations must not be empty");
         Check(double.IsFinite(RetireWaitSeconds) && RetireWaitSeconds is >= 0 and <= 2_592_000, "retireWaitSeconds must be a number from 0 to 2592000 (30 days)");
         Check(Baseline is null || !string.IsNullOrWhiteSpace(Baseline), "baseline must not be empty");
+        Check(PgVersion is >= 9 and <= 18, "pgVersion must be a PostgreSQL major version from 9 to 18");
+        Check(LintTransaction is "none" or "file", $"lintTransaction must be none or file, not '{LintTransaction}'");
+        Check(LintExclude is null || System.Text.RegularExpressions.Regex.IsMatch(LintExclude, @"^\s*(MIG\d{4}\s*(,\s*|$))*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase),
+            "lintExclude must be rule ids separated by commas, e.g. MIG0026,MIG0037");
         Check(Provider is "postgres" or "sqlserver", $"provider must be postgres or sqlserver, not '{Provider}'");
         Check(Uri.TryCreate(RuleDocsUrl, UriKind.Absolute, out var docs) && (docs.Scheme == Uri.UriSchemeHttps || docs.Scheme == Uri.UriSchemeHttp),
             "ruleDocsUrl must be an absolute http(s) URL, e.g. https://example.com/migrator/docs/rules/");

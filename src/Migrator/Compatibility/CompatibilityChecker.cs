@@ -40,7 +40,12 @@ public static class CompatibilityChecker
             foreach (var phase in new[] { Phase.Expand, Phase.Contract })
             {
                 bool pending = phase == Phase.Expand ? expandPending : contractPending;
-                var steps = plan.Steps(phase).Select(s => s.Statements.Where(x => !x.IsBoundary).Select(x => (x.Sql, Effects: PgDdlAnalyzer.Analyze(x.Sql))).ToList()).ToList();
+                var steps = plan.Steps(phase).Select(s =>
+                {
+                    var step = new SqlStep(s.Transactional);
+                    step.AddRange(s.Statements.Where(x => !x.IsBoundary).Select(x => (x.Sql, Effects: PgDdlAnalyzer.Analyze(x.Sql))));
+                    return step;
+                }).ToList();
                 var before = schema.Clone();
                 foreach (var effect in steps.SelectMany(s => s).SelectMany(s => s.Effects))
                 {

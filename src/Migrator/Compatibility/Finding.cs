@@ -20,6 +20,9 @@ public sealed record Finding(string RuleId, Severity Severity, string Message)
     /// <summary>The SQL the finding is about (the phase statement or the app statement).</summary>
     public string? Sql { get; init; }
 
+    /// <summary>For `lint`: where the statement starts in its file (a character offset).</summary>
+    public int? Offset { get; init; }
+
     public override string ToString() =>
         $"{Severity.ToString().ToLowerInvariant()} {RuleId}: {Message}{(Location is null ? "" : $" ({Location})")}";
 }

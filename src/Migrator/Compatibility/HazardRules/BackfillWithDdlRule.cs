@@ -16,9 +16,11 @@ public sealed class BackfillWithDdlRule : HazardRule
 
     public override IEnumerable<Finding> Check(PhaseSql phase) =>
         from step in phase.Steps
+        where step.InTransaction
         let effects = step.SelectMany(s => s.Effects).ToList()
         from update in effects
         where update.Kind is DdlKind.Update or DdlKind.Delete && !phase.IsNew(update)
-            && effects.Any(d => Ddl.Contains(d.Kind) && d.Table == update.Table)
+            // DDL before the update holds its lock through it; DDL after it waits for it, then commits at once.
+            && effects.TakeWhile(d => !ReferenceEquals(d, update)).Any(d => Ddl.Contains(d.Kind) && d.Table == update.Table)
         select Hit(phase, update, Severity.Warning, $"changes rows of {update.QualifiedTable} in the same transaction as DDL on it: the lock is held for the whole update (use a backfill)");
 }

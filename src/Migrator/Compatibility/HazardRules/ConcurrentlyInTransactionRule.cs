@@ -10,9 +10,16 @@ public sealed class ConcurrentlyInTransactionRule : HazardRule
 
     public override IEnumerable<Finding> Check(PhaseSql phase) =>
         from step in phase.Steps
-        where step.Count > 1
+        where step.InTransaction
         from statement in step
         from effect in statement.Effects
         where effect.Concurrently && effect.Kind is DdlKind.CreateIndex or DdlKind.DropIndex or DdlKind.Reindex
-        select Hit(phase, effect, Severity.Error, $"runs {effect.Kind} CONCURRENTLY inside a transaction with other statements: PostgreSQL refuses it");
+        select Hit(phase, effect, Severity.Error, $"runs {Statement(effect.Kind)} CONCURRENTLY inside a transaction block: PostgreSQL refuses it (run it alone, outside BEGIN … COMMIT)");
+
+    private static string Statement(DdlKind kind) => kind switch
+    {
+        DdlKind.CreateIndex => "CREATE INDEX",
+        DdlKind.DropIndex => "DROP INDEX",
+        _ => "REINDEX",
+    };
 }

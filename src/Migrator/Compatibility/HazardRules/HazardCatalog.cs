@@ -10,6 +10,9 @@ public static class HazardCatalog
         new ForeignKeyWithoutNotValidRule(), new CheckWithoutNotValidRule(), new ValidateInSameTransactionRule(),
         new AddUniqueRule(), new AddPrimaryKeyRule(), new BlockingIndexBuildRule(), new ConcurrentlyInTransactionRule(),
         new BlockingIndexDropRule(), new RewritingMaintenanceRule(), new BlockingDetachPartitionRule(), new BackfillWithDdlRule(),
-        new EnumChangeRule(), new TruncateRule(),
+        new EnumChangeRule(), new TruncateRule(), new RenameSchemaRule(), new DefaultBeforePg11Rule(), new DropNotNullRule(),
+        new ExclusionConstraintRule(), new NoLockTimeoutRule(), new WorkAfterExclusiveLockRule(), new SeveralAltersRule(),
+        new IntKeyRule(), new JsonColumnRule(), new ChangeDefaultRule(), new DropForeignKeyRule(), new ForeignKeyWithoutIndexRule(),
+        new NotRerunnableRule(),
     ];
 }

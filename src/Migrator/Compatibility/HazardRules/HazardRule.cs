@@ -13,12 +13,14 @@ public abstract class HazardRule
     public abstract IEnumerable<Finding> Check(PhaseSql phase);
 
     protected Finding Hit(PhaseSql phase, DdlEffect effect, Severity severity, string message) =>
-        new(Id, severity, $"{phase.Name} of change {phase.Plan.Id}: {message}")
-        {
-            ChangeId = phase.Plan.Id,
-            Phase = phase.Name,
-            Sql = effect.Sql,
-        };
+        phase.Plan is null
+            ? new(Id, severity, message) { Sql = effect.Sql, Offset = effect.Offset }
+            : new(Id, severity, $"{phase.Name} of change {phase.Plan.Id}: {message}")
+            {
+                ChangeId = phase.Plan.Id,
+                Phase = phase.Name,
+                Sql = effect.Sql,
+            };
 
     /// <summary>For rules that look at effects one by one.</summary>
     protected IEnumerable<Finding> Each(PhaseSql phase, Func<DdlEffect, (Severity Severity, string Message)?> check)

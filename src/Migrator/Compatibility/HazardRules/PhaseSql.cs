@@ -5,15 +5,43 @@ using Migrator.Planning;
 namespace Migrator.Compatibility.HazardRules;
 
 /// <summary>One phase of one change as the hazard rules see it: its steps (each one transaction, or one
-/// statement outside any), every statement's SQL and effects, and the schema before the phase.</summary>
+/// statement outside any), every statement's SQL and effects, and the schema before the phase. `lint`
+/// makes one of a plain .sql migration: no <see cref="Plan"/>, and <see cref="Phase.Expand"/>, since a
+/// plain migration runs while the app version before it is live.</summary>
 public sealed record PhaseSql(
-    ChangePlan Plan,
+    ChangePlan? Plan,
     Phase Phase,
-    IReadOnlyList<List<(string Sql, List<DdlEffect> Effects)>> Steps,
+    IReadOnlyList<SqlStep> Steps,
     VisibleSchema Before,
     IReadOnlySet<string> CreatedTables)
 {
     public string Name => Phase.ToString().ToLowerInvariant();
+
+    /// <summary>The PostgreSQL major version the SQL will run on (lint's --pg-version); the facts some
+    /// rules rest on changed with versions (defaults without a rewrite from 11, ADD VALUE in a transaction from 12).</summary>
+    public int PgVersion { get; init; } = 15;
+
+    /// <summary>Whether a function is volatile: PostgreSQL's own from pg_proc; with a connection, the
+    /// database's too. Null for a function nobody knows, which counts as volatile.</summary>
+    public Func<string, bool?> Volatility { get; init; } = PgFunctions.IsVolatile;
+
+    /// <summary>Statements that ran before this phase (lint: the earlier files of the same run), for
+    /// facts such as which columns an index covers or which constraint was validated.</summary>
+    public IReadOnlyList<DdlEffect> Earlier { get; init; } = [];
+
+    /// <summary>True when <see cref="Plan"/> is null: the SQL of a plain migration file. Rules about how
+    /// a runner executes SQL (lock_timeout, IF EXISTS) apply only then; Migrator's executor does both.</summary>
+    public bool IsPlainMigration => Plan is null;
+
+    /// <summary>The columns an index covers, from its CREATE INDEX in this phase or an earlier one.</summary>
+    public IReadOnlyList<string>? IndexColumns(string? schema, string index) =>
+        Earlier.Concat(Effects).LastOrDefault(e => e.Kind == DdlKind.CreateIndex && e.IndexName == index && (schema is null || e.Schema is null || e.Schema == schema))?.KeyColumns;
+
+    /// <summary>True when a statement before <paramref name="effect"/> (here or earlier) proves the table's column is never NULL.</summary>
+    public bool ProvenNotNull(DdlEffect effect, string column) =>
+        Before.Find(effect.Schema, effect.Table ?? "")?.Columns.GetValueOrDefault(column)?.NotNull == true
+        || Earlier.Concat(Effects.TakeWhile(e => !ReferenceEquals(e, effect))).Any(e => e.Table == effect.Table
+            && (e.Kind == DdlKind.SetNotNull && e.Column == column || e.Kind == DdlKind.ValidateConstraint));
 
     public IEnumerable<DdlEffect> Effects => Steps.SelectMany(s => s).SelectMany(s => s.Effects);
 

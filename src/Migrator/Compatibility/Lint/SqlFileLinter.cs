@@ -1,0 +1,195 @@
+using System.Text.RegularExpressions;
+using Migrator.Analyzers;
+using Migrator.Analyzers.Sql;
+using Migrator.Authoring;
+using Migrator.Compatibility.HazardRules;
+
+namespace Migrator.Compatibility.Lint;
+
+/// <summary>
+/// Runs every hazard rule on plain .sql migrations, in order: each file is one migration, its statements
+/// grouped into the transactions the runner and the file's own BEGIN … COMMIT make (<see cref="LintOptions.Transaction"/>,
+/// or a <c>-- migrator:transaction none|file</c> line in the file). What earlier files did is known to later
+/// ones (tables they create exist, indexes they build cover columns, constraints they validated hold).
+/// A <c>-- migrator-ignore MIG0021: reason</c> comment before a statement, or in it, silences that rule
+/// there; <c>-- migrator-ignore-file MIG0001: reason</c> silences it in the whole file.
+/// </summary>
+public static partial class SqlFileLinter
+{
+    public static IReadOnlyList<LintFinding> Lint(IEnumerable<(string Path, string Text)> files, LintOptions options)
+    {
+        var findings = new List<LintFinding>();
+        var schema = options.Schema.Clone();
+        var earlier = new List<DdlEffect>();
+        foreach (var (path, text) in files)
+        {
+            var statements = Statements(text);
+            var mode = Directive().Match(text) is { Success: true } m
+                ? (m.Groups["mode"].Value.Equals("file", StringComparison.OrdinalIgnoreCase) ? LintTransaction.File : LintTransaction.None)
+                : options.Transaction;
+            var (steps, problems) = Group(statements, mode);
+            var created = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var effect in statements.SelectMany(s => s.Effects).Where(e => e.Kind == DdlKind.CreateTable))
+            {
+                created.Add(VisibleSchema.Key(effect.Schema, effect.Table!));
+            }
+
+            var phase = new PhaseSql(null, Phase.Expand, steps, schema.Clone(), created)
+            {
+                PgVersion = options.PgVersion,
+                Volatility = options.Volatility,
+                Earlier = earlier.ToList(),
+            };
+            var raw = HazardCatalog.Rules.SelectMany(rule => rule.Check(phase)).Concat(problems);
+            var fileIgnores = FileIgnores(text);
+            var inFile = new List<LintFinding>();
+            foreach (var finding in raw.Where(f => !options.Exclude.Contains(f.RuleId) && !fileIgnores.Contains(f.RuleId)))
+            {
+                int offset = finding.Offset ?? 0;
+                var statement = statements.LastOrDefault(s => s.Offset <= offset);
+                if (statement is not null && Ignored(text, statements, statement).Contains(finding.RuleId))
+                {
+                    continue;
+                }
+
+                var (line, column) = Position(text, offset);
+                inFile.Add(new LintFinding(finding, path, line, column));
+            }
+
+            findings.AddRange(inFile.OrderBy(f => f.Line).ThenBy(f => f.Column));
+
+            foreach (var effect in statements.SelectMany(s => s.Effects))
+            {
+                schema.Apply(effect);
+                earlier.Add(effect);
+            }
+        }
+
+        return findings;
+    }
+
+    /// <summary>One statement of a file: where it starts, its text, and what it does.</summary>
+    private sealed record Statement(int Offset, int Length, string Sql, List<DdlEffect> Effects)
+    {
+        public string Head => Words().FirstOrDefault() ?? "";
+
+        public IEnumerable<string> Words() => Regex.Matches(Sql, "[A-Za-z_]+").Select(m => m.Value.ToLowerInvariant());
+    }
+
+    private static List<Statement> Statements(string text) =>
+        [.. PgDdlAnalyzer.Analyze(text).GroupBy(e => e.Offset).Select(g => new Statement(g.Key, g.First().Length, g.First().Sql, [.. g]))];
+
+    private static bool Begins(Statement s) =>
+        s.Head is "begin" || (s.Head == "start" && s.Words().Skip(1).FirstOrDefault() == "transaction");
+
+    private static bool Ends(Statement s) =>
+        s.Head is "commit" or "end" or "abort" || (s.Head == "rollback" && !s.Words().Contains("to")) || (s.Head == "prepare" && s.Words().Skip(1).FirstOrDefault() == "transaction");
+
+    /// <summary>The file's statements as steps (transactions, or one statement alone), and what is wrong with
+    /// its transaction control (a BEGIN never committed, or one inside another).</summary>
+    private static (List<SqlStep> Steps, List<Finding> Problems) Group(List<Statement> statements, LintTransaction mode)
+    {
+        var steps = new List<SqlStep>();
+        var problems = new List<Finding>();
+        if (mode == LintTransaction.File)
+        {
+            var all = new SqlStep(inTransaction: true);
+            all.AddRange(statements.Where(s => !Begins(s) && !Ends(s)).Select(s => (s.Sql, s.Effects)));
+            steps.Add(all);
+            return (steps, problems);
+        }
+
+        SqlStep? open = null;
+        Statement? opener = null;
+        foreach (var statement in statements)
+        {
+            if (Begins(statement))
+            {
+                if (open is not null)
+                {
+                    problems.Add(Problem(statement, "BEGIN inside a transaction the file already opened: PostgreSQL ignores it with a warning, so the first COMMIT ends both"));
+                    continue;
+                }
+
+                open = new SqlStep(inTransaction: true);
+                opener = statement;
+                continue;
+            }
+
+            if (Ends(statement))
+            {
+                if (open is not null)
+                {
+                    steps.Add(open);
+                }
+
+                open = null;
+                continue;
+            }
+
+            if (open is not null)
+            {
+                open.Add((statement.Sql, statement.Effects));
+                continue;
+            }
+
+            var alone = new SqlStep(inTransaction: false) { (statement.Sql, statement.Effects) };
+            steps.Add(alone);
+        }
+
+        if (open is not null)
+        {
+            steps.Add(open);
+            problems.Add(Problem(opener!, "opens a transaction the file never commits: the runner's session ends it, and most runners roll it back"));
+        }
+
+        return (steps, problems);
+    }
+
+    private static Finding Problem(Statement statement, string message) =>
+        new(RuleIds.NotRerunnable, Severity.Warning, message) { Sql = statement.Sql, Offset = statement.Offset };
+
+    /// <summary>The rules a <c>migrator-ignore</c> comment silences for a statement: comments between the
+    /// previous statement and this one, and comments inside it.</summary>
+    private static HashSet<string> Ignored(string text, List<Statement> statements, Statement statement)
+    {
+        int index = statements.IndexOf(statement);
+        int from = index == 0 ? 0 : statements[index - 1].Offset + statements[index - 1].Length;
+        int to = Math.Min(text.Length, statement.Offset + statement.Length);
+        // A comment after the statement's semicolon on its last line belongs to it too.
+        int lineEnd = text.IndexOf('\n', to);
+        to = lineEnd < 0 ? text.Length : lineEnd;
+        return Ids(IgnoreComment().Matches(text[from..to]));
+    }
+
+    private static HashSet<string> FileIgnores(string text) => Ids(IgnoreFileComment().Matches(text));
+
+    private static HashSet<string> Ids(MatchCollection matches) =>
+        matches.SelectMany(m => m.Groups["ids"].Value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries))
+            .Select(id => id.ToUpperInvariant()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    private static (int Line, int Column) Position(string text, int offset)
+    {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < offset && i < text.Length; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+
+        return (line, offset - lineStart + 1);
+    }
+
+    [GeneratedRegex(@"--\s*migrator:transaction\s+(?<mode>none|file)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Directive();
+
+    [GeneratedRegex(@"--\s*migrator-ignore\s+(?<ids>MIG\d{4}(\s*,\s*MIG\d{4})*)", RegexOptions.IgnoreCase)]
+    private static partial Regex IgnoreComment();
+
+    [GeneratedRegex(@"--\s*migrator-ignore-file\s+(?<ids>MIG\d{4}(\s*,\s*MIG\d{4})*)", RegexOptions.IgnoreCase)]
+    private static partial Regex IgnoreFileComment();
+}
