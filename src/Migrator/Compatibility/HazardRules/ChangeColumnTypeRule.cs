@@ -21,7 +21,7 @@ public sealed partial class ChangeColumnTypeRule : HazardRule
                 return null;
             }
 
-            string? before = phase.Before.Find(e.Schema, e.Table!)?.Columns.GetValueOrDefault(phase.ColumnBefore(e))?.Type;
+            string? before = phase.ColumnTypeBefore(e);
             var to = Parse(e.Type);
             if (before is null)
             {

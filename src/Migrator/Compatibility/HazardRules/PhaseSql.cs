@@ -61,6 +61,19 @@ public sealed record PhaseSql(
         return name;
     }
 
+    /// <summary>A column's type just before <paramref name="effect"/>: the schema before the phase with the
+    /// phase's earlier statements applied (a file that widens a column, then narrows it, narrows from the wider type).</summary>
+    public string? ColumnTypeBefore(DdlEffect effect)
+    {
+        var schema = Before.Clone();
+        foreach (var earlier in Effects.TakeWhile(e => !ReferenceEquals(e, effect)))
+        {
+            schema.Apply(earlier);
+        }
+
+        return schema.Find(effect.Schema, effect.Table ?? "")?.Columns.GetValueOrDefault(effect.Column ?? "")?.Type;
+    }
+
     /// <summary>True for a table this change creates: locking it blocks no one.</summary>
     public bool IsNew(DdlEffect effect) => CreatedTables.Contains(VisibleSchema.Key(effect.Schema, effect.Table ?? ""));
 }
