@@ -49,7 +49,10 @@ public sealed class CliSession : IAsyncDisposable
 
     public ExecutionOptions Execution => new(
         TimeSpan.FromMilliseconds(Parse.GetValue(CommonOptions.LockTimeout) ?? Config.LockTimeoutMs),
-        Config.LockRetries);
+        Config.LockRetries)
+    {
+        StatementTimeoutMs = Parse.GetValue(CommonOptions.StatementTimeout) ?? Config.StatementTimeoutMs,
+    };
 
     /// <summary>Loads config and changes; nothing touches a database yet.</summary>
     /// <param name="allowNoChanges">For `baseline`: a migrations project with no change yet is fine, and

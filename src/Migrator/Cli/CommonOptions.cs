@@ -35,6 +35,12 @@ public static class CommonOptions
         Recursive = true,
     }.Between(1, 3_600_000);
 
+    public static readonly Option<int?> StatementTimeout = new Option<int?>("--statement-timeout")
+    {
+        Description = "statement_timeout of every phase step, in milliseconds; 0 for none (default: 60000 for DDL steps, none for validations and CONCURRENTLY builds)",
+        Recursive = true,
+    }.Between(0, 86_400_000);
+
     public static readonly Option<string?> Baseline = new Option<string?>("--baseline")
     {
         Description = "The adopted database's baseline file (default: the config's \"baseline\", else migrator-baseline.json)",
@@ -101,6 +107,7 @@ public static class CommonOptions
         root.Options.Add(Migrations);
         root.Options.Add(LockWait);
         root.Options.Add(LockTimeout);
+        root.Options.Add(StatementTimeout);
         root.Options.Add(Baseline);
         root.Options.Add(LedgerSchema);
         root.Options.Add(LockRetries);

@@ -45,6 +45,10 @@ public sealed class MigratorConfig
     /// `plan` only so far; docs/sqlserver.md).</summary>
     public string Provider { get; set; } = "postgres";
 
+    /// <summary>statement_timeout of every phase step in milliseconds (0: none); unset, each kind of step
+    /// gets its default (60 s for DDL, none for validations and CONCURRENTLY builds).</summary>
+    public int? StatementTimeoutMs { get; set; }
+
     /// <summary>`lint`: the PostgreSQL major version the .sql migrations run on.</summary>
     public int PgVersion { get; set; } = 15;
 
@@ -202,6 +206,7 @@ public sealed class MigratorConfig
         Check(Migrations is null || !string.IsNullOrWhiteSpace(Migrations), "migrations must not be empty");
         Check(double.IsFinite(RetireWaitSeconds) && RetireWaitSeconds is >= 0 and <= 2_592_000, "retireWaitSeconds must be a number from 0 to 2592000 (30 days)");
         Check(Baseline is null || !string.IsNullOrWhiteSpace(Baseline), "baseline must not be empty");
+        Check(StatementTimeoutMs is null or (>= 0 and <= 86_400_000), "statementTimeoutMs must be a whole number from 0 (none) to 86400000");
         Check(PgVersion is >= 9 and <= 18, "pgVersion must be a PostgreSQL major version from 9 to 18");
         Check(LintTransaction is "none" or "file", $"lintTransaction must be none or file, not '{LintTransaction}'");
         Check(LintExclude is null || System.Text.RegularExpressions.Regex.IsMatch(LintExclude, @"^\s*(MIG\d{4}\s*(,\s*|$))*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase),

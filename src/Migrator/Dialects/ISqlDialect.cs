@@ -42,6 +42,12 @@ public interface ISqlDialect
     /// a transaction (PostgreSQL's CONCURRENTLY builds).</summary>
     PlannedStatement Classify(string sql);
 
+    /// <summary>A user's raw SQL script (Execute.Sql, Sql(…)) as the statements to plan: where a statement
+    /// must run alone (PostgreSQL's CONCURRENTLY), it becomes its own step, and the statements around it
+    /// keep their transactions. Transaction control in the script is refused (exit 2): Migrator owns the
+    /// transactions, and what plan shows must be what runs.</summary>
+    IReadOnlyList<PlannedStatement> ClassifyScript(string sql);
+
     /// <summary>Drops a table if it is there.</summary>
     PlannedStatement DropTable(string schema, string table);
 

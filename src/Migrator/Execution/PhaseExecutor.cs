@@ -288,6 +288,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
     {
         await using var tx = await Connection.BeginTransactionAsync(cancellation);
         await Connection.ExecuteAsync($"SET LOCAL lock_timeout = '{(int)options.LockTimeout.TotalMilliseconds}ms'", transaction: tx);
+        await Connection.ExecuteAsync($"SET LOCAL statement_timeout = '{(int)(options.StatementTimeout(step)?.TotalMilliseconds ?? 0)}ms'", transaction: tx);
         var statements = await AllowedAsync(changeId, phase, step.Statements, tx);
         var before = await CatalogIdentity.ReadAsync(Connection, tx);
         foreach (var statement in statements)
@@ -306,6 +307,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
 
     private async Task RunAloneAsync(long changeId, Phase phase, PlannedStatement statement, int index, bool last, CancellationToken cancellation)
     {
+        var timeout = options.StatementTimeout(new PhaseStep([statement]));
         if ((await AllowedAsync(changeId, phase, [statement], null)).Count == 0)
         {
             await ledger.StepDoneAsync(changeId, phase, index + 1, last, null);
@@ -313,6 +315,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
         }
 
         await Connection.ExecuteAsync($"SET lock_timeout = '{(int)options.LockTimeout.TotalMilliseconds}ms'");
+        await Connection.ExecuteAsync($"SET statement_timeout = '{(int)(timeout?.TotalMilliseconds ?? 0)}ms'");
         try
         {
             if (statement.IndexBuilt is { } built)
@@ -356,7 +359,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
         }
         finally
         {
-            await Connection.ExecuteAsync("RESET lock_timeout");
+            await Connection.ExecuteAsync("RESET lock_timeout; RESET statement_timeout");
         }
 
         await ledger.StepDoneAsync(changeId, phase, index + 1, last, null);

@@ -93,6 +93,10 @@ public sealed class QuietAndFlagsTests : DatabaseTest
             ["batchSize"] = "--batch-size",
             ["ruleDocsUrl"] = "--rule-docs-url",
             ["provider"] = "--provider",
+            ["pgVersion"] = "--pg-version",
+            ["statementTimeoutMs"] = "--statement-timeout",
+            ["lintTransaction"] = "--transaction",
+            ["lintExclude"] = "--exclude",
         };
         Assert.That(MigratorConfig.Keys, Is.EquivalentTo(flags.Keys), "a new key needs a flag here and in the docs");
 

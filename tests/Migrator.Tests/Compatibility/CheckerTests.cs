@@ -54,7 +54,7 @@ public sealed class CheckerTests
             Phase.Expand,
             "CREATE INDEX ix_t_a ON t (a); ALTER TABLE t ADD COLUMN c int NOT NULL; ALTER TABLE t ADD COLUMN d uuid DEFAULT gen_random_uuid(); " +
             "ALTER TABLE t ADD CONSTRAINT fk_t FOREIGN KEY (n) REFERENCES t (id); ALTER TABLE t ADD CONSTRAINT ck_t CHECK (n > 0); " +
-            "ALTER TABLE t ALTER COLUMN a TYPE varchar(10); ALTER TABLE t RENAME COLUMN b TO bb; DROP INDEX ix_old; TRUNCATE t",
+            "ALTER TABLE t ALTER COLUMN a TYPE varchar(10); ALTER TABLE t RENAME COLUMN b TO bb; DROP INDEX ix_old; TRUNCATE t CASCADE",
             down: "SELECT 1");
     }
 

@@ -171,4 +171,17 @@ public sealed class LintCommandTests
         Assert.That(process.ExitCode, Is.EqualTo(1), output + error);
         Assert.That(output, Does.Contain("::warning file=<stdin>,line=2,col=1,title=MIG0032"));
     }
+
+    [Test]
+    public async Task The_readme_sample_folder_reports_exactly_its_three_hazards()
+    {
+        string folder = Path.Combine(CliRunner.RepoRoot, "sample-schemas", "sql-migrations");
+        var result = await LintNoConfigAsync(folder, "--format", "json");
+        using var doc = JsonDocument.Parse(result.Output);
+        var found = doc.RootElement.GetProperty("findings").EnumerateArray()
+            .Where(f => f.GetProperty("severity").GetString() != "note")
+            .Select(f => $"{Path.GetFileName(f.GetProperty("file").GetString())}:{f.GetProperty("line").GetInt32()} {f.GetProperty("rule").GetString()}");
+        Assert.That(found, Is.EqualTo(new[] { "V10__invoice_reference.sql:3 MIG0011", "V10__invoice_reference.sql:4 MIG0007", "V10__invoice_reference.sql:5 MIG0021" }));
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+    }
 }

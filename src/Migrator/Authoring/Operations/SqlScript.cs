@@ -12,7 +12,7 @@ namespace Migrator.Authoring.Operations;
 /// declare the tables or columns it changes in <paramref name="touches"/> (<c>table</c> or
 /// <c>table.column</c>) so conflicts with other changes are found, and use <c>plan --verify</c> to
 /// check it against the live versions. Statements PostgreSQL refuses in a transaction (CREATE INDEX
-/// CONCURRENTLY …) run alone.
+/// CONCURRENTLY …) run alone, each a step of its own; BEGIN/COMMIT in the script are refused.
 /// </summary>
 public sealed class SqlScript(Phase phase, string sql, string? down = null, string schema = "public", IReadOnlyList<string>? touches = null) : IOperation
 {
@@ -25,7 +25,7 @@ public sealed class SqlScript(Phase phase, string sql, string? down = null, stri
 
     public IReadOnlyList<PlannedStatement> Expand(OperationContext context) => phase switch
     {
-        Phase.Expand => [context.Dialect.Classify(sql.Trim())],
+        Phase.Expand => context.Dialect.ClassifyScript(sql),
         Phase.Contract => [],
         _ => throw BadInput($"raw SQL runs in expand or contract, not {phase}: use a change's Backfill for data"),
     };
@@ -33,7 +33,7 @@ public sealed class SqlScript(Phase phase, string sql, string? down = null, stri
     public BackfillSpec? Backfill(OperationContext context) => null;
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
-        phase == Phase.Contract ? [context.Dialect.Classify(sql.Trim())] : [];
+        phase == Phase.Contract ? context.Dialect.ClassifyScript(sql) : [];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)
     {
@@ -44,7 +44,7 @@ public sealed class SqlScript(Phase phase, string sql, string? down = null, stri
 
         return down is null
             ? throw new NotSupportedException($"raw SQL without a down script ({First(sql)})")
-            : [context.Dialect.Classify(down.Trim())];
+            : context.Dialect.ClassifyScript(down);
     }
 
     public void ApplyTo(SchemaModel model)

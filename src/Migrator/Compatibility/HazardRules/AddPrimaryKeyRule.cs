@@ -5,8 +5,8 @@ using Migrator.Authoring;
 namespace Migrator.Compatibility.HazardRules;
 
 /// <summary>A PRIMARY KEY that builds its index under lock (ADD PRIMARY KEY without USING INDEX, ADD COLUMN …
-/// PRIMARY KEY), or one added USING INDEX over columns not proven NOT NULL: PostgreSQL then sets NOT NULL
-/// itself, a full scan under ACCESS EXCLUSIVE.</summary>
+/// PRIMARY KEY), or one added USING INDEX over columns known to allow NULL: PostgreSQL then sets NOT NULL
+/// itself, a full scan under ACCESS EXCLUSIVE. Columns whose nullability is unknown are not reported.</summary>
 public sealed class AddPrimaryKeyRule : HazardRule
 {
     public override string Id => RuleIds.AddPrimaryKey;
@@ -35,9 +35,9 @@ public sealed class AddPrimaryKeyRule : HazardRule
             }
 
             var columns = e.IndexName is null ? null : phase.IndexColumns(e.Schema, e.IndexName);
-            var nullable = columns?.Where(c => !phase.ProvenNotNull(e, c)).ToList();
+            var nullable = columns?.Where(c => phase.KnownNullable(e, c)).ToList();
             return nullable is { Count: > 0 }
-                ? (Severity.Error, $"adds a PRIMARY KEY USING INDEX on {e.QualifiedTable} over {string.Join(", ", nullable)}, not proven NOT NULL: PostgreSQL sets NOT NULL itself, a full scan under ACCESS EXCLUSIVE (first CHECK (… IS NOT NULL) NOT VALID, VALIDATE, SET NOT NULL)")
+                ? (Severity.Error, $"adds a PRIMARY KEY USING INDEX on {e.QualifiedTable} over {string.Join(", ", nullable)}, which allow NULL: PostgreSQL sets NOT NULL itself, a full scan under ACCESS EXCLUSIVE (first CHECK (… IS NOT NULL) NOT VALID, VALIDATE, SET NOT NULL)")
                 : null;
         });
 }

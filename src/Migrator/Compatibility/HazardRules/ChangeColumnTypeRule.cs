@@ -28,7 +28,7 @@ public sealed partial class ChangeColumnTypeRule : HazardRule
                 // The column's type now is unknown: only targets that are catalog-only from their usual source are noted.
                 return to.Name is "text" or "varchar" || (to.Name == "timestamptz" && phase.PgVersion >= 12)
                     ? (Severity.Info, $"changes the type of {e.QualifiedTable}.{e.Column} to {e.Type}: no rewrite if it is {(to.Name == "timestamptz" ? "timestamp now and the session time zone is UTC" : "varchar or text now (and not longer than before)")}, otherwise a rewrite under ACCESS EXCLUSIVE")
-                    : (Severity.Error, $"changes the type of {e.QualifiedTable}.{e.Column} to {e.Type} in place: a table rewrite under ACCESS EXCLUSIVE, and the running version's mapping may break (use ChangeColumnType)");
+                    : (Severity.Error, $"changes the type of {e.QualifiedTable}.{e.Column} to {e.Type} in place: a table rewrite under ACCESS EXCLUSIVE, and the running version's mapping may break ({Remedy(phase)})");
             }
 
             var from = Parse(before);
@@ -36,9 +36,13 @@ public sealed partial class ChangeColumnTypeRule : HazardRule
             {
                 true => null,
                 null => (Severity.Info, $"changes {e.QualifiedTable}.{e.Column} from {before} to {e.Type}: no rewrite only when the session time zone is UTC"),
-                false => (Severity.Error, $"changes {e.QualifiedTable}.{e.Column} from {before} to {e.Type} in place: {(Narrows(from, to) ? "longer values the running version writes fail, and every row is checked" : "a table rewrite")} under ACCESS EXCLUSIVE (use ChangeColumnType)"),
+                false => (Severity.Error, $"changes {e.QualifiedTable}.{e.Column} from {before} to {e.Type} in place: {(Narrows(from, to) ? "values the running version writes that no longer fit fail, and every row is checked" : "a table rewrite")} under ACCESS EXCLUSIVE ({Remedy(phase)})"),
             };
         });
+
+    private static string Remedy(PhaseSql phase) => phase.IsPlainMigration
+        ? "add a column of the new type, keep it in sync with a trigger, backfill it in batches, then swap; Migrator's ChangeColumnType does this"
+        : "use ChangeColumnType";
 
     private sealed record SqlType(string Name, int? Length, int? Scale);
 

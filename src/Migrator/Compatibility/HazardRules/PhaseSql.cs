@@ -37,11 +37,23 @@ public sealed record PhaseSql(
     public IReadOnlyList<string>? IndexColumns(string? schema, string index) =>
         Earlier.Concat(Effects).LastOrDefault(e => e.Kind == DdlKind.CreateIndex && e.IndexName == index && (schema is null || e.Schema is null || e.Schema == schema))?.KeyColumns;
 
-    /// <summary>True when a statement before <paramref name="effect"/> (here or earlier) proves the table's column is never NULL.</summary>
-    public bool ProvenNotNull(DdlEffect effect, string column) =>
-        Before.Find(effect.Schema, effect.Table ?? "")?.Columns.GetValueOrDefault(column)?.NotNull == true
-        || Earlier.Concat(Effects.TakeWhile(e => !ReferenceEquals(e, effect))).Any(e => e.Table == effect.Table
-            && (e.Kind == DdlKind.SetNotNull && e.Column == column || e.Kind == DdlKind.ValidateConstraint));
+    /// <summary>True when the table's column is known to allow NULL just before <paramref name="effect"/>: the
+    /// schema before (or this phase's own CREATE TABLE) declares it nullable, and no statement since set it
+    /// NOT NULL or validated a constraint on the table. Unknown columns are not "known nullable".</summary>
+    public bool KnownNullable(DdlEffect effect, string column)
+    {
+        var schema = Before.Clone();
+        var since = new List<DdlEffect>();
+        foreach (var e in Effects.TakeWhile(e => !ReferenceEquals(e, effect)))
+        {
+            schema.Apply(e);
+            since.Add(e);
+        }
+
+        var shape = schema.Find(effect.Schema, effect.Table ?? "")?.Columns.GetValueOrDefault(column);
+        return shape is { NotNull: false }
+            && !Earlier.Concat(since).Any(e => e.Table == effect.Table && e.Kind == DdlKind.ValidateConstraint);
+    }
 
     public IEnumerable<DdlEffect> Effects => Steps.SelectMany(s => s).SelectMany(s => s.Effects);
 

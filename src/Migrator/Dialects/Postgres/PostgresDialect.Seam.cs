@@ -20,6 +20,8 @@ public sealed partial class PostgresDialect : ISqlDialect
 
     PlannedStatement ISqlDialect.Classify(string sql) => Classify(sql);
 
+    IReadOnlyList<PlannedStatement> ISqlDialect.ClassifyScript(string sql) => ClassifyScript(sql);
+
     public PlannedStatement DropTable(string schema, string table) => new($"DROP TABLE IF EXISTS {Qualified(schema, table)};");
 
     /// <summary>CONCURRENTLY, alone; PostgreSQL cannot drop a partitioned table's index concurrently.</summary>

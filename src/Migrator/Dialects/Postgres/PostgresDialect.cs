@@ -42,7 +42,61 @@ public sealed partial class PostgresDialect
             return [];
         }
 
-        return [Classify(sql.Trim())];
+        return expression is ExecuteSqlStatementExpression ? ClassifyScript(sql) : [Classify(sql.Trim())];
+    }
+
+    /// <summary>
+    /// A raw SQL script as planned statements. One statement, or several that may all share a
+    /// transaction, stay one planned statement (its text unchanged). When a statement PostgreSQL refuses
+    /// inside a transaction (CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM …) sits among
+    /// others, it becomes a step of its own and the statements before and after it keep theirs: sent as
+    /// one text, PostgreSQL would run them all in one implicit transaction and refuse it. BEGIN, COMMIT,
+    /// ROLLBACK, SAVEPOINT and the like are refused: the steps are Migrator's transactions.
+    /// </summary>
+    public static IReadOnlyList<PlannedStatement> ClassifyScript(string sql)
+    {
+        var statements = Analyzers.Sql.PgStatements.Split(sql);
+        foreach (string statement in statements)
+        {
+            if (TransactionControl().IsMatch(statement))
+            {
+                string first = statement.Split('\n')[0].Trim();
+                throw new MigratorException(ExitCodes.BadInput,
+                    $"raw SQL controls its own transaction ({(first.Length > 40 ? first[..40] + "…" : first)}): Migrator runs each step in a transaction it owns, and statements PostgreSQL refuses in one (CONCURRENTLY) alone; remove BEGIN/COMMIT/ROLLBACK/SAVEPOINT from the script");
+            }
+        }
+
+        var classified = statements.Select(Classify).ToList();
+        if (statements.Count <= 1 || classified.All(s => s.Transactional))
+        {
+            return [Classify(sql.Trim())];
+        }
+
+        var planned = new List<PlannedStatement>();
+        var batch = new List<string>();
+        foreach (var statement in classified)
+        {
+            if (statement.Transactional)
+            {
+                batch.Add(statement.Sql.TrimEnd(';') + ";");
+                continue;
+            }
+
+            if (batch.Count > 0)
+            {
+                planned.Add(new PlannedStatement(string.Join("\n", batch)));
+                batch.Clear();
+            }
+
+            planned.Add(statement);
+        }
+
+        if (batch.Count > 0)
+        {
+            planned.Add(new PlannedStatement(string.Join("\n", batch)));
+        }
+
+        return planned;
     }
 
     /// <summary>Marks statements PostgreSQL refuses inside a transaction, and names the index a
@@ -77,6 +131,9 @@ public sealed partial class PostgresDialect
     // CREATE [UNIQUE] INDEX CONCURRENTLY "name" ON "schema"."table" (...).
     [GeneratedRegex("""^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(IF\s+NOT\s+EXISTS\s+)?(?<index>"(?:[^"]|"")+"|\w+)\s+ON\s+(ONLY\s+)?((?<schema>"(?:[^"]|"")+"|\w+)\.)?""", RegexOptions.IgnoreCase)]
     private static partial Regex CreateIndexConcurrently();
+
+    [GeneratedRegex(@"^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex TransactionControl();
 
     [GeneratedRegex(@"^\s*(DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b.*\bCONCURRENTLY|VACUUM\b|CREATE\s+DATABASE|DROP\s+DATABASE|ALTER\s+SYSTEM|ALTER\s+TABLE\b.*\bDETACH\s+PARTITION\b.*\bCONCURRENTLY)", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex NonTransactional();

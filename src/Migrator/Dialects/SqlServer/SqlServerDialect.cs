@@ -77,6 +77,8 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
     /// <summary>T-SQL has no statement that must run outside a transaction among those Migrator plans.</summary>
     public PlannedStatement Classify(string sql) => new(sql);
 
+    public IReadOnlyList<PlannedStatement> ClassifyScript(string sql) => [Classify(sql)];
+
     public PlannedStatement DropTable(string schema, string table) => new($"DROP TABLE IF EXISTS {Qualified(schema, table)};");
 
     /// <summary>A nonclustered index drop is a metadata change (a short Sch-M lock); SQL Server has no
