@@ -72,4 +72,31 @@ public sealed class LintDatabaseTests : DatabaseTest
         await ExecuteAsync("ALTER TABLE customers ADD COLUMN code text DEFAULT volatile_code()");
         Assert.That(await ScalarAsync<long>("SELECT pg_relation_filenode('customers')::bigint"), Is.Not.EqualTo(before));
     }
+
+    [TestCase("SET timezone = 'UTC'; ALTER TABLE facts ALTER COLUMN at TYPE timestamptz", false)]
+    [TestCase("SET timezone = 'Europe/Paris'; ALTER TABLE facts ALTER COLUMN at TYPE timestamptz", true)]
+    [TestCase("ALTER TABLE facts ALTER COLUMN amount TYPE numeric(14,2)", false)]
+    [TestCase("ALTER TABLE facts ALTER COLUMN amount TYPE numeric(12,4)", true)]
+    [TestCase("ALTER TABLE facts ALTER COLUMN name TYPE text", false)]
+    [TestCase("ALTER TABLE facts ALTER COLUMN note TYPE varchar(100)", true)]
+    public async Task Lint_flags_a_type_change_exactly_when_PostgreSQL_rewrites(string sql, bool rewrites)
+    {
+        await ExecuteAsync("""
+            DROP TABLE IF EXISTS facts;
+            CREATE TABLE facts (id int, at timestamp, amount numeric(10,2), name varchar(40), note text);
+            INSERT INTO facts SELECT g, now(), g, 'n', 't' FROM generate_series(1, 100) g;
+            """);
+        var lint = await LintAsync(sql + ";\n", connect: true);
+        Assert.That(lint.Output.Contains("error MIG0007", StringComparison.Ordinal), Is.EqualTo(rewrites), lint.ToString());
+
+        await using var connection = await OpenUnpooledAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT pg_relation_filenode('facts')::bigint", connection);
+        long before = (long)(await command.ExecuteScalarAsync())!;
+        await using (var alter = new Npgsql.NpgsqlCommand(sql, connection))
+        {
+            await alter.ExecuteNonQueryAsync();
+        }
+
+        Assert.That((long)(await command.ExecuteScalarAsync())! != before, Is.EqualTo(rewrites), "PostgreSQL's own answer");
+    }
 }

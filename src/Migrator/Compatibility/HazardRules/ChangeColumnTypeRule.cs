@@ -7,7 +7,8 @@ namespace Migrator.Compatibility.HazardRules;
 
 /// <summary>ALTER COLUMN TYPE in place, judged by what PostgreSQL does for the pair of types: widening
 /// varchar(n), varchar to text, numeric(p,s) to a larger precision with the same scale, and timestamp to
-/// timestamptz with the session in UTC (PostgreSQL 12 and later) change only the catalog; anything else
+/// timestamptz with the session in UTC (PostgreSQL 12 and later; silent when the migration set the time
+/// zone to UTC before, a note otherwise) change only the catalog; anything else
 /// rewrites the table under ACCESS EXCLUSIVE, and narrowing also fails on the running version's values.</summary>
 public sealed partial class ChangeColumnTypeRule : HazardRule
 {
@@ -32,13 +33,29 @@ public sealed partial class ChangeColumnTypeRule : HazardRule
             }
 
             var from = Parse(before);
+            var zone = SessionInUtc(phase, e);
             return CatalogOnly(from, to, phase.PgVersion) switch
             {
                 true => null,
+                null when zone == true => null,
+                null when zone == false => (Severity.Error, $"changes {e.QualifiedTable}.{e.Column} from {before} to {e.Type} with the session time zone set to one other than UTC: every row is rewritten under ACCESS EXCLUSIVE (SET timezone = 'UTC' first)"),
                 null => (Severity.Info, $"changes {e.QualifiedTable}.{e.Column} from {before} to {e.Type}: no rewrite only when the session time zone is UTC"),
                 false => (Severity.Error, $"changes {e.QualifiedTable}.{e.Column} from {before} to {e.Type} in place: {(Narrows(from, to) ? "values the running version writes that no longer fit fail, and every row is checked" : "a table rewrite")} under ACCESS EXCLUSIVE ({Remedy(phase)})"),
             };
         });
+
+    /// <summary>Whether the last SET TIME ZONE before <paramref name="effect"/> in the migration chose UTC;
+    /// null when the migration sets none (the server's or role's default then decides).</summary>
+    private static bool? SessionInUtc(PhaseSql phase, DdlEffect effect) =>
+        phase.Effects.TakeWhile(e => !ReferenceEquals(e, effect)).LastOrDefault(e => SetTimeZone().IsMatch(e.Sql)) is { } set
+            ? UtcZone().IsMatch(set.Sql)
+            : null;
+
+    [GeneratedRegex(@"^\s*SET\s+(SESSION\s+|LOCAL\s+)?(TIME\s+ZONE|timezone)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SetTimeZone();
+
+    [GeneratedRegex(@"(TIME\s+ZONE|timezone)\s*(=|TO)?\s*'?(UTC|Etc/UTC|GMT|Etc/GMT|Z|Zulu|UCT|0)'?\s*;?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex UtcZone();
 
     private static string Remedy(PhaseSql phase) => phase.IsPlainMigration
         ? "add a column of the new type, keep it in sync with a trigger, backfill it in batches, then swap; Migrator's ChangeColumnType does this"

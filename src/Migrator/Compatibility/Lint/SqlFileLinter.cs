@@ -68,16 +68,54 @@ public static partial class SqlFileLinter
         return findings;
     }
 
-    /// <summary>One statement of a file: where it starts, its text, and what it does.</summary>
-    private sealed record Statement(int Offset, int Length, string Sql, List<DdlEffect> Effects)
+    /// <summary>One statement of a file: where it starts, its text, and what it does. <see cref="Block"/> is
+    /// the offset of the DO block it was read from: a DO block runs as one statement, in one transaction.</summary>
+    private sealed record Statement(int Offset, int Length, string Sql, List<DdlEffect> Effects, int? Block = null)
     {
         public string Head => Words().FirstOrDefault() ?? "";
 
         public IEnumerable<string> Words() => Regex.Matches(Sql, "[A-Za-z_]+").Select(m => m.Value.ToLowerInvariant());
     }
 
-    private static List<Statement> Statements(string text) =>
-        [.. PgDdlAnalyzer.Analyze(text).GroupBy(e => e.Offset).Select(g => new Statement(g.Key, g.First().Length, g.First().Sql, [.. g]))];
+    private static List<Statement> Statements(string text)
+    {
+        var statements = new List<Statement>();
+        foreach (var group in PgDdlAnalyzer.Analyze(text).GroupBy(e => e.Offset))
+        {
+            var statement = new Statement(group.Key, group.First().Length, group.First().Sql, [.. group]);
+            statements.AddRange(statement.Head == "do" ? InsideDo(statement) : [statement]);
+        }
+
+        return statements;
+    }
+
+    /// <summary>
+    /// The SQL statements inside a DO block's body, at their places in the file. `dotnet ef migrations script
+    /// --idempotent` wraps every migration's DDL in <c>DO $EF$ BEGIN IF NOT EXISTS(…) THEN … END IF; END $EF$;</c>,
+    /// so a linter that stopped at the DO would see nothing. PL/pgSQL control lines (BEGIN, IF … THEN, ELSE,
+    /// END IF, END) are blanked, keeping every offset; the rest is read as SQL.
+    /// </summary>
+    private static IEnumerable<Statement> InsideDo(Statement block)
+    {
+        var body = DollarBody().Match(block.Sql);
+        if (!body.Success)
+        {
+            return [block];
+        }
+
+        string code = Control().Replace(body.Groups["body"].Value, m => new string(' ', m.Length));
+        int start = block.Offset + body.Groups["body"].Index;
+        var inner = PgDdlAnalyzer.Analyze(code).Where(e => e.Kind != DdlKind.Other).GroupBy(e => e.Offset)
+            .Select(g => new Statement(start + g.Key, g.First().Length, g.First().Sql, [.. g.Select(e => Moved(e, start))], block.Offset))
+            .ToList();
+        return inner.Count == 0 ? [block] : inner;
+    }
+
+    private static DdlEffect Moved(DdlEffect effect, int by)
+    {
+        effect.Offset += by;
+        return effect;
+    }
 
     private static bool Begins(Statement s) =>
         s.Head is "begin" || (s.Head == "start" && s.Words().Skip(1).FirstOrDefault() == "transaction");
@@ -101,8 +139,25 @@ public static partial class SqlFileLinter
 
         SqlStep? open = null;
         Statement? opener = null;
+        SqlStep? doBlock = null;
+        int? doOffset = null;
         foreach (var statement in statements)
         {
+            if (open is null && statement.Block is { } block)
+            {
+                // A DO block is one statement: what it runs shares one transaction.
+                if (doOffset != block)
+                {
+                    doBlock = new SqlStep(inTransaction: true);
+                    doOffset = block;
+                    steps.Add(doBlock);
+                }
+
+                doBlock!.Add((statement.Sql, statement.Effects));
+                continue;
+            }
+
+            doOffset = null;
             if (Begins(statement))
             {
                 if (open is not null)
@@ -183,6 +238,12 @@ public static partial class SqlFileLinter
 
         return (line, offset - lineStart + 1);
     }
+
+    [GeneratedRegex(@"\$(?<tag>[A-Za-z_]\w*|)\$(?<body>[\s\S]*)\$\k<tag>\$")]
+    private static partial Regex DollarBody();
+
+    [GeneratedRegex(@"(?im)^[ \t]*((BEGIN|ELSE|END\s+IF|END\s+LOOP|END|DECLARE)[ \t]*;?|(IF|ELSIF)\b.*\bTHEN)[ \t]*$")]
+    private static partial Regex Control();
 
     [GeneratedRegex(@"--\s*migrator:transaction\s+(?<mode>none|file)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Directive();
