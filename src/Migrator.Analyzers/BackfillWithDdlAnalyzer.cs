@@ -19,7 +19,7 @@ namespace Migrator.Analyzers
     {
         public static readonly DiagnosticDescriptor Rule = Descriptor(
             RuleIds.BackfillWithDdl,
-            "Rows are updated in the same migration as schema changes: the schema change's lock is held for the whole update; move the data change to a backfill (AddColumn(…, fill: …), or the change's Backfill)");
+            "{0} in the same migration as schema changes: the schema change's lock is held until the whole {1} commits; move the data change to a backfill (AddColumn(…, fill: …), or the change's Backfill), or to a migration of its own");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 
@@ -39,7 +39,10 @@ namespace Migrator.Analyzers
 
             foreach (var chain in data)
             {
-                body.Report(Rule, chain.Last.Syntax);
+                var (what, verb) = chain.Root == "Update" ? ("Rows are updated", "update")
+                    : chain.Root == "Delete" ? ("Rows are deleted", "delete")
+                    : Effects(chain).Any(e => e.Kind == DdlKind.Update) ? ("Rows are updated by raw SQL", "update") : ("Rows are deleted by raw SQL", "delete");
+                body.Report(Rule, chain.Last.Syntax, what, verb);
             }
         }
 

@@ -16,7 +16,7 @@ namespace Migrator.Analyzers
     {
         public static readonly DiagnosticDescriptor Rule = Descriptor(
             RuleIds.BlockingIndexBuild,
-            "Index {0} on {1} is built without CONCURRENTLY (PostgreSQL) or ONLINE (SQL Server): writes to the table wait for the whole build");
+            "Index {0} on {1} is built without CONCURRENTLY (PostgreSQL) or ONLINE (SQL Server): writes to the table wait for the whole build; add .WithOptions().AsConcurrently() (using FluentMigrator.Postgres) and, in a plain migration, [Migration(…, TransactionBehavior.None)] with the index alone in it, or use Migrator's CreateIndex operation");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
 

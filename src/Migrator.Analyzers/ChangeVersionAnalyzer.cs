@@ -63,7 +63,7 @@ namespace Migrator.Analyzers
             if (problem is not null)
             {
                 var location = attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? type.Locations.FirstOrDefault();
-                context.ReportDiagnostic(Diagnostic.Create(Rule, location, type.Name, problem));
+                context.ReportDiagnostic(Diagnostic.Create(RuleDocs.For(Rule, context.Options), location, type.Name, problem));
             }
         }
     }

@@ -24,17 +24,17 @@ namespace Migrator.Analyzers
             "{0} is removed by the contract of change {1}{2}");
 
         public static readonly DiagnosticDescriptor Unknown = Create(RuleIds.UnknownSchemaObject,
-            "{0} does not exist in the schema");
+            "{0} does not exist in the schema; check the name, or regenerate migrator-schema.txt (dotnet migrator plan --schema-file) if a change added it since");
 
         public static readonly DiagnosticDescriptor InsertOmits = Create(RuleIds.InsertOmitsRequired,
-            "INSERT into {0} omits {1}, which is NOT NULL without a default");
+            "INSERT into {0} omits {1}, which is NOT NULL without a default: the INSERT fails; add the column to the INSERT, or give it a default in the change");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(PendingRemoval, Unknown, InsertOmits);
 
         private static DiagnosticDescriptor Create(string id, string message)
         {
             var info = RuleInfo.Get(id);
-            return new DiagnosticDescriptor(id, info.Title, message, "Queries", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: info.HelpUri);
+            return new DiagnosticDescriptor(id, info.Title, message, "Queries", DiagnosticSeverity.Warning, isEnabledByDefault: true, description: info.Description, helpLinkUri: info.HelpUri);
         }
 
         public override void Initialize(AnalysisContext context)
@@ -88,11 +88,11 @@ namespace Migrator.Analyzers
                     string key = AppSchema.Key(table.Schema, table.Name);
                     if (schema.Removals.TryGetValue(key, out var removal))
                     {
-                        context.ReportDiagnostic(Diagnostic.Create(PendingRemoval, location, $"table {table}", removal.ChangeId, Replacement(removal.Replacement)));
+                        context.ReportDiagnostic(Diagnostic.Create(RuleDocs.For(PendingRemoval, context.Options), location, $"table {table}", removal.ChangeId, Replacement(removal.Replacement)));
                     }
                     else if (!schema.HasTable(table.Schema, table.Name) && !AppSchema.IsSystem(table.Schema, table.Name))
                     {
-                        context.ReportDiagnostic(Diagnostic.Create(Unknown, location, $"table {table}"));
+                        context.ReportDiagnostic(Diagnostic.Create(RuleDocs.For(Unknown, context.Options), location, $"table {table}"));
                     }
                 }
 
@@ -101,11 +101,11 @@ namespace Migrator.Analyzers
                     string key = AppSchema.Key(column.Schema, column.Table) + "." + column.Column;
                     if (schema.Removals.TryGetValue(key, out var removal))
                     {
-                        context.ReportDiagnostic(Diagnostic.Create(PendingRemoval, location, $"column {column.Table}.{column.Column}", removal.ChangeId, Replacement(removal.Replacement)));
+                        context.ReportDiagnostic(Diagnostic.Create(RuleDocs.For(PendingRemoval, context.Options), location, $"column {column.Table}.{column.Column}", removal.ChangeId, Replacement(removal.Replacement)));
                     }
                     else if (schema.HasColumn(column.Schema, column.Table, column.Column) == false)
                     {
-                        context.ReportDiagnostic(Diagnostic.Create(Unknown, location, $"column {column.Table}.{column.Column}"));
+                        context.ReportDiagnostic(Diagnostic.Create(RuleDocs.For(Unknown, context.Options), location, $"column {column.Table}.{column.Column}"));
                     }
                 }
 
@@ -119,7 +119,7 @@ namespace Migrator.Analyzers
                             .ToList();
                         if (missing.Count > 0)
                         {
-                            context.ReportDiagnostic(Diagnostic.Create(InsertOmits, location, target.ToString(), string.Join(", ", missing)));
+                            context.ReportDiagnostic(Diagnostic.Create(RuleDocs.For(InsertOmits, context.Options), location, target.ToString(), string.Join(", ", missing)));
                         }
                     }
                 }

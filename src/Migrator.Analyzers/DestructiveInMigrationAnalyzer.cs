@@ -21,7 +21,7 @@ namespace Migrator.Analyzers
 
         public static readonly DiagnosticDescriptor Rule = Descriptor(
             RuleIds.DestructiveInExpand,
-            "Delete.{0} runs while the previous app version is still live and breaks it; drop it in a change's Contract() (or with DropColumn / DropTable)");
+            "Delete.{0} runs while the previous app version is still live and breaks it; {1}");
 
         public static readonly DiagnosticDescriptor TypeRule = Descriptor(
             RuleIds.ChangeColumnType,
@@ -41,7 +41,7 @@ namespace Migrator.Analyzers
                 string first = chain.First.TargetMethod.Name;
                 if (chain.Root == "Delete" && Destructive.Contains(first))
                 {
-                    body.Report(Rule, chain.Last.Syntax, first);
+                    body.Report(Rule, chain.Last.Syntax, first, Remedy(first));
                 }
                 else if (chain.Root == "Alter" && (first == "Column" || chain.Has("AlterColumn")) && ChangesType(chain))
                 {
@@ -49,6 +49,17 @@ namespace Migrator.Analyzers
                 }
             }
         }
+
+        /// <summary>What to write instead, for the construct deleted.</summary>
+        private static string Remedy(string deleted) => deleted switch
+        {
+            "Column" => "drop it in a change's Contract(), or with the DropColumn operation",
+            "Table" => "drop it in a change's Contract(), or with the DropTable operation",
+            "Index" => "drop it in a change's Contract(), or with the DropIndex operation (CONCURRENTLY)",
+            "ForeignKey" or "UniqueConstraint" or "PrimaryKey" or "Constraint" or "DefaultConstraint" => "drop the constraint in a change's Contract(), once no live version relies on it",
+            "Schema" => "drop it in a change's Contract(), once no live version uses anything in it",
+            _ => "drop it in a change's Contract()",
+        };
 
         private static bool ChangesType(FluentChain chain)
         {

@@ -89,9 +89,9 @@ namespace Migrator.Analyzers
                 case DdlKind.Truncate:
                     return "truncates a table (MIG0038)";
                 case DdlKind.CreateIndex when !effect.Concurrently:
-                    return "builds an index without CONCURRENTLY (MIG0021)";
+                    return "builds an index without CONCURRENTLY, blocking writes for the whole build (MIG0021): write CREATE INDEX CONCURRENTLY, or use the CreateIndex operation";
                 case DdlKind.DropIndex when !effect.Concurrently:
-                    return "drops an index without CONCURRENTLY (MIG0023)";
+                    return "drops an index without CONCURRENTLY, under an exclusive lock (MIG0023): write DROP INDEX CONCURRENTLY, or use the DropIndex operation";
                 case DdlKind.AddConstraint when effect.ConstraintKind is "foreign key" or "check" && !effect.NotValid:
                     return $"adds a {effect.ConstraintKind} without NOT VALID: a scan under lock (MIG0015/MIG0016)";
                 case DdlKind.AddConstraint when effect.ConstraintKind is "unique" or "primary key" && !effect.UsingIndex:

@@ -29,7 +29,12 @@ namespace Migrator.Analyzers
         /// <c>ruleDocsUrl</c>, <c>--rule-docs-url</c>): docs/rules/ of the project's repository.</summary>
         public const string DefaultDocsBaseUrl = "https://github.com/migrator/migrator/blob/main/docs/rules/";
 
-        public string HelpUri => "docs/rules/" + Id + ".md";
+        /// <summary>The rule's page at the default address (absolute: it is shown in build output, the IDE and SARIF).</summary>
+        public string HelpUri => DocsUrl(Id);
+
+        /// <summary>What the rule checks, why it matters and what to do instead: the page's first words, for
+        /// SARIF's fullDescription and the analyzers' descriptions.</summary>
+        public string Description => Title + ": what it breaks, why, and what to write instead are at " + HelpUri;
 
         /// <summary>The rule's page under <paramref name="baseUrl"/> (a missing trailing slash is added).</summary>
         public static string DocsUrl(string id, string baseUrl = DefaultDocsBaseUrl) =>

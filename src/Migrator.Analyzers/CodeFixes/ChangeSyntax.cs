@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -56,6 +57,58 @@ namespace Migrator.Analyzers.CodeFixes
                     .WithBody(SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(arrow.Expression), statement))
                 : existing.WithBody(existing.Body!.AddStatements(statement));
             return type.ReplaceNode(existing, updated);
+        }
+
+        /// <summary>
+        /// The statements of <paramref name="body"/> that make one fluent chain with <paramref name="statement"/>:
+        /// a chain split over locals (<c>var d = Delete.Column("kind"); d.FromTable("orders");</c>) is the
+        /// declaration of each local it uses and every statement that uses them, transitively, in body order.
+        /// </summary>
+        public static HashSet<StatementSyntax> ChainStatements(BlockSyntax body, StatementSyntax statement)
+        {
+            var declared = new Dictionary<string, StatementSyntax>();
+            foreach (var declaration in body.Statements.OfType<LocalDeclarationStatementSyntax>())
+            {
+                foreach (var variable in declaration.Declaration.Variables)
+                {
+                    declared[variable.Identifier.ValueText] = declaration;
+                }
+            }
+
+            var chain = new HashSet<StatementSyntax>();
+            var pending = new Stack<StatementSyntax>();
+            var top = statement.Parent == body ? statement : statement.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == body);
+            if (top is null)
+            {
+                return chain;
+            }
+
+            pending.Push(top);
+            while (pending.Count > 0)
+            {
+                var current = pending.Pop();
+                if (!chain.Add(current))
+                {
+                    continue;
+                }
+
+                var locals = new HashSet<string>(current.DescendantNodes().OfType<IdentifierNameSyntax>().Select(i => i.Identifier.ValueText).Where(declared.ContainsKey));
+                if (current is LocalDeclarationStatementSyntax own)
+                {
+                    locals.UnionWith(own.Declaration.Variables.Select(v => v.Identifier.ValueText));
+                }
+
+                foreach (string local in locals)
+                {
+                    pending.Push(declared[local]);
+                    foreach (var user in body.Statements.Where(s => s.DescendantNodes().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.ValueText == local)))
+                    {
+                        pending.Push(user);
+                    }
+                }
+            }
+
+            return chain;
         }
 
         public static StatementSyntax AsStatement(SyntaxNode node) =>

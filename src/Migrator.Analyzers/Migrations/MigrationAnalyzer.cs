@@ -45,7 +45,8 @@ namespace Migrator.Analyzers.Migrations
                 return;
             }
 
-            Analyze(new MigrationBody(context.ReportDiagnostic, part, operation, FluentChain.Collect(operation)));
+            string? docs = RuleDocs.BaseUrl(context.Options);
+            Analyze(new MigrationBody(d => context.ReportDiagnostic(d), part, operation, FluentChain.Collect(operation)) { DocsUrl = docs });
         }
 
         protected abstract void Analyze(MigrationBody body);
@@ -54,7 +55,7 @@ namespace Migrator.Analyzers.Migrations
         protected static DiagnosticDescriptor Descriptor(string id, string message, DiagnosticSeverity severity = DiagnosticSeverity.Warning)
         {
             var info = RuleInfo.Get(id);
-            return new DiagnosticDescriptor(id, info.Title, message, "Migrations", severity, isEnabledByDefault: true, helpLinkUri: info.HelpUri);
+            return new DiagnosticDescriptor(id, info.Title, message, "Migrations", severity, isEnabledByDefault: true, description: info.Description, helpLinkUri: info.HelpUri);
         }
     }
 
@@ -81,7 +82,10 @@ namespace Migrator.Analyzers.Migrations
         public bool Creates(string? table) =>
             table is not null && Chains.Any(c => c.Root == "Create" && c.First.TargetMethod.Name == "Table" && c.Argument("Table") == table);
 
+        /// <summary>The configured base of the rule pages (MigratorRuleDocsUrl), or null for the default.</summary>
+        public string? DocsUrl { get; set; }
+
         public void Report(DiagnosticDescriptor rule, SyntaxNode node, params object[] args) =>
-            _report(Diagnostic.Create(rule, node.GetLocation(), args));
+            _report(Diagnostic.Create(RuleDocs.For(rule, DocsUrl), node.GetLocation(), args));
     }
 }

@@ -99,7 +99,7 @@ public static class LintReport
                                 id = r.Id,
                                 name = r.Id,
                                 shortDescription = new { text = r.Title },
-                                fullDescription = new { text = r.Title },
+                                fullDescription = new { text = r.Description },
                                 helpUri = RuleInfo.DocsUrl(r.Id, ruleDocsUrl),
                                 properties = new { squawk = r.Squawk, strongMigrations = r.StrongMigrations, atlas = r.Atlas },
                             }),

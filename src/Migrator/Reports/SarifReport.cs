@@ -30,6 +30,7 @@ public static class SarifReport
                                 id = r.Id,
                                 name = r.Id,
                                 shortDescription = new { text = r.Title },
+                                fullDescription = new { text = r.Description },
                                 helpUri = Analyzers.RuleInfo.DocsUrl(r.Id, report.RuleDocsUrl),
                                 properties = new { squawk = r.Squawk, strongMigrations = r.StrongMigrations, atlas = r.Atlas },
                             }),
