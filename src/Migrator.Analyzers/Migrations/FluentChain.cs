@@ -80,7 +80,8 @@ namespace Migrator.Analyzers.Migrations
             {
                 case IInvocationOperation inner:
                     return FirstOf(inner, body, depth + 1);
-                case IPropertyReferenceOperation property when Roots.Contains(property.Property.Name) && MigrationParts.IsMigration(property.Property.ContainingType):
+                case IPropertyReferenceOperation property when Roots.Contains(property.Property.Name)
+                    && (MigrationParts.IsMigration(property.Property.ContainingType) || IsIfDatabase(property)):
                     return (invocation, property.Property.Name);
                 case ILocalReferenceOperation local:
                     var value = Initializer(local.Local, body);
@@ -99,6 +100,12 @@ namespace Migrator.Analyzers.Migrations
                     return (null, null);
             }
         }
+
+        /// <summary>`IfDatabase("postgres").Create.Index(…)`: the root property of the expression root IfDatabase
+        /// returns, on a call made on the migration.</summary>
+        private static bool IsIfDatabase(IPropertyReferenceOperation property) =>
+            Unwrap(property.Instance) is IInvocationOperation { TargetMethod.Name: "IfDatabase" } call
+            && MigrationParts.IsMigration(call.TargetMethod.ContainingType);
 
         private static IOperation? Unwrap(IOperation? operation)
         {

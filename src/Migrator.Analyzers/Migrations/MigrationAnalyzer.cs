@@ -39,6 +39,11 @@ namespace Migrator.Analyzers.Migrations
             }
 
             var part = MigrationParts.Of(context.ContainingSymbol);
+            if (part == MigrationPart.None && member is MethodDeclarationSyntax helper)
+            {
+                part = CalledFrom(helper, context.ContainingSymbol);
+            }
+
             SyntaxNode? body = (SyntaxNode?)member.Body ?? member.ExpressionBody?.Expression;
             if (part == MigrationPart.None || body is null || context.SemanticModel.GetOperation(body, context.CancellationToken) is not { } operation)
             {
@@ -48,6 +53,45 @@ namespace Migrator.Analyzers.Migrations
             string? docs = RuleDocs.BaseUrl(context.Options);
             Analyze(new MigrationBody(d => context.ReportDiagnostic(d), part, operation, FluentChain.Collect(operation)) { DocsUrl = docs });
         }
+
+        /// <summary>
+        /// For a helper method of a migration or change (not Up/Down/Expand/Contract itself): the part of the
+        /// first method of the same class that calls it by name (Up, Expand or a constructor, Contract), so the
+        /// statements a helper holds are judged where they run. Called from none: <see cref="MigrationPart.None"/>.
+        /// </summary>
+        private static MigrationPart CalledFrom(MethodDeclarationSyntax helper, ISymbol? symbol)
+        {
+            if (symbol is not IMethodSymbol method || method.ContainingType is not { } type || !MigrationParts.IsMigration(type) || helper.Parent is not ClassDeclarationSyntax owner)
+            {
+                return MigrationPart.None;
+            }
+
+            string name = helper.Identifier.ValueText;
+            foreach (var caller in owner.Members.OfType<BaseMethodDeclarationSyntax>())
+            {
+                if (caller == helper || !caller.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i => Called(i) == name))
+                {
+                    continue;
+                }
+
+                var callerSymbol = type.GetMembers().OfType<IMethodSymbol>().FirstOrDefault(m =>
+                    m.DeclaringSyntaxReferences.Any(r => r.Span == caller.Span && r.SyntaxTree == caller.SyntaxTree));
+                var part = MigrationParts.Of(callerSymbol);
+                if (part != MigrationPart.None)
+                {
+                    return part;
+                }
+            }
+
+            return MigrationPart.None;
+        }
+
+        private static string? Called(InvocationExpressionSyntax invocation) => invocation.Expression switch
+        {
+            IdentifierNameSyntax name => name.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member => member.Name.Identifier.ValueText,
+            _ => null,
+        };
 
         protected abstract void Analyze(MigrationBody body);
 

@@ -83,4 +83,37 @@ public class IndexAndConstraintTests
                 public override void Down() { }
             }
             """);
+
+    [Test]
+    public Task Index_builds_behind_IfDatabase_and_in_helper_methods_are_flagged() =>
+        Verifier.AnalyzeAsync<BlockingIndexAnalyzer>("""
+            using FluentMigrator;
+            using Migrator.Authoring;
+
+            [Migration(20)]
+            public class M : Migration
+            {
+                public override void Up()
+                {
+                    {|MIG0021:IfDatabase("postgres").Create.Index("ix_a").OnTable("orders").OnColumn("a")|};
+                    AddIndexes();
+                }
+
+                private void AddIndexes() => {|MIG0021:Create.Index("ix_b").OnTable("orders").OnColumn("b")|};
+
+                private void NeverCalled() => Create.Index("ix_c").OnTable("orders").OnColumn("c");
+
+                public override void Down() => DropIndexes();
+
+                private void DropIndexes() => Create.Index("ix_d").OnTable("orders").OnColumn("d");
+            }
+
+            [Change(21, "Index from a helper called by the constructor", AppVersion = "2.0.0")]
+            public class C : Change
+            {
+                public C() => this.Index();
+
+                private void Index() => {|MIG0021:Create.Index("ix_e").OnTable("customers").OnColumn("e")|};
+            }
+            """);
 }
