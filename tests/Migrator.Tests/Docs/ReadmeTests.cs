@@ -33,7 +33,7 @@ public partial class ReadmeTests
         string scratch = Path.Combine(Path.GetTempPath(), "migrator-readme-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            CopyRepository(CliRunner.RepoRoot, scratch);
+            ScratchRepository.Copy(CliRunner.RepoRoot, scratch);
             var blocks = Blocks(File.ReadAllText(Path.Combine(scratch, "README.md"))).Where(b => b.Run).ToList();
             var script = new StringBuilder("set -euo pipefail\n");
             foreach (var block in blocks)
@@ -43,7 +43,7 @@ public partial class ReadmeTests
             }
 
             File.WriteAllText(Path.Combine(scratch, "readme.sh"), script.ToString());
-            var (code, output) = await RunBashAsync(scratch, "readme.sh");
+            var (code, output) = await ScratchRepository.RunBashAsync(scratch, "readme.sh");
             TestContext.Out.WriteLine(output);
             Assert.That(code, Is.EqualTo(0), "the README's blocks failed; the output is above");
 
@@ -88,69 +88,6 @@ public partial class ReadmeTests
 
     [GeneratedRegex(@"^```sh(?<info>[^\n]*)\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex Fenced();
-
-    /// <summary>The repository as a fresh clone has it: no bin/, obj/ or artifacts/ (.git is kept, for the
-    /// commit the tool's version carries).</summary>
-    private static void CopyRepository(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.EnumerateFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-
-        foreach (string directory in Directory.EnumerateDirectories(from))
-        {
-            string name = Path.GetFileName(directory);
-            if (name is "bin" or "obj" or "artifacts" or "TestResults" or ".vs" or ".idea" || (name == ".config" && from == CliRunner.RepoRoot))
-            {
-                continue;
-            }
-
-            CopyRepository(directory, Path.Combine(to, name));
-        }
-    }
-
-    private static async Task<(int Code, string Output)> RunBashAsync(string folder, string script)
-    {
-        var start = new ProcessStartInfo("bash", script)
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MIGRATOR_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var gate = new object();
-        process.OutputDataReceived += (_, e) => { lock (gate) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (gate) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the README's blocks ran for 15 minutes:\n" + output);
-        }
-
-        process.WaitForExit();
-        lock (gate)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
 
     private static void TryDelete(string folder)
     {
