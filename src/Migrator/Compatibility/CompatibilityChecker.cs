@@ -257,7 +257,7 @@ public static class CompatibilityChecker
                 if (shape.NotNull && !shape.HasDefault && !wasRequired && !listed.Contains(name))
                 {
                     yield return new Finding(RuleIds.InsertOmitsRequired, Severity.Error,
-                        $"inserts into {insert} without {name}, which becomes NOT NULL with no default");
+                        $"inserts into {insert} without {name}, which becomes NOT NULL with no default: the INSERT will fail; add {name} to this INSERT in the version, or give the column a default in the change");
                 }
             }
         }

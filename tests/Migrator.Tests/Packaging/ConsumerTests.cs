@@ -132,6 +132,13 @@ public sealed partial class ConsumerTests
                 dotnet tool install Migrator.Tool --add-source '{work}/feed' --version {version}
                 echo '>>> plan'
                 dotnet migrator plan --migrations Shop.Migrations/Shop.Migrations.csproj --no-build && echo 'plan exit 0' || echo "plan exit $?"
+                echo '>>> format'
+                dotnet format analyzers Shop.Migrations/Shop.Migrations.csproj --diagnostics MIG0041 --severity warn
+                cat Shop.Migrations/Changes.cs
+                echo '>>> rebuild'
+                dotnet build Shop.Migrations/Shop.Migrations.csproj -nologo -clp:NoSummary
+                echo '>>> replan'
+                dotnet migrator plan --migrations Shop.Migrations/Shop.Migrations.csproj --no-build && echo 'plan exit 0' || echo "plan exit $?"
                 """);
 
             // An empty package cache, named without a trailing slash, as CI caches often are.
@@ -145,10 +152,17 @@ public sealed partial class ConsumerTests
             Assert.That(build, Does.Not.Contain("error"));
             Assert.That(build, Does.Contain("https://github.com/migrator/migrator/blob/main/docs/rules/MIG0021.md"), "an absolute help link");
 
-            string plan = output[output.IndexOf(">>> plan", StringComparison.Ordinal)..];
+            string plan = output[output.IndexOf(">>> plan", StringComparison.Ordinal)..output.IndexOf(">>> format", StringComparison.Ordinal)];
             Assert.That(plan, Does.Contain("202612030001").And.Contain("202612030002"));
             Assert.That(plan, Does.Contain("MIG0001"), "the drop in expand is reported by the checker too");
             Assert.That(plan, Does.Contain("plan exit 1"));
+
+            // `dotnet format --diagnostics MIG0041` applies the code fix (Fix All) from the package: the drop moves to Contract().
+            string fixedCode = output[output.IndexOf(">>> format", StringComparison.Ordinal)..output.IndexOf(">>> rebuild", StringComparison.Ordinal)];
+            Assert.That(fixedCode, Does.Match(@"protected override void Contract\(\)\s*\{\s*Delete\.Column\(""legacy_code""\)\.FromTable\(""products""\);"));
+            string rebuild = output[output.IndexOf(">>> rebuild", StringComparison.Ordinal)..output.IndexOf(">>> replan", StringComparison.Ordinal)];
+            Assert.That(Warning().Matches(rebuild).Select(m => m.Groups["id"].Value).Distinct(), Is.EqualTo(new[] { "MIG0021" }));
+            Assert.That(output[output.IndexOf(">>> replan", StringComparison.Ordinal)..], Does.Contain("plan exit 0"));
         }
         finally
         {

@@ -165,14 +165,14 @@ public static class PlanCommand
             }
 
             var report = new PlanReport("plan", session.Plans, state, versions, findings) { Verification = verified, RuleDocsUrl = session.Config.RuleDocsUrl };
-            ReportWriter.Write(cli, report, parse.GetValue(ReportOptions.Format)!, parse.GetValue(ReportOptions.Output), () => Render(cli, session.Plans, state, live, holds));
+            ReportWriter.Write(cli, report, parse.GetValue(ReportOptions.Format)!, parse.GetValue(ReportOptions.Output), () => Render(cli, session.Plans, state, live, holds, session.Execution));
             await session.HistoryAsync("plan", null, report.Safe ? "ok" : "unsafe", report.Summary);
             return report.ExitCode;
         });
         return command;
     }
 
-    public static void Render(CliContext cli, IReadOnlyList<ChangePlan> plans, Func<ChangePlan, ChangeState>? state, IReadOnlyList<Deployment> live, IReadOnlyList<Hold>? holds = null)
+    public static void Render(CliContext cli, IReadOnlyList<ChangePlan> plans, Func<ChangePlan, ChangeState>? state, IReadOnlyList<Deployment> live, IReadOnlyList<Hold>? holds = null, ExecutionOptions? execution = null)
     {
         var unsettled = state is null ? null : plans.Where(p => !state(p).IsSettled(p)).Select(p => p.Id).ToHashSet();
         var summary = new CliTable("Changes", "Id", "Description", "App version", "State", "May run now");
@@ -194,7 +194,7 @@ public static class PlanCommand
                 cli.Line($"   operation: {operation}");
             }
 
-            WriteSteps(cli, "expand", plan.Expand);
+            WriteSteps(cli, execution ?? ExecutionOptions.Default, "expand", plan.Expand);
             cli.Line(plan.HasBackfill ? "-- backfill" : "-- backfill: nothing to do");
             foreach (var spec in plan.Backfills)
             {
@@ -203,14 +203,14 @@ public static class PlanCommand
                 cli.Line($"   rows to do: {spec.Pending}");
             }
 
-            WriteSteps(cli, "contract", plan.Contract);
+            WriteSteps(cli, execution ?? ExecutionOptions.Default, "contract", plan.Contract);
             if (plan.RollbackUnavailable is { } why)
             {
                 cli.Line($"-- rollback: not possible ({why})");
             }
             else
             {
-                WriteSteps(cli, "rollback", plan.Rollback);
+                WriteSteps(cli, execution ?? ExecutionOptions.Default, "rollback", plan.Rollback);
             }
 
             foreach (var (id, target) in plan.WaitsFor)
@@ -220,7 +220,7 @@ public static class PlanCommand
         }
     }
 
-    private static void WriteSteps(CliContext cli, string phase, IReadOnlyList<PhaseStep> steps)
+    private static void WriteSteps(CliContext cli, ExecutionOptions execution, string phase, IReadOnlyList<PhaseStep> steps)
     {
         if (steps.Count == 0)
         {
@@ -230,7 +230,9 @@ public static class PlanCommand
 
         for (int i = 0; i < steps.Count; i++)
         {
-            string how = steps[i].Transactional ? "one transaction, lock_timeout" : "outside a transaction, lock_timeout";
+            // What the executor sets around the step (SET LOCAL in a transaction, SET … RESET alone).
+            string timeout = execution.StatementTimeout(steps[i]) is { } t ? $"{t.TotalMilliseconds:0}ms" : "none";
+            string how = $"{(steps[i].Transactional ? "one transaction" : "outside a transaction")}, lock_timeout {execution.LockTimeout.TotalMilliseconds:0}ms, statement_timeout {timeout}";
             cli.Line($"-- {phase} step {i + 1}/{steps.Count} ({how})");
             foreach (var statement in steps[i].Statements)
             {
