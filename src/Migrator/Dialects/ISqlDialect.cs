@@ -48,6 +48,13 @@ public interface ISqlDialect
     /// transactions, and what plan shows must be what runs.</summary>
     IReadOnlyList<PlannedStatement> ClassifyScript(string sql);
 
+    /// <summary>What each statement of a SQL text does, as the hazard rules read it (`lint` and the
+    /// checker), each effect at its statement's offset in the text; null when the dialect has no SQL reader yet.</summary>
+    IReadOnlyList<Analyzers.Sql.DdlEffect>? ReadStatements(string sql);
+
+    /// <summary>Whether a function of the engine is volatile (null: the engine does not define it).</summary>
+    bool? IsVolatile(string function);
+
     /// <summary>Drops a table if it is there.</summary>
     PlannedStatement DropTable(string schema, string table);
 

@@ -56,7 +56,9 @@ public sealed class BackfillCliTests : DatabaseTest
         Assert.That(code, Is.EqualTo(0), error.ToString());
         Assert.That(terminal.Output, Does.Contain("public.customers: 2,000/~2,000 rows").And.Contain("100%"));
         Assert.That(terminal.Output, Does.Contain("verified: no row left to do"));
-        Assert.That(terminal.Output.Split('\n').Where(l => l.TrimEnd('\r').Length > width), Is.Empty, terminal.Output);
+        // Visible text only: when Spectre's live display redraws, it blanks what it drew before with a run of
+        // spaces whose length depends on how many refreshes the timing allowed, which nobody sees.
+        Assert.That(terminal.Output.Split('\n').Where(l => l.TrimEnd().Length > width), Is.Empty, terminal.Output);
     }
 
     [Test]

@@ -31,8 +31,6 @@ public sealed class LintCommandTests
         return path;
     }
 
-    private Task<CliResult> LintAsync(params string[] args) => CliRunner.RunAsync(["lint", .. args, "--config", Path.Combine(_folder, "none.json")]);
-
     private static Task<CliResult> LintNoConfigAsync(params string[] args) => CliRunner.RunAsync(["lint", .. args]);
 
     [Test]
@@ -148,6 +146,10 @@ public sealed class LintCommandTests
 
         var badVersion = await LintNoConfigAsync(Path.Combine(_folder, "migrations"), "--pg-version", "42");
         Assert.That(badVersion.ExitCode, Is.EqualTo(2));
+
+        var sqlServer = await LintNoConfigAsync(Path.Combine(_folder, "migrations"), "--provider", "sqlserver");
+        Assert.That(sqlServer.ExitCode, Is.EqualTo(2));
+        Assert.That(sqlServer.Error.Trim(), Is.EqualTo("error: lint has no SQL reader for provider sqlserver yet: the hazard rules read PostgreSQL (docs/sqlserver.md)"));
     }
 
     [Test]

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
-using Migrator.Analyzers.Sql;
+using Migrator.Dialects;
 using Migrator.Compatibility;
 using Migrator.Compatibility.Lint;
 using Migrator.Dialects.Postgres;
@@ -71,9 +71,10 @@ public static partial class LintCommand
             ReportOptions.CheckOutput(parse);
             var config = MigratorConfig.Load(parse.GetValue(CommonOptions.Config));
             config.ApplyFlags(null, null, null, null, parse.GetValue(CommonOptions.RuleDocsUrl), parse.GetValue(CommonOptions.Provider));
-            if (config.Provider != "postgres")
+            ISqlDialect dialect = config.Provider == "sqlserver" ? new Dialects.SqlServer.SqlServerDialect() : new PostgresDialect(config.LedgerSchema);
+            if (dialect.ReadStatements("") is null)
             {
-                throw new MigratorException(ExitCodes.BadInput, $"lint reads PostgreSQL; provider {config.Provider} has no SQL linter yet (docs/sqlserver.md)");
+                throw new MigratorException(ExitCodes.BadInput, $"lint has no SQL reader for provider {config.Provider} yet: the hazard rules read PostgreSQL (docs/sqlserver.md)");
             }
 
             var exclude = (config.LintExclude ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -90,6 +91,7 @@ public static partial class LintCommand
                 Transaction = (parse.GetValue(Transaction) ?? config.LintTransaction) == "file" ? LintTransaction.File : LintTransaction.None,
                 PgVersion = parse.GetValue(PgVersion) ?? config.PgVersion,
                 Exclude = exclude,
+                Dialect = dialect,
             };
 
             string? env = Environment.GetEnvironmentVariable("MIGRATOR_CONNECTION");
@@ -104,7 +106,7 @@ public static partial class LintCommand
                 options = options with
                 {
                     Schema = await VisibleSchema.ReadAsync(open, config.LedgerSchema),
-                    Volatility = name => functions.TryGetValue(name, out bool v) ? v : PgFunctions.IsVolatile(name),
+                    Volatility = name => functions.TryGetValue(name, out bool v) ? v : dialect.IsVolatile(name),
                 };
             }
 

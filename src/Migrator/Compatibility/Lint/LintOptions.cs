@@ -1,4 +1,5 @@
-using Migrator.Analyzers.Sql;
+using Migrator.Dialects;
+using Migrator.Dialects.Postgres;
 
 namespace Migrator.Compatibility.Lint;
 
@@ -19,8 +20,11 @@ public sealed record LintOptions
     /// themselves create is known).</summary>
     public VisibleSchema Schema { get; init; } = new();
 
-    /// <summary>Function volatility: PostgreSQL's own, and with a connection the database's.</summary>
-    public Func<string, bool?> Volatility { get; init; } = PgFunctions.IsVolatile;
+    /// <summary>The engine the SQL is written for: it reads the statements and knows its own functions.</summary>
+    public ISqlDialect Dialect { get; init; } = new PostgresDialect();
+
+    /// <summary>Function volatility: the engine's own, and with a connection the database's (null: the dialect's).</summary>
+    public Func<string, bool?>? Volatility { get; init; }
 }
 
 /// <summary>The transaction a runner wraps a plain migration in.</summary>

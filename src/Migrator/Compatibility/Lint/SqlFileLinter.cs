@@ -3,6 +3,7 @@ using Migrator.Analyzers;
 using Migrator.Analyzers.Sql;
 using Migrator.Authoring;
 using Migrator.Compatibility.HazardRules;
+using Migrator.Dialects;
 
 namespace Migrator.Compatibility.Lint;
 
@@ -23,7 +24,7 @@ public static partial class SqlFileLinter
         var earlier = new List<DdlEffect>();
         foreach (var (path, text) in files)
         {
-            var statements = Statements(text);
+            var statements = Statements(text, options.Dialect);
             var mode = Directive().Match(text) is { Success: true } m
                 ? (m.Groups["mode"].Value.Equals("file", StringComparison.OrdinalIgnoreCase) ? LintTransaction.File : LintTransaction.None)
                 : options.Transaction;
@@ -37,7 +38,7 @@ public static partial class SqlFileLinter
             var phase = new PhaseSql(null, Phase.Expand, steps, schema.Clone(), created)
             {
                 PgVersion = options.PgVersion,
-                Volatility = options.Volatility,
+                Volatility = options.Volatility ?? options.Dialect.IsVolatile,
                 Earlier = earlier.ToList(),
             };
             var raw = HazardCatalog.Rules.SelectMany(rule => rule.Check(phase)).Concat(problems);
@@ -77,13 +78,15 @@ public static partial class SqlFileLinter
         public IEnumerable<string> Words() => Regex.Matches(Sql, "[A-Za-z_]+").Select(m => m.Value.ToLowerInvariant());
     }
 
-    private static List<Statement> Statements(string text)
+    private static List<Statement> Statements(string text, ISqlDialect dialect)
     {
         var statements = new List<Statement>();
-        foreach (var group in PgDdlAnalyzer.Analyze(text).GroupBy(e => e.Offset))
+        var effects = dialect.ReadStatements(text)
+            ?? throw new MigratorException(ExitCodes.BadInput, $"lint has no SQL reader for provider {dialect.Provider} yet (docs/sqlserver.md)");
+        foreach (var group in effects.GroupBy(e => e.Offset))
         {
             var statement = new Statement(group.Key, group.First().Length, group.First().Sql, [.. group]);
-            statements.AddRange(statement.Head == "do" ? InsideDo(statement) : [statement]);
+            statements.AddRange(statement.Head == "do" ? InsideDo(statement, dialect) : [statement]);
         }
 
         return statements;
@@ -95,7 +98,7 @@ public static partial class SqlFileLinter
     /// so a linter that stopped at the DO would see nothing. PL/pgSQL control lines (BEGIN, IF … THEN, ELSE,
     /// END IF, END) are blanked, keeping every offset; the rest is read as SQL.
     /// </summary>
-    private static IEnumerable<Statement> InsideDo(Statement block)
+    private static IEnumerable<Statement> InsideDo(Statement block, ISqlDialect dialect)
     {
         var body = DollarBody().Match(block.Sql);
         if (!body.Success)
@@ -105,7 +108,7 @@ public static partial class SqlFileLinter
 
         string code = Control().Replace(body.Groups["body"].Value, m => new string(' ', m.Length));
         int start = block.Offset + body.Groups["body"].Index;
-        var inner = PgDdlAnalyzer.Analyze(code).Where(e => e.Kind != DdlKind.Other).GroupBy(e => e.Offset)
+        var inner = (dialect.ReadStatements(code) ?? []).Where(e => e.Kind != DdlKind.Other).GroupBy(e => e.Offset)
             .Select(g => new Statement(start + g.Key, g.First().Length, g.First().Sql, [.. g.Select(e => Moved(e, start))], block.Offset))
             .ToList();
         return inner.Count == 0 ? [block] : inner;

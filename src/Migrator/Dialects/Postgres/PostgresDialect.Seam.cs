@@ -22,6 +22,10 @@ public sealed partial class PostgresDialect : ISqlDialect
 
     IReadOnlyList<PlannedStatement> ISqlDialect.ClassifyScript(string sql) => ClassifyScript(sql);
 
+    public IReadOnlyList<Analyzers.Sql.DdlEffect> ReadStatements(string sql) => Analyzers.Sql.PgDdlAnalyzer.Analyze(sql);
+
+    public bool? IsVolatile(string function) => Analyzers.Sql.PgFunctions.IsVolatile(function);
+
     public PlannedStatement DropTable(string schema, string table) => new($"DROP TABLE IF EXISTS {Qualified(schema, table)};");
 
     /// <summary>CONCURRENTLY, alone; PostgreSQL cannot drop a partitioned table's index concurrently.</summary>

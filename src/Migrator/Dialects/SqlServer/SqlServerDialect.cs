@@ -79,6 +79,11 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
 
     public IReadOnlyList<PlannedStatement> ClassifyScript(string sql) => [Classify(sql)];
 
+    /// <summary>No T-SQL reader for the hazard rules yet (docs/sqlserver.md): `lint` refuses the provider.</summary>
+    public IReadOnlyList<Analyzers.Sql.DdlEffect>? ReadStatements(string sql) => null;
+
+    public bool? IsVolatile(string function) => null;
+
     public PlannedStatement DropTable(string schema, string table) => new($"DROP TABLE IF EXISTS {Qualified(schema, table)};");
 
     /// <summary>A nonclustered index drop is a metadata change (a short Sch-M lock); SQL Server has no
