@@ -120,6 +120,15 @@ public sealed class LintCommandTests
     }
 
     [Test]
+    public async Task A_file_that_cannot_be_read_to_its_end_is_a_warning_not_a_pass()
+    {
+        string file = Write("unterminated.sql", "ALTER TABLE t ADD COLUMN a int;\nSELECT 'unterminated;\nDROP TABLE x;\n");
+        var result = await LintNoConfigAsync(file);
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Output, Does.Contain("unterminated.sql:2:8: warning MIG0036: cannot read the SQL from here"));
+    }
+
+    [Test]
     public async Task Pg_version_changes_the_facts()
     {
         string file = Write("default.sql", "SET lock_timeout = '1s';\nALTER TABLE orders ADD COLUMN status text DEFAULT 'new';\n");

@@ -41,7 +41,7 @@ public static partial class SqlFileLinter
                 Volatility = options.Volatility ?? options.Dialect.IsVolatile,
                 Earlier = earlier.ToList(),
             };
-            var raw = HazardCatalog.Rules.SelectMany(rule => rule.Check(phase)).Concat(problems);
+            var raw = HazardCatalog.Rules.SelectMany(rule => rule.Check(phase)).Concat(problems).Concat(Unreadable(text));
             var fileIgnores = FileIgnores(text);
             var inFile = new List<LintFinding>();
             foreach (var finding in raw.Where(f => !options.Exclude.Contains(f.RuleId) && !fileIgnores.Contains(f.RuleId)))
@@ -202,6 +202,21 @@ public static partial class SqlFileLinter
         }
 
         return (steps, problems);
+    }
+
+    /// <summary>A file the tokenizer cannot read to its end (an unterminated string, quoted identifier or
+    /// dollar-quoted body): nothing in it was checked, which must not pass for "no hazard".</summary>
+    private static IEnumerable<Finding> Unreadable(string text)
+    {
+        var tokens = PgTokenizer.Instance.TryTokenize(text);
+        if (!tokens.HasValue)
+        {
+            yield return new Finding(RuleIds.RawSql, Severity.Warning,
+                $"cannot read the SQL from here ({tokens.FormatErrorMessageFragment()}): an unterminated string, quoted identifier or dollar-quoted body; no statement of this file was checked")
+            {
+                Offset = tokens.ErrorPosition.HasValue ? tokens.ErrorPosition.Absolute : 0,
+            };
+        }
     }
 
     private static Finding Problem(Statement statement, string message) =>
