@@ -103,7 +103,7 @@ public sealed class BuildTimeBench(TextWriter log)
               </ItemGroup>
               <ItemGroup Condition="'$(WithMigratorAnalyzers)' == 'true'">
                 <Analyzer Include="{analyzer}" />
-                <Analyzer Include="$(NuGetPackageRoot)superpower/3.2.1/lib/netstandard2.0/Superpower.dll" />
+                <Analyzer Include="$([MSBuild]::EnsureTrailingSlash('$(NuGetPackageRoot)'))superpower/3.2.1/lib/netstandard2.0/Superpower.dll" />
                 <AdditionalFiles Include="migrator-schema.txt" />
               </ItemGroup>
             </Project>
