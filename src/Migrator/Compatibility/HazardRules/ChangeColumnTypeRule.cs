@@ -33,8 +33,10 @@ public sealed partial class ChangeColumnTypeRule : HazardRule
             }
 
             var from = Parse(before);
-            var zone = SessionInUtc(phase, e);
-            return CatalogOnly(from, to, phase.PgVersion) switch
+            var catalogOnly = CatalogOnly(from, to, phase.PgVersion);
+            // Only a change that depends on the time zone looks for the migration's SET TIME ZONE.
+            var zone = catalogOnly is null ? SessionInUtc(phase, e) : null;
+            return catalogOnly switch
             {
                 true => null,
                 null when zone == true => null,

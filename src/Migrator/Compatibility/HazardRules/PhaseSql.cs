@@ -40,20 +40,9 @@ public sealed record PhaseSql(
     /// <summary>True when the table's column is known to allow NULL just before <paramref name="effect"/>: the
     /// schema before (or this phase's own CREATE TABLE) declares it nullable, and no statement since set it
     /// NOT NULL or validated a constraint on the table. Unknown columns are not "known nullable".</summary>
-    public bool KnownNullable(DdlEffect effect, string column)
-    {
-        var schema = Before.Clone();
-        var since = new List<DdlEffect>();
-        foreach (var e in Effects.TakeWhile(e => !ReferenceEquals(e, effect)))
-        {
-            schema.Apply(e);
-            since.Add(e);
-        }
-
-        var shape = schema.Find(effect.Schema, effect.Table ?? "")?.Columns.GetValueOrDefault(column);
-        return shape is { NotNull: false }
-            && !Earlier.Concat(since).Any(e => e.Table == effect.Table && e.Kind == DdlKind.ValidateConstraint);
-    }
+    public bool KnownNullable(DdlEffect effect, string column) =>
+        ColumnsBefore(effect)?.GetValueOrDefault(column) is { NotNull: false }
+        && !Earlier.Concat(Effects.TakeWhile(e => !ReferenceEquals(e, effect))).Any(e => e.Table == effect.Table && e.Kind == DdlKind.ValidateConstraint);
 
     public IEnumerable<DdlEffect> Effects => Steps.SelectMany(s => s).SelectMany(s => s.Effects);
 
@@ -75,15 +64,35 @@ public sealed record PhaseSql(
 
     /// <summary>A column's type just before <paramref name="effect"/>: the schema before the phase with the
     /// phase's earlier statements applied (a file that widens a column, then narrows it, narrows from the wider type).</summary>
-    public string? ColumnTypeBefore(DdlEffect effect)
+    public string? ColumnTypeBefore(DdlEffect effect) =>
+        ColumnsBefore(effect)?.GetValueOrDefault(effect.Column ?? "")?.Type;
+
+    /// <summary>The columns of <paramref name="effect"/>'s table just before it, for the effects that need them
+    /// (type changes, constraints): computed once per phase in one pass, so a file of thousands of statements
+    /// is not replayed once per statement.</summary>
+    private IReadOnlyDictionary<string, VisibleSchema.ColumnShape>? ColumnsBefore(DdlEffect effect)
     {
+        _columnsBefore ??= SnapshotColumns();
+        return _columnsBefore.GetValueOrDefault(effect);
+    }
+
+    private Dictionary<DdlEffect, IReadOnlyDictionary<string, VisibleSchema.ColumnShape>?>? _columnsBefore;
+
+    private Dictionary<DdlEffect, IReadOnlyDictionary<string, VisibleSchema.ColumnShape>?> SnapshotColumns()
+    {
+        var snapshots = new Dictionary<DdlEffect, IReadOnlyDictionary<string, VisibleSchema.ColumnShape>?>(ReferenceEqualityComparer.Instance);
         var schema = Before.Clone();
-        foreach (var earlier in Effects.TakeWhile(e => !ReferenceEquals(e, effect)))
+        foreach (var e in Effects)
         {
-            schema.Apply(earlier);
+            if (e.Kind is DdlKind.AlterColumnType or DdlKind.AddConstraint)
+            {
+                snapshots[e] = schema.Find(e.Schema, e.Table ?? "")?.Columns.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+            }
+
+            schema.Apply(e);
         }
 
-        return schema.Find(effect.Schema, effect.Table ?? "")?.Columns.GetValueOrDefault(effect.Column ?? "")?.Type;
+        return snapshots;
     }
 
     /// <summary>True for a table this change creates: locking it blocks no one.</summary>

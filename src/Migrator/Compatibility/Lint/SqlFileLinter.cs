@@ -44,16 +44,17 @@ public static partial class SqlFileLinter
             var raw = HazardCatalog.Rules.SelectMany(rule => rule.Check(phase)).Concat(problems).Concat(Unreadable(text));
             var fileIgnores = FileIgnores(text);
             var inFile = new List<LintFinding>();
+            List<int>? lines = null;
             foreach (var finding in raw.Where(f => !options.Exclude.Contains(f.RuleId) && !fileIgnores.Contains(f.RuleId)))
             {
                 int offset = finding.Offset ?? 0;
-                var statement = statements.LastOrDefault(s => s.Offset <= offset);
-                if (statement is not null && Ignored(text, statements, statement).Contains(finding.RuleId))
+                int at = StatementAt(statements, offset);
+                if (at >= 0 && Ignored(text, statements, at).Contains(finding.RuleId))
                 {
                     continue;
                 }
 
-                var (line, column) = Position(text, offset);
+                var (line, column) = Position(lines ??= LineStarts(text), offset);
                 inFile.Add(new LintFinding(finding, path, line, column));
             }
 
@@ -224,9 +225,9 @@ public static partial class SqlFileLinter
 
     /// <summary>The rules a <c>migrator-ignore</c> comment silences for a statement: comments between the
     /// previous statement and this one, and comments inside it.</summary>
-    private static HashSet<string> Ignored(string text, List<Statement> statements, Statement statement)
+    private static HashSet<string> Ignored(string text, List<Statement> statements, int index)
     {
-        int index = statements.IndexOf(statement);
+        var statement = statements[index];
         int from = index == 0 ? 0 : statements[index - 1].Offset + statements[index - 1].Length;
         int to = Math.Min(text.Length, statement.Offset + statement.Length);
         // A comment after the statement's semicolon on its last line belongs to it too.
@@ -235,26 +236,55 @@ public static partial class SqlFileLinter
         return Ids(IgnoreComment().Matches(text[from..to]));
     }
 
+    /// <summary>The index of the last statement starting at or before <paramref name="offset"/> (statements are
+    /// in file order), or -1: a binary search, so a file of thousands of statements stays linear.</summary>
+    private static int StatementAt(List<Statement> statements, int offset)
+    {
+        int low = 0, high = statements.Count - 1, found = -1;
+        while (low <= high)
+        {
+            int middle = (low + high) / 2;
+            if (statements[middle].Offset <= offset)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return found;
+    }
+
     private static HashSet<string> FileIgnores(string text) => Ids(IgnoreFileComment().Matches(text));
 
     private static HashSet<string> Ids(MatchCollection matches) =>
         matches.SelectMany(m => m.Groups["ids"].Value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries))
             .Select(id => id.ToUpperInvariant()).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-    private static (int Line, int Column) Position(string text, int offset)
+    /// <summary>Where each line of a text starts, for <see cref="Position"/>.</summary>
+    private static List<int> LineStarts(string text)
     {
-        int line = 1;
-        int lineStart = 0;
-        for (int i = 0; i < offset && i < text.Length; i++)
+        var starts = new List<int> { 0 };
+        for (int i = 0; i < text.Length; i++)
         {
             if (text[i] == '\n')
             {
-                line++;
-                lineStart = i + 1;
+                starts.Add(i + 1);
             }
         }
 
-        return (line, offset - lineStart + 1);
+        return starts;
+    }
+
+    /// <summary>1-based line and column of an offset (a binary search over the line starts).</summary>
+    private static (int Line, int Column) Position(List<int> lineStarts, int offset)
+    {
+        int index = lineStarts.BinarySearch(offset);
+        int line = index >= 0 ? index : ~index - 1;
+        return (line + 1, offset - lineStarts[line] + 1);
     }
 
     [GeneratedRegex(@"\$(?<tag>[A-Za-z_]\w*|)\$(?<body>[\s\S]*)\$\k<tag>\$")]
