@@ -48,7 +48,52 @@ namespace Migrator.Analyzers.Sql
             return statements;
         }
 
+        /// <summary>
+        /// What a statement does to the transaction it runs in, read from its first words (comments skipped):
+        /// BEGIN / START TRANSACTION open one; COMMIT, END, ABORT, ROLLBACK and PREPARE TRANSACTION end one;
+        /// SAVEPOINT, RELEASE and ROLLBACK TO act inside one.
+        /// </summary>
+        public static TransactionControl Control(string statement)
+        {
+            var tokens = PgTokenizer.Instance.TryTokenize(statement);
+            if (!tokens.HasValue)
+            {
+                return TransactionControl.None;
+            }
+
+            var words = tokens.Value.Take(2).Select(t => t.Kind == SqlToken.Identifier ? t.ToStringValue().ToLowerInvariant() : "").ToArray();
+            string first = words.Length > 0 ? words[0] : "";
+            string second = words.Length > 1 ? words[1] : "";
+            switch (first)
+            {
+                case "begin":
+                case "start" when second == "transaction":
+                    return TransactionControl.Begin;
+                case "rollback" when second == "to":
+                case "savepoint":
+                case "release":
+                    return TransactionControl.Inside;
+                case "commit":
+                case "end":
+                case "abort":
+                case "rollback":
+                case "prepare" when second == "transaction":
+                    return TransactionControl.End;
+                default:
+                    return TransactionControl.None;
+            }
+        }
+
         /// <summary>True when the text holds more than one statement.</summary>
         public static bool IsMultiple(string sql) => Split(sql).Skip(1).Any();
+    }
+
+    /// <summary>What a statement does to its transaction (<see cref="PgStatements.Control"/>).</summary>
+    public enum TransactionControl
+    {
+        None,
+        Begin,
+        End,
+        Inside,
     }
 }

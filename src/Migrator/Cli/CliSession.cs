@@ -204,13 +204,13 @@ public sealed class CliSession : IAsyncDisposable
     }
 
     /// <summary>The connection string from --connection, MIGRATOR_CONNECTION or the config, if any.</summary>
-    public string? ConnectionString
+    public string? ConnectionString => ConnectionStringOf(Parse, Config);
+
+    /// <summary>--connection, else MIGRATOR_CONNECTION, else the config's connection; null when none is given.</summary>
+    public static string? ConnectionStringOf(ParseResult parse, MigratorConfig config)
     {
-        get
-        {
-            string? env = Environment.GetEnvironmentVariable("MIGRATOR_CONNECTION");
-            return Parse.GetValue(CommonOptions.Connection) ?? (string.IsNullOrEmpty(env) ? Config.Connection : env);
-        }
+        string? env = Environment.GetEnvironmentVariable("MIGRATOR_CONNECTION");
+        return parse.GetValue(CommonOptions.Connection) ?? (string.IsNullOrEmpty(env) ? config.Connection : env);
     }
 
     /// <summary>Connects, takes the ledger lock (waiting up to --lock-wait) and ensures the ledger.</summary>

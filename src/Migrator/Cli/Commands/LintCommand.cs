@@ -94,9 +94,7 @@ public static partial class LintCommand
                 Dialect = dialect,
             };
 
-            string? env = Environment.GetEnvironmentVariable("MIGRATOR_CONNECTION");
-            string? connection = parse.GetValue(CommonOptions.Connection) ?? (string.IsNullOrEmpty(env) ? config.Connection : env);
-            if (connection is not null)
+            if (CliSession.ConnectionStringOf(parse, config) is { } connection)
             {
                 // With a database: its tables and columns are the schema before the first file, and its own
                 // functions' volatility decides defaults that call them. Only catalogs are read.

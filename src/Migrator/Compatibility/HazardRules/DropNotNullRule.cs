@@ -13,9 +13,9 @@ public sealed class DropNotNullRule : HazardRule
     public override string Id => RuleIds.DropNotNull;
 
     public override IEnumerable<Finding> Check(PhaseSql phase) =>
-        phase.Phase != Phase.Expand
+        !phase.IsPlainMigration
             ? []
-            : Each(phase, e => e.Kind == DdlKind.DropNotNull && phase.IsPlainMigration && !phase.IsNew(e)
+            : Each(phase, e => e.Kind == DdlKind.DropNotNull && !phase.IsNew(e)
                 ? (Severity.Warning, $"drops NOT NULL from {e.QualifiedTable}.{e.Column} while the running version may read it as never NULL: once the new version writes NULLs, the old one fails to map them (drop it in a contract, after every version reading it is nullable-aware)")
                 : null);
 }

@@ -18,6 +18,12 @@ public sealed class WorkAfterExclusiveLockRule : HazardRule
 
     public override IEnumerable<Finding> Check(PhaseSql phase)
     {
+        // Migrator's own phases group statements on purpose (each short); the note is for plain migrations.
+        if (!phase.IsPlainMigration)
+        {
+            yield break;
+        }
+
         foreach (var step in phase.Steps.Where(s => s.InTransaction))
         {
             var effects = step.SelectMany(s => s.Effects).ToList();
@@ -30,13 +36,10 @@ public sealed class WorkAfterExclusiveLockRule : HazardRule
             // Statements on other objects after it (more ALTERs of the same table share the lock anyway).
             var later = effects.SkipWhile(e => !ReferenceEquals(e, locker)).Skip(1)
                 .FirstOrDefault(e => e.Offset != locker.Offset && (e.Table != locker.Table || e.Kind is DdlKind.Update or DdlKind.Insert or DdlKind.Delete or DdlKind.ValidateConstraint or DdlKind.CreateIndex));
-            if (later is not null && Plain(phase))
+            if (later is not null)
             {
                 yield return Hit(phase, later, Severity.Info, $"runs after {locker.Kind} took ACCESS EXCLUSIVE on {locker.QualifiedTable} in the same transaction: that lock is held through it, blocking the table's readers (commit first)");
             }
         }
     }
-
-    // Migrator's own phases group statements on purpose (each short); the note is for plain migrations.
-    private static bool Plain(PhaseSql phase) => phase.IsPlainMigration;
 }

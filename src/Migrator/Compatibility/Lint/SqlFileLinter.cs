@@ -74,9 +74,8 @@ public static partial class SqlFileLinter
     /// the offset of the DO block it was read from: a DO block runs as one statement, in one transaction.</summary>
     private sealed record Statement(int Offset, int Length, string Sql, List<DdlEffect> Effects, int? Block = null)
     {
-        public string Head => Words().FirstOrDefault() ?? "";
-
-        public IEnumerable<string> Words() => Regex.Matches(Sql, "[A-Za-z_]+").Select(m => m.Value.ToLowerInvariant());
+        /// <summary>The first word (the statement's text starts at its first token).</summary>
+        public string Head => Regex.Match(Sql, "^[A-Za-z_]+").Value.ToLowerInvariant();
     }
 
     private static List<Statement> Statements(string text, ISqlDialect dialect)
@@ -121,11 +120,9 @@ public static partial class SqlFileLinter
         return effect;
     }
 
-    private static bool Begins(Statement s) =>
-        s.Head is "begin" || (s.Head == "start" && s.Words().Skip(1).FirstOrDefault() == "transaction");
+    private static bool Begins(Statement s) => PgStatements.Control(s.Sql) == TransactionControl.Begin;
 
-    private static bool Ends(Statement s) =>
-        s.Head is "commit" or "end" or "abort" || (s.Head == "rollback" && !s.Words().Contains("to")) || (s.Head == "prepare" && s.Words().Skip(1).FirstOrDefault() == "transaction");
+    private static bool Ends(Statement s) => PgStatements.Control(s.Sql) == TransactionControl.End;
 
     /// <summary>The file's statements as steps (transactions, or one statement alone), and what is wrong with
     /// its transaction control (a BEGIN never committed, or one inside another).</summary>

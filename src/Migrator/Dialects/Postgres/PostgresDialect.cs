@@ -58,7 +58,7 @@ public sealed partial class PostgresDialect
         var statements = Analyzers.Sql.PgStatements.Split(sql);
         foreach (string statement in statements)
         {
-            if (TransactionControl().IsMatch(statement))
+            if (Analyzers.Sql.PgStatements.Control(statement) != Analyzers.Sql.TransactionControl.None)
             {
                 string first = statement.Split('\n')[0].Trim();
                 throw new MigratorException(ExitCodes.BadInput,
@@ -131,9 +131,6 @@ public sealed partial class PostgresDialect
     // CREATE [UNIQUE] INDEX CONCURRENTLY "name" ON "schema"."table" (...).
     [GeneratedRegex("""^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(IF\s+NOT\s+EXISTS\s+)?(?<index>"(?:[^"]|"")+"|\w+)\s+ON\s+(ONLY\s+)?((?<schema>"(?:[^"]|"")+"|\w+)\.)?""", RegexOptions.IgnoreCase)]
     private static partial Regex CreateIndexConcurrently();
-
-    [GeneratedRegex(@"^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex TransactionControl();
 
     [GeneratedRegex(@"^\s*(DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b.*\bCONCURRENTLY|VACUUM\b|CREATE\s+DATABASE|DROP\s+DATABASE|ALTER\s+SYSTEM|ALTER\s+TABLE\b.*\bDETACH\s+PARTITION\b.*\bCONCURRENTLY)", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex NonTransactional();
