@@ -113,6 +113,46 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         }
     }
 
+    /// <summary>Exploration: the writer's p99 and the throughput for a grid of batch targets and pauses.</summary>
+    public async Task<string> ExploreAsync(long rows, IEnumerable<(int TargetMs, int DelayMs)> grid)
+    {
+        var text = new StringBuilder("| target ms | delay ms | writes | p50 | p99 | max | backfill s |\n|---|---|---|---|---|---|---|\n");
+        await CreateAsync(rows);
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(8)))
+        {
+            var idle = await WriterAsync(rows, stop.Token);
+            idle.Sort();
+            text.AppendLine(Invariant($"| idle | | {idle.Count} | {idle[idle.Count / 2]:0.00} | {idle[(int)(idle.Count * 0.99)]:0.00} | {idle[^1]:0.00} | |"));
+        }
+
+        foreach (var (targetMs, delayMs) in grid)
+        {
+            await CreateAsync(rows);
+            using var stop = new CancellationTokenSource();
+            var writer = WriterAsync(rows, stop.Token);
+            await Task.Delay(500);
+            var clock = Stopwatch.StartNew();
+            await using (var connection = await _db.OpenConnectionAsync())
+            {
+                await new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 1000)
+                {
+                    TargetBatchDuration = TimeSpan.FromMilliseconds(targetMs),
+                    BatchDelay = TimeSpan.FromMilliseconds(delayMs),
+                }).RunAsync(1, new BackfillSpec("bench", null, Set, Pending));
+            }
+
+            var took = clock.Elapsed;
+            await stop.CancelAsync();
+            var ms = await writer;
+            ms.Sort();
+            string line = Invariant($"| {targetMs} | {delayMs} | {ms.Count} | {ms[ms.Count / 2]:0.00} | {ms[(int)(ms.Count * 0.99)]:0.00} | {ms[^1]:0.00} | {took.TotalSeconds:0.0} |");
+            log.WriteLine(line);
+            text.AppendLine(line);
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Single-row inserts into two identical tables, one with the sync trigger a rename
     /// installs, alternating five rounds each (this machine is noisy); medians compared.</summary>
     private async Task<string> TriggerCostAsync()

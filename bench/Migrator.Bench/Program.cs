@@ -12,11 +12,13 @@ if (args.FirstOrDefault() == "sql")
     return;
 }
 
-// dotnet build -c Release src/Migrator.Analyzers && dotnet run -c Release --project bench/Migrator.Bench -- build-time [--out docs/benchmarks.md]
+// dotnet run -c Release --project bench/Migrator.Bench -- build-time [--rounds 7] [--keep] [--out docs/benchmarks.md]
+//   (packs Migrator.Analyzers into a temporary feed and builds a generated app with and without it)
 if (args.FirstOrDefault() is "compatibility" or "build-time")
 {
     bool buildTime = args[0] == "build-time";
-    string table = buildTime ? await new BuildTimeBench(Console.Out).RunAsync() : await new CompatibilityBench(Console.Out).RunAsync();
+    int rounds = args.SkipWhile(a => a != "--rounds").Skip(1).FirstOrDefault() is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 7;
+    string table = buildTime ? await new BuildTimeBench(Console.Out, args.Contains("--keep")).RunAsync(rounds) : await new CompatibilityBench(Console.Out).RunAsync();
     Console.WriteLine(table);
     if (args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
     {
@@ -59,6 +61,15 @@ if (args.FirstOrDefault() == "throughput")
     string db = throughputCluster.CreateDatabase("bench");
     Console.WriteLine(await new BackfillBench(db, Console.Out).ThroughputAsync(rows, partitions));
     throughputCluster.DropDatabase(db);
+    return;
+}
+
+if (args.FirstOrDefault() == "explore")
+{
+    using var exploreCluster = PostgresCluster.Start();
+    string db = exploreCluster.CreateDatabase("bench");
+    var grid = args.Skip(2).Select(g => g.Split('/')).Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture)));
+    Console.WriteLine(await new BackfillBench(db, Console.Out).ExploreAsync(long.Parse(args[1], CultureInfo.InvariantCulture), grid));
     return;
 }
 

@@ -38,7 +38,7 @@ namespace Migrator.Analyzers
         private static void Analyze(SymbolAnalysisContext context)
         {
             var type = (INamedTypeSymbol)context.Symbol;
-            if (type.IsAbstract || !MigrationParts.IsChange(type) || type.ToDisplayString() == "Migrator.Authoring.Change")
+            if (type.IsAbstract || !MigrationParts.IsChange(type) || MigrationParts.IsNamed(type, "Migrator.Authoring.Change"))
             {
                 return;
             }

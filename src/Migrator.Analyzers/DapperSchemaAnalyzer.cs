@@ -78,9 +78,8 @@ namespace Migrator.Analyzers
 
         private static void Analyze(SyntaxNodeAnalysisContext context, AppSchema schema, string schemaKey)
         {
-            if (DapperCallFinder.At(context.Node, context.SemanticModel) is { Sql: not null } call)
+            if (DapperCallFinder.At(context.Node, context.SemanticModel, describeRows: false) is { Sql: not null } call)
             {
-
                 var analysis = AnalyzeCached(call.Sql, schema, schemaKey);
                 var location = call.SqlExpression.GetLocation();
                 foreach (var table in analysis.Tables)

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -45,13 +46,48 @@ namespace Migrator.Analyzers.Migrations
             }
 
             SyntaxNode? body = (SyntaxNode?)member.Body ?? member.ExpressionBody?.Expression;
-            if (part == MigrationPart.None || body is null || context.SemanticModel.GetOperation(body, context.CancellationToken) is not { } operation)
+            if (part == MigrationPart.None || body is null || Read(body, context.SemanticModel, context.CancellationToken) is not { } read)
             {
                 return;
             }
 
             string? docs = RuleDocs.BaseUrl(context.Options);
-            Analyze(new MigrationBody(d => context.ReportDiagnostic(d), part, operation, FluentChain.Collect(operation)) { DocsUrl = docs });
+            Analyze(new MigrationBody(d => context.ReportDiagnostic(d), part, read.Operation, read.Chains) { DocsUrl = docs });
+        }
+
+        /// <summary>
+        /// A body's operation tree and fluent chains, read once for all the migration rules (each rule is its own
+        /// analyzer and sees every body): keyed by the body's syntax node, which lives as long as its tree.
+        /// </summary>
+        private static readonly ConditionalWeakTable<SyntaxNode, ReadBody> Bodies = new ConditionalWeakTable<SyntaxNode, ReadBody>();
+
+        private static ReadBody? Read(SyntaxNode body, SemanticModel model, System.Threading.CancellationToken cancellation)
+        {
+            if (Bodies.TryGetValue(body, out var known))
+            {
+                return known;
+            }
+
+            if (model.GetOperation(body, cancellation) is not { } operation)
+            {
+                return null;
+            }
+
+            var read = new ReadBody(operation, FluentChain.Collect(operation));
+            return Bodies.GetValue(body, _ => read);
+        }
+
+        private sealed class ReadBody
+        {
+            public ReadBody(IOperation operation, IReadOnlyList<FluentChain> chains)
+            {
+                Operation = operation;
+                Chains = chains;
+            }
+
+            public IOperation Operation { get; }
+
+            public IReadOnlyList<FluentChain> Chains { get; }
         }
 
         /// <summary>
