@@ -45,6 +45,20 @@ public sealed record BackfillOptions(int BatchSize = 1000, TimeSpan? LockTimeout
     /// </summary>
     public bool SkipUserTriggers { get; init; }
 
+    /// <summary>
+    /// Impact-aware pacing, on by default (2). Every batch looks at the app just before it commits
+    /// (<see cref="AppImpact"/>): while other client connections are busy, batches shrink and the backfill
+    /// rests between them, and it backs off further whenever the app waits on a batch's locks or the
+    /// <see cref="LatencyProbe"/> goes over this many times its idle time (<see cref="BackfillPacer"/> gives
+    /// the rules). Larger trades more app impact for speed; null turns the pacing off (batches back to back).
+    /// </summary>
+    public double? MaxAppImpact { get; init; } = 2;
+
+    /// <summary>A statement of the app's (read-only, e.g. its hottest query) timed on a connection of its
+    /// own while each batch runs, against its time before the backfill; one statement, run in a read-only
+    /// transaction that is rolled back, with a 2 s statement_timeout.</summary>
+    public string? LatencyProbe { get; init; }
+
     /// <summary>A pause after every batch (lets replicas and autovacuum keep up).</summary>
     public TimeSpan BatchDelay { get; init; } = TimeSpan.Zero;
 
@@ -74,6 +88,21 @@ public sealed record BackfillOptions(int BatchSize = 1000, TimeSpan? LockTimeout
         if (MaxReplicaLag is { } lag && lag <= TimeSpan.Zero)
         {
             throw new BackfillException("--max-replica-lag must be positive", isBadInput: true);
+        }
+
+        if (MaxAppImpact is { } impact && (!double.IsFinite(impact) || impact < 1))
+        {
+            throw new BackfillException($"--max-app-impact must be at least 1 (the app's idle latency), or off (got {impact})", isBadInput: true);
+        }
+
+        if (LatencyProbe is not null && MaxAppImpact is null)
+        {
+            throw new BackfillException("--latency-probe needs the impact-aware pacing: drop --max-app-impact off", isBadInput: true);
+        }
+
+        if (LatencyProbe is { } probe && string.IsNullOrWhiteSpace(probe))
+        {
+            throw new BackfillException("--latency-probe is empty", isBadInput: true);
         }
 
         if (BatchDelay < TimeSpan.Zero)

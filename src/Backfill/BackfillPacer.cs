@@ -1,40 +1,205 @@
-using System.Diagnostics;
-
 namespace Migrator.Backfill;
 
 /// <summary>
-/// Decides the size of the next batch and how long to wait before it: the size follows the last
-/// batch's duration toward <see cref="BackfillOptions.TargetBatchDuration"/> (at most halving or
-/// doubling per batch, within the bounds), and the wait keeps the rate under
-/// <see cref="BackfillOptions.MaxRowsPerSecond"/> and honours <see cref="BackfillOptions.BatchDelay"/>.
+/// Decides the size of the next batch and how long to wait before it.
+/// <list type="bullet">
+/// <item>The size follows the last batch's duration toward a target (at most halving or doubling per
+/// batch, within the bounds): <see cref="BackfillOptions.TargetBatchDuration"/>, or, while the app is
+/// there, the smaller app target below. With neither, batches keep <see cref="BackfillOptions.BatchSize"/>.</item>
+/// <item>Impact-aware pacing (<see cref="BackfillOptions.MaxAppImpact"/> = m): until the app is seen, and
+/// once it has been away for 2 s, batches run back to back at the full target. While it sees the app, batches aim at 10 ms × m
+/// (at most the full target) and the backfill runs at most a duty of 1 − 1/(2m) of the time (m = 2: 20 ms
+/// batches, 75 %). When the app felt a batch (it waited on the batch's locks, or the probe went over m ×
+/// its idle time), the app target halves (down to 5 ms) and the duty drops by 30 % (down to 10 %);
+/// every batch it did not feel wins them back by 25 % and 5 points.</item>
+/// <item>The wait keeps the duty, keeps the rate under <see cref="BackfillOptions.MaxRowsPerSecond"/>
+/// and honours <see cref="BackfillOptions.BatchDelay"/>.</item>
+/// </list>
 /// </summary>
-internal sealed class BackfillPacer(BackfillOptions options)
+internal sealed class BackfillPacer
 {
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private static readonly TimeSpan MinAppTarget = TimeSpan.FromMilliseconds(20);
+    /// <summary>The least share of time batches keep, however much the app feels them.</summary>
+    public const double MinDuty = 0.1;
+
+    /// <summary>How long the app must be away before the pacing goes back to full speed.</summary>
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(2);
+
+    private readonly BackfillOptions _options;
+    private readonly TimeProvider _time;
+    private readonly long _start;
     private long _rows;
+    private TimeSpan? _appSeen;
+    private TimeSpan _appTarget;
+    private bool _arrived;
 
-    public int BatchSize { get; private set; } = options.TargetBatchDuration is null
-        ? options.BatchSize
-        : Math.Clamp(options.BatchSize, options.MinBatchSize, options.MaxBatchSize);
+    public BackfillPacer(BackfillOptions options, TimeProvider? time = null)
+    {
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _start = _time.GetTimestamp();
+        BatchSize = options.TargetBatchDuration is null
+            ? options.BatchSize
+            : Math.Clamp(options.BatchSize, options.MinBatchSize, options.MaxBatchSize);
+        _appTarget = AppTargetCeiling;
+    }
 
-    /// <summary>Records a committed batch; returns how long to wait before the next one.</summary>
-    public TimeSpan Done(long rows, TimeSpan took)
+    public int BatchSize { get; private set; }
+
+    private TimeSpan Elapsed => _time.GetElapsedTime(_start);
+
+    /// <summary>The share of time batches may run (1 while the app is away or the pacing is off).</summary>
+    public double Duty { get; private set; } = 1;
+
+    /// <summary>True while the pacing sees the app (batches aim at the app target, the duty applies).</summary>
+    public bool AppPresent => _appSeen is { } seen && Elapsed - seen < Quiet;
+
+    /// <summary>The duration the next batch is sized for, or null for fixed batches.</summary>
+    public TimeSpan? Target => AppPresent && _options.TargetBatchDuration is not null ? _appTarget : _options.TargetBatchDuration;
+
+    /// <summary>The batch target while the app is there and does not feel the batches: the full target.</summary>
+    private TimeSpan AppTargetCeiling => _options.TargetBatchDuration ?? TimeSpan.FromMilliseconds(150);
+
+    private double DutyCeiling => _options.MaxAppImpact is { } m ? DutyCeilingFor(m) : 1;
+
+    /// <summary>The share of time batches may run while the app is there: m/4, at most 1.</summary>
+    public static double DutyCeilingFor(double maxAppImpact) => Math.Min(1, maxAppImpact / 4);
+
+    /// <summary>True when the app felt the last batch observed (its lock waits or its probe).</summary>
+    public bool LastFelt { get; private set; }
+
+    /// <summary>Records a committed batch and what the app saw of it; returns how long to wait before the
+    /// next one.</summary>
+    public TimeSpan Done(long rows, TimeSpan took, ImpactSummary? impact = null)
+    {
+        Observe(rows, took, impact);
+        return Wait(took);
+    }
+
+    /// <summary>Records a committed batch and what the app saw of it: the pacing state and the next size.</summary>
+    public void Observe(long rows, TimeSpan took, ImpactSummary? impact)
     {
         _rows += rows;
-        if (options.TargetBatchDuration is { } target && rows > 0)
+        LastFelt = false;
+        if (impact is not null && _options.MaxAppImpact is { } m)
         {
-            double factor = Math.Clamp(target.TotalMilliseconds / Math.Max(1, took.TotalMilliseconds), 0.5, 2.0);
-            BatchSize = (int)Math.Clamp(BatchSize * factor, options.MinBatchSize, options.MaxBatchSize);
+            Pace(impact, m);
         }
 
-        var wait = options.BatchDelay;
-        if (options.MaxRowsPerSecond is { } rate)
+        if (Target is { } target && rows > 0)
+        {
+            // When the app has just arrived the size may drop at once to the app target; otherwise at most halving.
+            double factor = Math.Clamp(target.TotalMilliseconds / Math.Max(1, took.TotalMilliseconds), _arrived ? 0.02 : 0.5, 2.0);
+            _arrived = false;
+            BatchSize = (int)Math.Clamp(BatchSize * factor, _options.MinBatchSize, _options.MaxBatchSize);
+        }
+    }
+
+    /// <summary>How long to wait after a batch that took <paramref name="took"/>.</summary>
+    /// <param name="share">A worker's share of a budget shared with other workers (<see cref="ParallelBackfill"/>),
+    /// used for the rest instead of this pacer's own duty.</param>
+    public TimeSpan Wait(TimeSpan took, double? share = null)
+    {
+        var wait = _options.BatchDelay;
+        double duty = share ?? Duty;
+        if (duty < 1)
+        {
+            // Run `duty` of the time: the batch took `took`, so rest took × (1 − duty) / duty.
+            var rest = took * ((1 - duty) / duty);
+            wait = rest > wait ? rest : wait;
+        }
+
+        if (_options.MaxRowsPerSecond is { } rate)
         {
             // The earliest moment the rows done so far are within the rate.
-            var due = TimeSpan.FromSeconds(_rows / rate) - _clock.Elapsed;
+            var due = TimeSpan.FromSeconds(_rows / rate) - Elapsed;
             wait = due > wait ? due : wait;
         }
 
         return wait;
+    }
+
+    private readonly Queue<(TimeSpan At, int Blocked, long? Transactions)> _recent = new();
+
+    /// <summary>The share of the app's transactions that may wait on the backfill's locks: 0.25 % × m
+    /// (m = 2: half of the 1 % above a p99).</summary>
+    public static double LockShareFor(double maxAppImpact) => 0.0025 * maxAppImpact;
+
+    /// <summary>
+    /// True when, over the last 3 s of batches, more of the app's transactions waited on a batch's locks
+    /// than <see cref="LockShareFor"/> allows: the waiters counted at each batch's commit, against the
+    /// database's transactions in that time less the batches' own commits. Before a second of history,
+    /// three waiters are enough.
+    /// </summary>
+    private bool LockFelt(ImpactSummary impact, double m)
+    {
+        var now = Elapsed;
+        _recent.Enqueue((now, impact.Blocked, impact.Transactions));
+        while (now - _recent.Peek().At > TimeSpan.FromSeconds(3))
+        {
+            _recent.Dequeue();
+        }
+
+        int blocked = _recent.Sum(r => r.Blocked);
+        if (blocked == 0)
+        {
+            return false;
+        }
+
+        var first = _recent.Peek();
+        if (first.Transactions is not { } before || impact.Transactions is not { } after || now - first.At < TimeSpan.FromSeconds(1))
+        {
+            return blocked >= 3;
+        }
+
+        long appTransactions = after - before - (_recent.Count - 1);
+        return blocked > LockShareFor(m) * Math.Max(1, appTransactions);
+    }
+
+    private void Pace(ImpactSummary impact, double m)
+    {
+        if (!impact.AppPresent && impact.Failed is null)
+        {
+            LockFelt(impact, m);
+            if (!AppPresent)
+            {
+                Duty = 1;
+                _appTarget = AppTargetCeiling;
+            }
+
+            return;
+        }
+
+        if (!AppPresent)
+        {
+            // The app just arrived: start from the app target and the duty ceiling.
+            _appTarget = AppTargetCeiling;
+            Duty = DutyCeiling;
+            _arrived = true;
+        }
+
+        _appSeen = Elapsed;
+        if (LockFelt(impact, m) || impact.ProbeFelt(m))
+        {
+            LastFelt = true;
+            if (_options.TargetBatchDuration is null)
+            {
+                // Fixed batches: the size itself halves (and grows back below).
+                BatchSize = Math.Max(_options.MinBatchSize, BatchSize / 2);
+            }
+
+            _appTarget = TimeSpan.FromTicks(Math.Max(MinAppTarget.Ticks, _appTarget.Ticks / 2));
+            Duty = Math.Max(MinDuty, Duty * 0.7);
+        }
+        else
+        {
+            if (_options.TargetBatchDuration is null)
+            {
+                BatchSize = Math.Min(_options.BatchSize, Math.Max(BatchSize + 1, (int)(BatchSize * 1.25)));
+            }
+
+            _appTarget = TimeSpan.FromTicks(Math.Min(AppTargetCeiling.Ticks, (long)(_appTarget.Ticks * 1.25)));
+            Duty = Math.Min(DutyCeiling, Duty + 0.05);
+        }
     }
 }

@@ -10,4 +10,19 @@ public sealed record BackfillProgress(long RowsDone, long EstimatedTotal, long B
 {
     /// <summary>Rows the last batch was sized for (its key range).</summary>
     public int BatchSize { get; init; }
+
+    /// <summary>How long the last batch took.</summary>
+    public TimeSpan Took { get; init; }
+
+    /// <summary>The pause the pacing chose after the last batch.</summary>
+    public TimeSpan Pause { get; init; }
+
+    /// <summary>The share of time batches may run (1 = back to back).</summary>
+    public double Duty { get; init; } = 1;
+
+    /// <summary>True while the impact-aware pacing sees the app.</summary>
+    public bool AppPresent { get; init; }
+
+    /// <summary>What the app saw of the last batch (null when the pacing is off).</summary>
+    public ImpactSummary? Impact { get; init; }
 }

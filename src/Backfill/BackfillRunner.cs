@@ -16,6 +16,10 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
     /// <summary>Called while the run waits for a lagging replica, with the lag it read.</summary>
     public Action<TimeSpan>? ReplicaWaiting { get; init; }
 
+    /// <summary>Opens the latency probe's connection (default: a clone of the runner's connection).</summary>
+    public Func<CancellationToken, Task<NpgsqlConnection>>? ProbeConnection { get; init; }
+
+    private LatencyProbe? _probe;
 
     /// <summary>
     /// Runs the backfill. A partitioned table (sub-partitions too) or a table with inheritance
@@ -27,6 +31,28 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
     public async Task<BackfillResult> RunAsync(long changeId, BackfillSpec spec, IProgress<BackfillProgress>? progress = null, CancellationToken cancellation = default)
     {
         options.Validate();
+        await using var probe = await LatencyProbe.StartAsync(ProbeConnection ?? CloneAsync, options, cancellation);
+        _probe = probe;
+        try
+        {
+            return await RunTreeAsync(changeId, spec, progress, cancellation);
+        }
+        finally
+        {
+            _probe = null;
+        }
+    }
+
+    private async Task<NpgsqlConnection> CloneAsync(CancellationToken cancellation)
+    {
+        // CloneWith keeps the password, which ConnectionString no longer shows once the connection is open.
+        var clone = connection.CloneWith(connection.ConnectionString);
+        await clone.OpenAsync(cancellation);
+        return clone;
+    }
+
+    private async Task<BackfillResult> RunTreeAsync(long changeId, BackfillSpec spec, IProgress<BackfillProgress>? progress, CancellationToken cancellation)
+    {
         var segments = await BackfillTarget.SegmentsAsync(connection, spec);
         if (segments.Count == 0)
         {
@@ -84,23 +110,46 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
             await ReplicaLag.WaitAsync(connection, options, ReplicaWaiting, cancellation);
             int size = pacer.BatchSize;
             var clock = Stopwatch.StartNew();
+            // The probe runs while the batch does, on its own connection.
+            var probing = _probe?.MeasureAsync(cancellation);
             // A stop (Ctrl-C, SIGTERM) is honoured between batches: the batch under way commits with its
             // checkpoint, so the run stops at a batch boundary.
             var batch = await RunBatchWithRetriesAsync(changeId, target, last, rowsDone, pass, size, CancellationToken.None);
             if (batch is { } done)
             {
+                var took = clock.Elapsed;
+                var impact = done.Impact;
+                if (probing is not null && impact is not null)
+                {
+                    var (ratio, failed) = await probing;
+                    impact = impact with { ProbeRatio = ratio, Failed = failed };
+                }
+
                 last = done.High;
                 updated += done.Rows;
                 rowsDone += done.Rows;
                 batches++;
-                progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last) { BatchSize = size });
-                var wait = pacer.Done(done.Rows, clock.Elapsed);
+                var wait = pacer.Done(done.Rows, took, impact);
+                progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last)
+                {
+                    BatchSize = size,
+                    Took = took,
+                    Pause = wait,
+                    Duty = pacer.Duty,
+                    AppPresent = pacer.AppPresent,
+                    Impact = impact,
+                });
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, cancellation);
                 }
 
                 continue;
+            }
+
+            if (probing is not null)
+            {
+                await probing;
             }
 
             // End of the key space: prove nothing is left, or go round again for rows written behind
@@ -145,8 +194,9 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
         return !await target.AnyPendingAsync(connection);
     }
 
-    private Task<(string High, long Rows)?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, CancellationToken cancellation) =>
+    private Task<(string High, long Rows, ImpactSummary? Impact)?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, CancellationToken cancellation) =>
         Batch.RunAsync(connection, options, target, last, upper: null, size,
             (tx, high, rows) => checkpoints.SaveAsync(connection, tx, changeId, target.Name, new Checkpoint(high, rowsDone + rows, pass, Completed: false), rows),
-            cancellation);
+            cancellation,
+            _probe is null ? null : [_probe.ProcessId]);
 }

@@ -12,9 +12,11 @@ internal static class Batch
 {
     private const string LockNotAvailable = "55P03";
 
-    /// <summary>Returns the highest key done and the rows updated, or null when no pending row is left
-    /// after <paramref name="last"/> (up to <paramref name="upper"/>).</summary>
-    public static async Task<(string High, long Rows)?> RunAsync(
+    /// <summary>Returns the highest key done, the rows updated and, with the impact-aware pacing on, what
+    /// the app saw of the batch (<see cref="AppImpact"/>); or null when no pending row is left after
+    /// <paramref name="last"/> (up to <paramref name="upper"/>). <paramref name="ours"/>: the backends of
+    /// the backfill's other workers, which are not the app.</summary>
+    public static async Task<(string High, long Rows, ImpactSummary? Impact)?> RunAsync(
         NpgsqlConnection connection,
         BackfillOptions options,
         BackfillTarget target,
@@ -22,7 +24,8 @@ internal static class Batch
         string? upper,
         int size,
         Func<NpgsqlTransaction, string, long, Task> save,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        int[]? ours = null)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -53,8 +56,9 @@ internal static class Batch
                 }
 
                 await save(tx, high, rows);
+                var impact = options.MaxAppImpact is null ? null : await AppImpact.SampleAsync(connection, tx, ours ?? [], cancellation);
                 await tx.CommitAsync(cancellation);
-                return (high, rows);
+                return (high, rows, impact);
             }
             catch (PostgresException e) when (e.SqlState == LockNotAvailable && attempt < options.LockRetries)
             {

@@ -16,6 +16,8 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
 {
     private readonly Lock _report = new();
     private readonly string _ranges = "\"" + ledgerSchema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\".backfill_ranges";
+    private readonly string _pacing = "\"" + ledgerSchema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\".backfill_pacing";
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> _ours = new();
 
     /// <summary>How long a claimed range stays with a worker that has stopped writing its heartbeat.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
@@ -69,6 +71,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
         var tasks = Enumerable.Range(1, workers).Select(n => Task.Run(async () =>
         {
             await using var connection = await connect(cancellation);
+            _ours[connection.ProcessID] = true;
             await WorkAsync(connection, $"{Process}:{n}", changeId, target, perWorker, rows =>
             {
                 long sum = Interlocked.Add(ref done, rows);
@@ -134,6 +137,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
 
     private async Task WorkAsync(NpgsqlConnection connection, string worker, long changeId, BackfillTarget target, BackfillOptions pacing, Action<long> done, CancellationToken cancellation)
     {
+        var pacer = new BackfillPacer(pacing);
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -152,12 +156,11 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
 
             var (number, upper, start) = range.Value;
             string? last = start;
-            var pacer = new BackfillPacer(pacing);
             while (true)
             {
                 await ReplicaLag.WaitAsync(connection, pacing, null, cancellation);
                 var clock = Stopwatch.StartNew();
-                (string High, long Rows)? batch;
+                (string High, long Rows, ImpactSummary? Impact)? batch;
                 try
                 {
                     batch = await Batch.RunAsync(connection, pacing, target, last, upper, pacer.BatchSize, async (tx, high, rows) =>
@@ -176,7 +179,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
                         {
                             throw new LeaseLost(); // rolls the batch back
                         }
-                    }, cancellation);
+                    }, cancellation, [.. _ours.Keys.Where(pid => pid != connection.ProcessID)]);
                 }
                 catch (LeaseLost)
                 {
@@ -191,13 +194,59 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
 
                 last = b.High;
                 done(b.Rows);
-                var wait = pacer.Done(b.Rows, clock.Elapsed);
+                var took = clock.Elapsed;
+                pacer.Observe(b.Rows, took, b.Impact);
+                double? share = b.Impact is { } impact && pacing.MaxAppImpact is { } m
+                    ? await ShareAsync(connection, changeId, target.Name, impact.AppPresent, pacer.LastFelt, m)
+                    : null;
+                var wait = pacer.Wait(took, share);
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, cancellation);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The one pacing budget all workers share, in the ledger (backfill_pacing): the share of time batches
+    /// may run, summed over the workers. Every worker's verdict on its last batch moves it as
+    /// <see cref="BackfillPacer"/> moves a single runner's duty (the app felt it: × 0.7; the app is there:
+    /// + 0.05 up to the ceiling; the app away for 2 s: no limit), so N workers together weigh on the app as
+    /// one paced runner does. Returns this worker's share: the budget over the workers holding a range.
+    /// </summary>
+    private async Task<double> ShareAsync(NpgsqlConnection connection, long changeId, string table, bool present, bool felt, double m)
+    {
+        await using var update = new NpgsqlCommand(
+            $"""
+            INSERT INTO {_pacing} AS p (change_id, table_name, duty, app_seen_at)
+            VALUES (@c, @t, CASE WHEN @present THEN @ceiling ELSE @full END, CASE WHEN @present THEN now() END)
+            ON CONFLICT (change_id, table_name) DO UPDATE SET
+                duty = CASE
+                    WHEN @felt THEN greatest(@min, least(p.duty, @ceiling) * 0.7)
+                    WHEN @present THEN least(@ceiling, least(p.duty, @ceiling) + 0.05)
+                    WHEN p.app_seen_at IS NULL OR p.app_seen_at < now() - interval '2 seconds' THEN @full
+                    ELSE p.duty END,
+                app_seen_at = CASE WHEN @present THEN now() ELSE p.app_seen_at END,
+                updated_at = now()
+            RETURNING p.duty, (SELECT count(*) FROM {_ranges} r
+                               WHERE r.change_id = @c AND r.table_name = @t AND NOT r.done
+                                 AND r.claimed_by IS NOT NULL AND r.heartbeat > now() - @lease)
+            """,
+            connection);
+        update.Parameters.AddWithValue("c", changeId);
+        update.Parameters.AddWithValue("t", table);
+        update.Parameters.AddWithValue("present", present || felt);
+        update.Parameters.AddWithValue("felt", felt);
+        update.Parameters.AddWithValue("ceiling", BackfillPacer.DutyCeilingFor(m));
+        update.Parameters.AddWithValue("min", BackfillPacer.MinDuty);
+        update.Parameters.AddWithValue("full", 1_000_000.0);
+        update.Parameters.AddWithValue("lease", Lease);
+        await using var reader = await update.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        double duty = reader.GetDouble(0);
+        long workers = Math.Max(1, reader.GetInt64(1));
+        return Math.Min(1, duty / workers);
     }
 
     private async Task<(int Number, string? Upper, string? Start)?> ClaimAsync(NpgsqlConnection connection, string worker, long changeId, string table)

@@ -220,6 +220,7 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             WITH done AS (SELECT change_id FROM {_s}.phases WHERE phase = 'rollback' AND status = 'done'),
             cleared AS (DELETE FROM {_s}.backfill_checkpoints WHERE change_id IN (SELECT change_id FROM done)),
             ranges AS (DELETE FROM {_s}.backfill_ranges WHERE change_id IN (SELECT change_id FROM done)),
+            pacing AS (DELETE FROM {_s}.backfill_pacing WHERE change_id IN (SELECT change_id FROM done)),
             owned AS (DELETE FROM {_s}.owned_objects WHERE change_id IN (SELECT change_id FROM done))
             DELETE FROM {_s}.phases WHERE change_id IN (SELECT change_id FROM done)
             """,

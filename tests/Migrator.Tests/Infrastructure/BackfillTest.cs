@@ -17,6 +17,7 @@ public abstract class BackfillTest : DatabaseTest
         await ExecuteAsync("""
             DELETE FROM migrator.backfill_checkpoints;
             DELETE FROM migrator.backfill_ranges;
+            DELETE FROM migrator.backfill_pacing;
             INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 't', '1.0.0') ON CONFLICT DO NOTHING;
             """);
     }

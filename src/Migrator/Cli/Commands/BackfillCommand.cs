@@ -20,6 +20,8 @@ public static class BackfillCommand
     private static readonly Option<int> BatchDelayMs = new Option<int>("--batch-delay") { Description = "Milliseconds to pause after every batch", DefaultValueFactory = _ => 0 }.Between(0, 3_600_000);
     private static readonly Option<double?> MaxReplicaLag = new Option<double?>("--max-replica-lag") { Description = "Seconds: start no batch while a replica's replay lag (pg_stat_replication) is above this" }.Between(0.001, 86_400);
     private static readonly Option<string?> Replica = new Option<string?>("--replica") { Description = "application_name of the replica --max-replica-lag watches (default: the most lagging)" };
+    private static readonly Option<string> MaxAppImpact = new Option<string>("--max-app-impact") { Description = "Impact-aware pacing: how much the app's latency may grow while the backfill runs (1 and up, default 2), or off for batches back to back", DefaultValueFactory = _ => "2" };
+    private static readonly Option<string?> LatencyProbe = new Option<string?>("--latency-probe") { Description = "A read-only statement of the app's that the pacing times during each batch against its idle time" };
     private static readonly Option<int> Workers = new Option<int>("--workers") { Description = "Workers sharing the backfill through key ranges claimed in the ledger (other processes may join)", DefaultValueFactory = _ => 1 }.Between(1, MaxWorkers);
 
     /// <summary>More workers than this only queue on the table's locks and the server's connections.</summary>
@@ -29,7 +31,7 @@ public static class BackfillCommand
 
     public static Command Create(CliContext cli)
     {
-        var command = new Command("backfill", "Run the backfill of expanded changes in small resumable batches") { CommonOptions.Change, BatchSize, TargetBatchMs, MaxRowsPerSecond, BatchDelayMs, MaxReplicaLag, Replica, Workers, SkipUserTriggers, Progress };
+        var command = new Command("backfill", "Run the backfill of expanded changes in small resumable batches") { CommonOptions.Change, BatchSize, TargetBatchMs, MaxRowsPerSecond, BatchDelayMs, MaxAppImpact, LatencyProbe, MaxReplicaLag, Replica, Workers, SkipUserTriggers, Progress };
         Progress.AcceptOnlyFromAmong("text", "json");
         command.SetAction(async (parse, cancellation) =>
         {
@@ -52,6 +54,8 @@ public static class BackfillCommand
                 MaxReplicaLag = parse.GetValue(MaxReplicaLag) is { } lag ? TimeSpan.FromSeconds(lag) : null,
                 Replica = parse.GetValue(Replica),
                 SkipUserTriggers = parse.GetValue(SkipUserTriggers),
+                MaxAppImpact = ParseImpact(parse.GetValue(MaxAppImpact)!),
+                LatencyProbe = parse.GetValue(LatencyProbe),
             };
             if (options.Replica is not null && options.MaxReplicaLag is null)
             {
@@ -250,6 +254,11 @@ public static class BackfillCommand
 
     /// <summary>Progress every two seconds (text) or every second (one JSON object per line): rows done
     /// of the estimate, rate, ETA, batch size and checkpoint.</summary>
+    private static double? ParseImpact(string text) =>
+        text.Equals("off", StringComparison.OrdinalIgnoreCase) ? null
+        : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double m) && double.IsFinite(m) && m >= 1 && m <= 1000 ? m
+        : throw new MigratorException(ExitCodes.BadInput, $"--max-app-impact must be a number from 1 to 1000, or off (got '{text}')");
+
     private sealed class ProgressPrinter(CliSession session, long changeId, BackfillSpec spec, bool json) : IProgress<BackfillProgress>
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -285,12 +294,16 @@ public static class BackfillCommand
                     batch_size = value.BatchSize,
                     pass = value.Pass,
                     checkpoint = value.LastKey,
+                    app_present = value.AppPresent,
+                    duty = Math.Round(value.Duty, 3),
+                    pause_ms = Math.Round(value.Pause.TotalMilliseconds),
                 }));
                 return;
             }
 
             string text = eta is { } seconds ? TimeSpan.FromSeconds(seconds).ToString(@"hh\:mm\:ss") : "-";
-            session.Cli.Line($"  {value.RowsDone}/~{value.EstimatedTotal} rows, {rate:0} rows/s, ETA {text}, batch {value.BatchSize}, checkpoint {value.LastKey}");
+            string pacing = value.AppPresent ? $", app active: running {value.Duty:P0} of the time" : "";
+            session.Cli.Line($"  {value.RowsDone}/~{value.EstimatedTotal} rows, {rate:0} rows/s, ETA {text}, batch {value.BatchSize}{pacing}, checkpoint {value.LastKey}");
         }
     }
 }

@@ -126,6 +126,16 @@ public static class LedgerLayout
         );
         CREATE UNIQUE INDEX holds_active ON {0}.holds (name) WHERE released_at IS NULL;
         """,
+        """
+        CREATE TABLE {0}.backfill_pacing (
+            change_id    bigint NOT NULL REFERENCES {0}.changes (change_id),
+            table_name   text NOT NULL,
+            duty         float8 NOT NULL,
+            app_seen_at  timestamptz,
+            updated_at   timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (change_id, table_name)
+        );
+        """,
     ];
 
     /// <summary>The first layout with holds.</summary>

@@ -1,0 +1,37 @@
+using Npgsql;
+
+namespace Migrator.Backfill;
+
+/// <summary>
+/// Looks at the app from inside a batch, just before it commits, in one query over pg_stat_activity on
+/// the batch's own connection (no monitor connection, nothing between batches): the client backends
+/// waiting on a lock this batch holds (<c>pg_blocking_pids</c>), the other client connections that ran
+/// something in the last second, and those waiting on shared-memory contention (LWLock, BufferPin or IO
+/// wait events), and the database's transaction counter (pg_stat_database, which backends report at most
+/// once a second) from which the pacing tells how many transactions the app runs. A batch's row locks are held until its commit, so every app write that ran into them is
+/// still waiting at that moment. pg_stat_activity is read once per transaction, at this query: fresh.
+/// </summary>
+internal static class AppImpact
+{
+    private const string Sql = """
+        SELECT count(*) FILTER (WHERE a.wait_event_type = 'Lock' AND pg_backend_pid() = ANY (pg_blocking_pids(a.pid))),
+               count(*) FILTER (WHERE NOT a.pid = ANY ($1) AND (a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second')),
+               count(*) FILTER (WHERE NOT a.pid = ANY ($1) AND a.state = 'active' AND a.wait_event_type IN ('LWLock', 'BufferPin', 'IO')),
+               (SELECT d.xact_commit + d.xact_rollback FROM pg_stat_database d WHERE d.datname = current_database())
+        FROM pg_stat_activity a
+        WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
+        """;
+
+    /// <param name="ours">Backends of this backfill's other workers: not the app.</param>
+    public static async Task<ImpactSummary> SampleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int[] ours, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(Sql, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = ours });
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        await reader.ReadAsync(cancellation);
+        return new ImpactSummary((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2))
+        {
+            Transactions = reader.IsDBNull(3) ? null : reader.GetInt64(3),
+        };
+    }
+}

@@ -1,0 +1,23 @@
+namespace Migrator.Backfill;
+
+/// <summary>What the app saw of one batch (<see cref="AppImpact"/>).</summary>
+/// <param name="Blocked">Client backends waiting, just before the batch commits, on a lock it holds:
+/// every app write that ran into the batch's rows is still waiting then.</param>
+/// <param name="AppConnections">Other client connections that ran something in the last second (or are
+/// in a statement or a transaction now): the app is there.</param>
+/// <param name="Contended">Of those, the ones in a statement waiting on LWLock, BufferPin or IO.</param>
+/// <param name="ProbeRatio">The latency probe's time during the batch over its time before the backfill
+/// (null without a probe).</param>
+/// <param name="Failed">Why the probe failed, if it did (counts as impact).</param>
+public sealed record ImpactSummary(int Blocked, int AppConnections, int Contended, double? ProbeRatio = null, string? Failed = null)
+{
+    /// <summary>The database's committed and rolled-back transactions so far (pg_stat_database), or null.</summary>
+    public long? Transactions { get; init; }
+
+    /// <summary>The app was there.</summary>
+    public bool AppPresent => AppConnections > 0 || Blocked > 0;
+
+    /// <summary>The probe went over the bound, or failed. (Lock waits are judged over a window of batches:
+    /// see <see cref="BackfillPacer"/>.)</summary>
+    public bool ProbeFelt(double maxAppImpact) => ProbeRatio > maxAppImpact || Failed is not null;
+}

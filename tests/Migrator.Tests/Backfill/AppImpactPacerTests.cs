@@ -1,0 +1,179 @@
+using Migrator.Backfill;
+
+namespace Migrator.Tests.Backfill;
+
+/// <summary>
+/// The impact-aware pacing's rules, batch by batch, on a clock the test moves (no database, no sleeping):
+/// full speed without the app, the duty ceiling with it, backing off when too many of the app's
+/// transactions wait on the batches' locks or the probe goes over the bound, and back to full speed once
+/// the app has been away for 2 s.
+/// </summary>
+public sealed class AppImpactPacerTests
+{
+    private static readonly TimeSpan Batch = TimeSpan.FromMilliseconds(100);
+
+    [Test]
+    public void Without_the_app_batches_run_back_to_back()
+    {
+        var (pacer, time) = Create(2);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.That(Step(pacer, time, new ImpactSummary(0, 0, 0)), Is.EqualTo(TimeSpan.Zero));
+        }
+
+        Assert.That(pacer.Duty, Is.EqualTo(1));
+        Assert.That(pacer.AppPresent, Is.False);
+    }
+
+    [TestCase(1.0, 0.25)]
+    [TestCase(2.0, 0.5)]
+    [TestCase(3.0, 0.75)]
+    [TestCase(4.0, 1.0)]
+    public void With_the_app_the_backfill_runs_m_quarters_of_the_time(double m, double duty)
+    {
+        var (pacer, time) = Create(m);
+        var wait = Step(pacer, time, new ImpactSummary(0, AppConnections: 3, 0));
+        Assert.That(pacer.AppPresent, Is.True);
+        Assert.That(pacer.Duty, Is.EqualTo(duty).Within(1e-9));
+        Assert.That(wait.TotalMilliseconds, Is.EqualTo(Batch.TotalMilliseconds * (1 - duty) / duty).Within(0.01), "rest = took × (1 − duty) / duty");
+    }
+
+    [Test]
+    public void Many_app_transactions_stuck_behind_batches_back_off_and_recover()
+    {
+        var (pacer, time) = Create(2);
+        long transactions = 0;
+        var duties = new List<double>();
+        // 50 app transactions per batch, 5 of them (10 %) waiting on the batch's locks: far above 0.5 %.
+        for (int i = 0; i < 12; i++)
+        {
+            transactions += 51;
+            Step(pacer, time, new ImpactSummary(5, 1, 0) { Transactions = transactions });
+            duties.Add(pacer.Duty);
+        }
+
+        TestContext.Out.WriteLine("duties while felt: " + string.Join(", ", duties.Select(d => d.ToString("0.000"))));
+        Assert.That(duties.Zip(duties.Skip(1)).All(p => p.Second <= p.First), Is.True, "never speeds up while felt");
+        Assert.That(pacer.Duty, Is.EqualTo(BackfillPacer.MinDuty), "down to the floor");
+        Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(20)), "the batches shrink to the least target");
+
+        for (int i = 0; i < 20; i++)
+        {
+            transactions += 51;
+            Step(pacer, time, new ImpactSummary(0, 1, 0) { Transactions = transactions });
+        }
+
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "+0.05 per batch the app did not feel, up to the ceiling");
+        Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(150)));
+    }
+
+    [Test]
+    public void A_few_lock_waits_among_many_transactions_are_not_felt()
+    {
+        var (pacer, time) = Create(2);
+        long transactions = 0;
+        for (int i = 0; i < 40; i++)
+        {
+            // 1 000 app transactions per batch; one waits on a batch every tenth batch: 0.01 %.
+            transactions += 1001;
+            Step(pacer, time, new ImpactSummary(i % 10 == 9 ? 1 : 0, 2, 0) { Transactions = transactions });
+            Assert.That(pacer.LastFelt, Is.False, $"batch {i}");
+        }
+
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9));
+    }
+
+    [Test]
+    public void Without_transaction_counts_three_waiters_are_enough()
+    {
+        var (pacer, time) = Create(2);
+        Step(pacer, time, new ImpactSummary(2, 1, 0));
+        Assert.That(pacer.LastFelt, Is.False);
+        Step(pacer, time, new ImpactSummary(1, 1, 0));
+        Assert.That(pacer.LastFelt, Is.True);
+    }
+
+    [Test]
+    public void A_probe_over_the_bound_or_failing_backs_off()
+    {
+        var (pacer, time) = Create(2);
+        Step(pacer, time, new ImpactSummary(0, 1, 0, ProbeRatio: 1.5));
+        Assert.That(pacer.LastFelt, Is.False);
+        Step(pacer, time, new ImpactSummary(0, 1, 0, ProbeRatio: 2.5));
+        Assert.That(pacer.LastFelt, Is.True);
+        Assert.That(pacer.Duty, Is.EqualTo(0.35).Within(1e-9));
+        Step(pacer, time, new ImpactSummary(0, 0, 0, Failed: "canceling statement due to statement timeout"));
+        Assert.That(pacer.LastFelt, Is.True);
+    }
+
+    [Test]
+    public void The_app_away_for_two_seconds_restores_full_speed()
+    {
+        var (pacer, time) = Create(2);
+        Step(pacer, time, new ImpactSummary(0, 1, 0));
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9));
+        // Batches without the app (200 ms each with their rest), but within 2 s of the last sighting: still paced.
+        for (int i = 0; i < 5; i++)
+        {
+            Step(pacer, time, new ImpactSummary(0, 0, 0));
+        }
+
+        Assert.That(pacer.AppPresent, Is.True);
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(Step(pacer, time, new ImpactSummary(0, 0, 0)), Is.EqualTo(TimeSpan.Zero));
+        Assert.That(pacer.AppPresent, Is.False);
+        Assert.That(pacer.Duty, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Pacing_off_ignores_the_app()
+    {
+        var (pacer, time) = Create(null);
+        Assert.That(Step(pacer, time, new ImpactSummary(9, 9, 9, ProbeRatio: 50)), Is.EqualTo(TimeSpan.Zero));
+        Assert.That(pacer.Duty, Is.EqualTo(1));
+    }
+
+    [TestCase(0.5)]
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    public void An_impact_below_one_or_not_a_number_is_bad_input(double m)
+    {
+        var e = Assert.Throws<BackfillException>(new BackfillOptions { MaxAppImpact = m }.Validate);
+        Assert.That(e!.IsBadInput, Is.True);
+        Assert.That(e.Message, Does.Contain("--max-app-impact"));
+    }
+
+    [Test]
+    public void A_probe_without_the_pacing_is_bad_input()
+    {
+        var e = Assert.Throws<BackfillException>(new BackfillOptions { MaxAppImpact = null, LatencyProbe = "SELECT 1" }.Validate);
+        Assert.That(e!.IsBadInput, Is.True);
+    }
+
+    private static (BackfillPacer Pacer, ManualTime Time) Create(double? m)
+    {
+        var time = new ManualTime();
+        return (new BackfillPacer(new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150), MaxAppImpact = m }, time), time);
+    }
+
+    /// <summary>One batch of 100 ms and its pause, on the manual clock.</summary>
+    private static TimeSpan Step(BackfillPacer pacer, ManualTime time, ImpactSummary impact)
+    {
+        time.Advance(Batch);
+        var wait = pacer.Done(1000, Batch, impact);
+        time.Advance(wait);
+        return wait;
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+}

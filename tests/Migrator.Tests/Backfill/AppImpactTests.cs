@@ -1,0 +1,172 @@
+using Migrator.Backfill;
+using Migrator.Tests.Infrastructure;
+using Npgsql;
+
+namespace Migrator.Tests.Backfill;
+
+/// <summary>
+/// The impact-aware pacing on a real server: an app connection in a transaction makes the backfill rest
+/// between batches; an app write stuck behind a batch's row locks is counted at the batch's commit; workers
+/// keep one budget in the ledger; the latency probe is one read-only statement. The app's presence and
+/// its waits are arranged with open transactions and locks the test holds, never with timing.
+/// </summary>
+public sealed class AppImpactTests : BackfillTest
+{
+    private const int Rows = 4000;
+    private static readonly BackfillSpec Spec = new("things", "id", "b = upper(a)", "b IS NULL");
+
+    [SetUp]
+    public Task CreateTableAsync() => CreateThingsAsync(Rows);
+
+    [Test]
+    public async Task An_app_in_a_transaction_makes_the_backfill_rest_between_batches()
+    {
+        await using var app = await OpenUnpooledAsync();
+        await using var open = await app.BeginTransactionAsync();
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM things", app, open))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        var progress = await RunAsync(new BackfillOptions(BatchSize: 500) { MaxAppImpact = 2 });
+        Assert.That(progress, Has.Count.EqualTo(Rows / 500));
+        Assert.Multiple(() =>
+        {
+            Assert.That(progress.All(p => p.Impact is { AppConnections: >= 1 }), Is.True, "the app's open transaction is seen at every batch");
+            Assert.That(progress.All(p => p.AppPresent && p.Duty == 0.5), Is.True, "m = 2: half of the time");
+            Assert.That(progress.All(p => p.Pause == p.Took), Is.True, "a rest as long as the batch");
+        });
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
+    }
+
+    [Test]
+    public async Task With_the_pacing_off_nothing_is_sampled_and_batches_run_back_to_back()
+    {
+        await using var app = await OpenUnpooledAsync();
+        await using var open = await app.BeginTransactionAsync();
+        await using (var read = new NpgsqlCommand("SELECT 1", app, open))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        var progress = await RunAsync(new BackfillOptions(BatchSize: 500) { MaxAppImpact = null });
+        Assert.That(progress.All(p => p.Impact is null && !p.AppPresent && p.Duty == 1 && p.Pause == TimeSpan.Zero), Is.True);
+    }
+
+    [Test]
+    public async Task An_app_write_stuck_behind_a_batch_is_counted_when_the_batch_commits()
+    {
+        // The batch stops at row 300 on an advisory lock the test holds, with rows 1..300 already locked by it.
+        await ExecuteAsync("""
+            CREATE FUNCTION hold_at_300() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.id = 300 THEN PERFORM pg_advisory_xact_lock(4242); END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER hold_at_300 BEFORE UPDATE ON things FOR EACH ROW EXECUTE FUNCTION hold_at_300();
+            """);
+        await using var gate = await OpenUnpooledAsync();
+        await using var holding = await gate.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(4242)", gate, holding))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var options = new BackfillOptions(BatchSize: 1000, LockTimeout: TimeSpan.FromSeconds(60)) { MaxAppImpact = 2 };
+        var backfill = RunAsync(options);
+
+        // Wait until the batch is parked on the gate, then send an app write into one of its locked rows and
+        // wait until the server shows that write waiting on the batch.
+        await WaitForAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'");
+        await using var app = await OpenUnpooledAsync();
+        await using var write = new NpgsqlCommand("UPDATE things SET a = a WHERE id = 10", app);
+        var stuck = write.ExecuteNonQueryAsync();
+        await WaitForAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE things SET a = a%'");
+
+        await holding.CommitAsync();
+        var progress = await backfill;
+        Assert.That(await stuck, Is.EqualTo(1), "the app's write went through once the batch committed");
+
+        TestContext.Out.WriteLine("first batch: " + progress[0].Impact);
+        Assert.That(progress[0].Impact, Is.Not.Null);
+        Assert.That(progress[0].Impact!.Blocked, Is.EqualTo(1), "the stuck write, counted just before the commit");
+        Assert.That(progress[0].AppPresent, Is.True);
+        Assert.That(progress.Skip(1).All(p => p.Impact!.Blocked == 0), Is.True, "later batches held nobody up");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Workers_keep_one_budget_in_the_ledger()
+    {
+        await using var app = await OpenUnpooledAsync();
+        await using var open = await app.BeginTransactionAsync();
+        await using (var read = new NpgsqlCommand("SELECT 1", app, open))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        var options = new BackfillOptions(BatchSize: 250) { MaxAppImpact = 2 };
+        long rows = await new ParallelBackfill(async ct => await DataSource.OpenConnectionAsync(ct), "migrator", options).RunAsync(1, new BackfillSpec("things", null, "b = upper(a)", "b IS NULL"), workers: 3);
+        await using (var connection = await DataSource.OpenConnectionAsync())
+        {
+            rows += (await new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, new BackfillSpec("things", null, "b = upper(a)", "b IS NULL"))).RowsUpdated;
+        }
+
+        Assert.That(rows, Is.EqualTo(Rows));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM migrator.backfill_pacing WHERE change_id = 1"), Is.EqualTo(1), "one budget row for the table, shared by the three workers");
+        Assert.That(await ScalarAsync<double>("SELECT duty FROM migrator.backfill_pacing WHERE change_id = 1"), Is.LessThanOrEqualTo(0.5), "the budget of one paced runner (m = 2), not one per worker");
+        Assert.That(await ScalarAsync<bool>("SELECT app_seen_at IS NOT NULL FROM migrator.backfill_pacing WHERE change_id = 1"), Is.True);
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
+    }
+
+    [Test]
+    public async Task The_latency_probe_is_timed_during_every_batch()
+    {
+        var progress = await RunAsync(new BackfillOptions(BatchSize: 1000) { LatencyProbe = "SELECT count(*) FROM things WHERE id < 100" });
+        Assert.That(progress.All(p => p.Impact is { ProbeRatio: > 0, Failed: null }), Is.True);
+        Assert.That(progress.All(p => p.Impact!.AppConnections == 0 || p.AppPresent), Is.True);
+    }
+
+    [TestCase("SELECT 1; DELETE FROM things")]
+    [TestCase("DELETE FROM things")]
+    [TestCase("SELECT 1; COMMIT; DELETE FROM things")]
+    [TestCase("SELEKT 1")]
+    public async Task A_probe_that_is_not_one_read_only_statement_is_refused_before_any_batch(string probe)
+    {
+        var e = await Assert.ThrowsAsync<BackfillException>(() => RunAsync(new BackfillOptions(BatchSize: 1000) { LatencyProbe = probe }));
+        TestContext.Out.WriteLine(e!.Message);
+        Assert.That(e.IsBadInput, Is.True);
+        Assert.That(e.Message, Does.StartWith("--latency-probe failed before the backfill started"));
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things"), Is.EqualTo(Rows), "nothing the probe said ran");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS NOT NULL"), Is.Zero, "no batch ran");
+    }
+
+    private async Task<List<BackfillProgress>> RunAsync(BackfillOptions options)
+    {
+        await using var connection = await OpenUnpooledAsync();
+        var progress = new List<BackfillProgress>();
+        await new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, Spec, new Collect(progress));
+        return progress.Where(p => p.Took > TimeSpan.Zero).ToList();
+    }
+
+    /// <summary>Polls until the query counts at least one row (a state the test arranged, not a duration).</summary>
+    private async Task WaitForAsync(string countSql)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await ScalarAsync<long>(countSql) == 0)
+        {
+            await Task.Delay(20, limit.Token);
+        }
+    }
+
+    private sealed class Collect(List<BackfillProgress> progress) : IProgress<BackfillProgress>
+    {
+        public void Report(BackfillProgress value)
+        {
+            lock (progress)
+            {
+                progress.Add(value);
+            }
+        }
+    }
+}
