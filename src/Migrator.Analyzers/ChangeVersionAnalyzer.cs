@@ -20,10 +20,11 @@ namespace Migrator.Analyzers
         public static readonly DiagnosticDescriptor Rule = new DiagnosticDescriptor(
             RuleIds.ChangeWithoutAppVersion,
             RuleInfo.Get(RuleIds.ChangeWithoutAppVersion).Title,
-            "Change {0} {1}: its contract would be tied to no app version",
+            "Change {0} {1}: its contract would be tied to no app version; give it [Change(id, \"description\", AppVersion = \"x.y.z\")] with the SemVer of the release that first needs it",
             "Migrations",
             DiagnosticSeverity.Warning,
             isEnabledByDefault: true,
+            description: RuleInfo.Get(RuleIds.ChangeWithoutAppVersion).Description,
             helpLinkUri: RuleInfo.Get(RuleIds.ChangeWithoutAppVersion).HelpUri);
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);

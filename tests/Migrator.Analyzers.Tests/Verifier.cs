@@ -13,7 +13,7 @@ namespace Migrator.Analyzers.Tests;
 /// </summary>
 public static class Verifier
 {
-    private static readonly MetadataReference[] References =
+    internal static readonly MetadataReference[] References =
     [
         .. Basic.Reference.Assemblies.Net100.References.All,
         MetadataReference.CreateFromFile(typeof(FluentMigrator.Migration).Assembly.Location),

@@ -163,6 +163,7 @@ public sealed partial class ConsumerTests
             string rebuild = output[output.IndexOf(">>> rebuild", StringComparison.Ordinal)..output.IndexOf(">>> replan", StringComparison.Ordinal)];
             Assert.That(Warning().Matches(rebuild).Select(m => m.Groups["id"].Value).Distinct(), Is.EqualTo(new[] { "MIG0021" }));
             Assert.That(output[output.IndexOf(">>> replan", StringComparison.Ordinal)..], Does.Contain("plan exit 0"));
+            AssertPackageMetadata(Path.Combine(work, "feed"), version);
         }
         finally
         {
@@ -173,6 +174,34 @@ public sealed partial class ConsumerTests
             catch (IOException)
             {
             }
+        }
+    }
+
+    /// <summary>Each package says what it is, under which licence, where it lives, with a readme, tags and
+    /// release notes, all at the one version (issue 19: the description was "Package Description").</summary>
+    private static void AssertPackageMetadata(string feed, string version)
+    {
+        var packages = Directory.GetFiles(feed, "*.nupkg");
+        Assert.That(packages.Select(p => Path.GetFileName(p)).Order(), Is.EqualTo(new[] { $"Migrator.{version}.nupkg", $"Migrator.Analyzers.{version}.nupkg", $"Migrator.Tool.{version}.nupkg" }));
+        foreach (string package in packages)
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+            var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+            using var stream = nuspecEntry.Open();
+            var metadata = System.Xml.Linq.XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+            string? Field(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+            string id = Field("id")!;
+            Assert.Multiple(() =>
+            {
+                Assert.That(Field("version"), Is.EqualTo(version), id);
+                Assert.That(Field("description"), Is.Not.Null.And.Not.EqualTo("Package Description").And.Length.GreaterThan(40), id);
+                Assert.That(Field("license"), Is.EqualTo("MIT"), id);
+                Assert.That(Field("projectUrl"), Does.StartWith("https://"), id);
+                Assert.That(Field("readme"), Is.Not.Null, id);
+                Assert.That(zip.Entries.Any(e => e.FullName == Field("readme")), Is.True, $"{id}: the readme is in the package");
+                Assert.That(Field("tags"), Is.Not.Null.And.Not.Empty, id);
+                Assert.That(Field("releaseNotes"), Is.Not.Null.And.Not.Empty, id);
+            });
         }
     }
 
