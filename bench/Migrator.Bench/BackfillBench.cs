@@ -20,6 +20,10 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
     private const string Pending = "b IS NULL";
     private readonly NpgsqlDataSource _db = NpgsqlDataSource.Create(connectionString);
 
+    // Setup and the backfill itself run on connections that close afterwards: an idle pooled connection
+    // that ran something in the last second is the app to the impact-aware pacing.
+    private readonly NpgsqlDataSource _setup = NpgsqlDataSource.Create(connectionString + ";Pooling=false");
+
     public async Task<string> RunAsync(IReadOnlyList<long> sizes)
     {
         var report = new StringBuilder();
@@ -66,8 +70,8 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
             var took = await TimeAsync(async () =>
             {
                 var options = new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150) };
-                await new ParallelBackfill(async ct => await _db.OpenConnectionAsync(ct), "migrator", options).RunAsync(1, new BackfillSpec("bench", null, Set, Pending), workers);
-                await using var connection = await _db.OpenConnectionAsync();
+                await new ParallelBackfill(async ct => await _setup.OpenConnectionAsync(ct), "migrator", options).RunAsync(1, new BackfillSpec("bench", null, Set, Pending), workers);
+                await using var connection = await _setup.OpenConnectionAsync();
                 await new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, new BackfillSpec("bench", null, Set, Pending));
             });
             one ??= took.TotalSeconds;
@@ -90,7 +94,7 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
 
         foreach (var (label, work) in new (string, Func<Task>)[]
         {
-            ("Migrator backfill runs (150 ms batches, the default)", async () => await BackfillAsync()),
+            ("Migrator backfill runs (150 ms batches, impact-aware pacing at the default --max-app-impact 2)", async () => await BackfillAsync()),
             ("Migrator backfill runs (--target-batch-ms 30)", async () => await BackfillAsync(TimeSpan.FromMilliseconds(30))),
             ("the single UPDATE runs", () => ExecuteAsync($"UPDATE bench SET {Set} WHERE {Pending}")),
         })
@@ -114,7 +118,7 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
     }
 
     /// <summary>Exploration: the writer's p99 and the throughput for a grid of batch targets and pauses.</summary>
-    public async Task<string> ExploreAsync(long rows, IEnumerable<(int TargetMs, int DelayMs)> grid)
+    public async Task<string> ExploreAsync(long rows, IEnumerable<(int TargetMs, int DelayMs, double? Impact)> grid)
     {
         var text = new StringBuilder("| target ms | delay ms | writes | p50 | p99 | max | backfill s |\n|---|---|---|---|---|---|---|\n");
         await CreateAsync(rows);
@@ -125,7 +129,7 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
             text.AppendLine(Invariant($"| idle | | {idle.Count} | {idle[idle.Count / 2]:0.00} | {idle[(int)(idle.Count * 0.99)]:0.00} | {idle[^1]:0.00} | |"));
         }
 
-        foreach (var (targetMs, delayMs) in grid)
+        foreach (var (targetMs, delayMs, impact) in grid)
         {
             await CreateAsync(rows);
             using var stop = new CancellationTokenSource();
@@ -138,14 +142,21 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
                 {
                     TargetBatchDuration = TimeSpan.FromMilliseconds(targetMs),
                     BatchDelay = TimeSpan.FromMilliseconds(delayMs),
-                }).RunAsync(1, new BackfillSpec("bench", null, Set, Pending));
+                    MaxAppImpact = impact,
+                }).RunAsync(1, new BackfillSpec("bench", null, Set, Pending), new Progress<BackfillProgress>(p =>
+                {
+                    if (p.Batches % 50 == 0)
+                    {
+                        log.WriteLine(Invariant($"  batch {p.Batches}: size {p.BatchSize}, took {p.Took.TotalMilliseconds:0} ms, pause {p.Pause.TotalMilliseconds:0} ms, duty {p.Duty:0.00}, app {p.AppPresent}, impact {p.Impact}"));
+                    }
+                }));
             }
 
             var took = clock.Elapsed;
             await stop.CancelAsync();
             var ms = await writer;
             ms.Sort();
-            string line = Invariant($"| {targetMs} | {delayMs} | {ms.Count} | {ms[ms.Count / 2]:0.00} | {ms[(int)(ms.Count * 0.99)]:0.00} | {ms[^1]:0.00} | {took.TotalSeconds:0.0} |");
+            string line = Invariant($"| {targetMs} | {delayMs} {(impact is null ? "off" : $"m={impact}")} | {ms.Count} | {ms[ms.Count / 2]:0.00} | {ms[(int)(ms.Count * 0.99)]:0.00} | {ms[^1]:0.00} | {took.TotalSeconds:0.0} | p95 {ms[(int)(ms.Count * 0.95)]:0.00} p98 {ms[(int)(ms.Count * 0.98)]:0.00} p995 {ms[(int)(ms.Count * 0.995)]:0.00} >2ms {ms.Count(x => x > 2)} >10ms {ms.Count(x => x > 10)} |");
             log.WriteLine(line);
             text.AppendLine(line);
         }
@@ -201,27 +212,49 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         return clock.Elapsed;
     }
 
-    private async Task<List<double>> WriterAsync(long rows, CancellationToken stop)
+    /// <summary>
+    /// The app: single-row UPDATEs by primary key, one after another on one connection, on a dedicated
+    /// thread with synchronous calls (as a request thread would), so the bench's own async work does not
+    /// queue in front of it. <paramref name="hot"/> sends 90 % of the writes to the first 1 % of the keys.
+    /// </summary>
+    private Task<List<double>> WriterAsync(long rows, CancellationToken stop, bool hot = false)
     {
-        var latencies = new List<double>();
-        await using var connection = await _db.OpenConnectionAsync(CancellationToken.None);
-        await using var update = new NpgsqlCommand("UPDATE bench SET a = a WHERE id = $1", connection);
-        update.Parameters.Add(new NpgsqlParameter<long>());
-        var random = new Random(42);
-        while (!stop.IsCancellationRequested)
+        var done = new TaskCompletionSource<List<double>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            ((NpgsqlParameter<long>)update.Parameters[0]).TypedValue = 1 + random.NextInt64(rows);
-            var clock = Stopwatch.StartNew();
-            await update.ExecuteNonQueryAsync(CancellationToken.None);
-            latencies.Add(clock.Elapsed.TotalMilliseconds);
-        }
+            try
+            {
+                var latencies = new List<double>();
+                using var connection = _db.OpenConnection();
+                using var update = new NpgsqlCommand("UPDATE bench SET a = a WHERE id = $1", connection);
+                update.Parameters.Add(new NpgsqlParameter<long>());
+                update.Prepare();
+                var random = new Random(42);
+                long hotRows = Math.Max(1, rows / 100);
+                while (!stop.IsCancellationRequested)
+                {
+                    long id = hot && random.NextDouble() < 0.9 ? 1 + random.NextInt64(hotRows) : 1 + random.NextInt64(rows);
+                    ((NpgsqlParameter<long>)update.Parameters[0]).TypedValue = id;
+                    long start = Stopwatch.GetTimestamp();
+                    update.ExecuteNonQuery();
+                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
 
-        return latencies;
+                done.SetResult(latencies);
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "app writer" };
+        thread.Start();
+        return done.Task;
     }
 
     private async Task<(TimeSpan Took, long Batches, long PeakWorkingSet)> BackfillAsync(TimeSpan? target = null)
     {
-        await using var connection = await _db.OpenConnectionAsync();
+        await using var connection = await _setup.OpenConnectionAsync();
         var runner = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 1000)
         {
             TargetBatchDuration = target ?? TimeSpan.FromMilliseconds(150),
@@ -280,7 +313,7 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
 
     private async Task CreateAsync(long rows, int partitions = 0)
     {
-        await using (var connection = await _db.OpenConnectionAsync())
+        await using (var connection = await _setup.OpenConnectionAsync())
         {
             await new LedgerStore(connection, "migrator").EnsureAsync();
         }
@@ -291,6 +324,7 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
             {string.Join("\n", Enumerable.Range(0, partitions).Select(p => $"CREATE TABLE bench_{p} PARTITION OF bench FOR VALUES WITH (MODULUS {partitions}, REMAINDER {p});"))}
             INSERT INTO bench (id, a) SELECT g, 'customer' || g || '@example.com' FROM generate_series(1, {rows}) g;
             DELETE FROM migrator.backfill_checkpoints;
+            DELETE FROM migrator.backfill_pacing;
             INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 'bench', '1.0.0') ON CONFLICT DO NOTHING;
             """);
         await ExecuteAsync("VACUUM ANALYZE bench");
@@ -300,7 +334,7 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var command = _db.CreateCommand(sql);
+        await using var command = _setup.CreateCommand(sql);
         command.CommandTimeout = 0;
         await command.ExecuteNonQueryAsync();
     }

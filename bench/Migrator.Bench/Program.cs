@@ -64,11 +64,61 @@ if (args.FirstOrDefault() == "throughput")
     return;
 }
 
+// dotnet run -c Release --project bench/Migrator.Bench -- pacing [rows] [--runs 3] [--out docs/benchmarks.md]
+//   (the impact-aware pacing's trade-off; the first run's table goes between the pacing markers and its
+//   plot to docs/pacing-tradeoff.png; further runs add the spread)
+if (args.FirstOrDefault() == "pacing")
+{
+    long rows = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+    int runs = args.SkipWhile(a => a != "--runs").Skip(1).FirstOrDefault() is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 1;
+    double?[] settings = [null, 4, 2, 1.5];
+    using var pacingCluster = PostgresCluster.Start();
+    string db = pacingCluster.CreateDatabase("bench");
+    var all = new List<List<PacingBench.Point>>();
+    string first = "";
+    for (int run = 0; run < runs; run++)
+    {
+        var (table, points) = await new PacingBench(db, Console.Out).RunAsync(rows, settings);
+        Console.WriteLine(table);
+        first = run == 0 ? table : first;
+        all.Add(points);
+    }
+
+    var pacingReport = new System.Text.StringBuilder(first);
+    if (runs > 1)
+    {
+        pacingReport.AppendLine();
+        pacingReport.AppendLine($"Spread over {runs} runs (each run: p99 ratio / throughput ratio):");
+        pacingReport.AppendLine();
+        pacingReport.AppendLine("| writer | --max-app-impact | " + string.Join(" | ", Enumerable.Range(1, runs).Select(n => $"run {n}")) + " |");
+        pacingReport.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---|", runs)));
+        for (int i = 0; i < all[0].Count; i++)
+        {
+            pacingReport.AppendLine($"| {all[0][i].Writer} | {all[0][i].Setting} | " + string.Join(" | ", all.Select(points => string.Create(CultureInfo.InvariantCulture, $"{points[i].P99Ratio:0.00} / {points[i].ThroughputRatio:0.00}"))) + " |");
+        }
+    }
+
+    Console.WriteLine(pacingReport);
+    if (args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
+    {
+        PacingBench.Plot(all[0], Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "pacing-tradeoff.png"));
+        const string start = "<!-- pacing:start -->", end = "<!-- pacing:end -->";
+        string text = await File.ReadAllTextAsync(file);
+        int from = text.IndexOf(start, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, text[..(from + start.Length)] + "\n" + pacingReport + text[to..]);
+    }
+
+    pacingCluster.DropDatabase(db);
+    return;
+}
+
+// dotnet run -c Release --project bench/Migrator.Bench -- explore 1000000 150/0/off 10/20/2 …
+//   (exploration: the app writer's latency percentiles for batch-target/delay/impact triples)
 if (args.FirstOrDefault() == "explore")
 {
     using var exploreCluster = PostgresCluster.Start();
     string db = exploreCluster.CreateDatabase("bench");
-    var grid = args.Skip(2).Select(g => g.Split('/')).Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture)));
+    var grid = args.Skip(2).Select(g => g.Split('/')).Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture), p.Length > 2 && p[2] != "off" ? double.Parse(p[2], CultureInfo.InvariantCulture) : (double?)null));
     Console.WriteLine(await new BackfillBench(db, Console.Out).ExploreAsync(long.Parse(args[1], CultureInfo.InvariantCulture), grid));
     return;
 }

@@ -13,16 +13,22 @@ namespace Migrator.Backfill;
 /// </summary>
 internal static class AppImpact
 {
+    /// <summary>The application_name workers give their connections, so that no worker takes another for the app.</summary>
+    public const string WorkerName = "migrator backfill";
+
     private const string Sql = """
         SELECT count(*) FILTER (WHERE a.wait_event_type = 'Lock' AND pg_backend_pid() = ANY (pg_blocking_pids(a.pid))),
-               count(*) FILTER (WHERE NOT a.pid = ANY ($1) AND (a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second')),
-               count(*) FILTER (WHERE NOT a.pid = ANY ($1) AND a.state = 'active' AND a.wait_event_type IN ('LWLock', 'BufferPin', 'IO')),
+               count(*) FILTER (WHERE NOT a.pid = ANY ($1) AND a.application_name IS DISTINCT FROM 'migrator backfill'
+                                  AND (a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second')),
+               count(*) FILTER (WHERE NOT a.pid = ANY ($1) AND a.application_name IS DISTINCT FROM 'migrator backfill'
+                                  AND a.state = 'active' AND a.wait_event_type IN ('LWLock', 'BufferPin', 'IO')),
                (SELECT d.xact_commit + d.xact_rollback FROM pg_stat_database d WHERE d.datname = current_database())
         FROM pg_stat_activity a
         WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
         """;
 
-    /// <param name="ours">Backends of this backfill's other workers: not the app.</param>
+    /// <param name="ours">Backends of this backfill's other workers in this process: not the app. Workers
+    /// name their connections <see cref="WorkerName"/>, which other processes' workers leave out too.</param>
     public static async Task<ImpactSummary> SampleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int[] ours, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(Sql, connection, tx);

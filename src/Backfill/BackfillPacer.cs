@@ -4,14 +4,16 @@ namespace Migrator.Backfill;
 /// Decides the size of the next batch and how long to wait before it.
 /// <list type="bullet">
 /// <item>The size follows the last batch's duration toward a target (at most halving or doubling per
-/// batch, within the bounds): <see cref="BackfillOptions.TargetBatchDuration"/>, or, while the app is
-/// there, the smaller app target below. With neither, batches keep <see cref="BackfillOptions.BatchSize"/>.</item>
-/// <item>Impact-aware pacing (<see cref="BackfillOptions.MaxAppImpact"/> = m): until the app is seen, and
-/// once it has been away for 2 s, batches run back to back at the full target. While it sees the app, batches aim at 10 ms × m
-/// (at most the full target) and the backfill runs at most a duty of 1 − 1/(2m) of the time (m = 2: 20 ms
-/// batches, 75 %). When the app felt a batch (it waited on the batch's locks, or the probe went over m ×
-/// its idle time), the app target halves (down to 5 ms) and the duty drops by 30 % (down to 10 %);
-/// every batch it did not feel wins them back by 25 % and 5 points.</item>
+/// batch, within the bounds): <see cref="BackfillOptions.TargetBatchDuration"/>, halved while the app
+/// feels the batches. Without a target, batches keep <see cref="BackfillOptions.BatchSize"/>, halved the
+/// same way.</item>
+/// <item>Impact-aware pacing (<see cref="BackfillOptions.MaxAppImpact"/> = m), from what each batch saw
+/// of the app at its commit (<see cref="AppImpact"/>): until the app is seen, and once it has been away
+/// for 2 s, batches run back to back. While it is there the backfill runs m/4 of the time (at most all
+/// of it). When the app feels the batches (more than 0.25 % × m of its transactions over the last 3 s
+/// waited on their locks, or the probe went over m × its idle time), the duty drops by 30 % (down to
+/// 10 %) and the target halves (down to 20 ms); every batch it does not feel wins back 5 points and
+/// 25 %.</item>
 /// <item>The wait keeps the duty, keeps the rate under <see cref="BackfillOptions.MaxRowsPerSecond"/>
 /// and honours <see cref="BackfillOptions.BatchDelay"/>.</item>
 /// </list>
@@ -19,6 +21,7 @@ namespace Migrator.Backfill;
 internal sealed class BackfillPacer
 {
     private static readonly TimeSpan MinAppTarget = TimeSpan.FromMilliseconds(20);
+
     /// <summary>The least share of time batches keep, however much the app feels them.</summary>
     public const double MinDuty = 0.1;
 
@@ -31,7 +34,6 @@ internal sealed class BackfillPacer
     private long _rows;
     private TimeSpan? _appSeen;
     private TimeSpan _appTarget;
-    private bool _arrived;
 
     public BackfillPacer(BackfillOptions options, TimeProvider? time = null)
     {
@@ -88,9 +90,7 @@ internal sealed class BackfillPacer
 
         if (Target is { } target && rows > 0)
         {
-            // When the app has just arrived the size may drop at once to the app target; otherwise at most halving.
-            double factor = Math.Clamp(target.TotalMilliseconds / Math.Max(1, took.TotalMilliseconds), _arrived ? 0.02 : 0.5, 2.0);
-            _arrived = false;
+            double factor = Math.Clamp(target.TotalMilliseconds / Math.Max(1, took.TotalMilliseconds), 0.5, 2.0);
             BatchSize = (int)Math.Clamp(BatchSize * factor, _options.MinBatchSize, _options.MaxBatchSize);
         }
     }
@@ -175,7 +175,6 @@ internal sealed class BackfillPacer
             // The app just arrived: start from the app target and the duty ceiling.
             _appTarget = AppTargetCeiling;
             Duty = DutyCeiling;
-            _arrived = true;
         }
 
         _appSeen = Elapsed;

@@ -72,6 +72,11 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
         {
             await using var connection = await connect(cancellation);
             _ours[connection.ProcessID] = true;
+            await using (var name = new NpgsqlCommand($"SET application_name = '{AppImpact.WorkerName}'", connection))
+            {
+                await name.ExecuteNonQueryAsync(cancellation);
+            }
+
             await WorkAsync(connection, $"{Process}:{n}", changeId, target, perWorker, rows =>
             {
                 long sum = Interlocked.Add(ref done, rows);

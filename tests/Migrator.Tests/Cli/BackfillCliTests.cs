@@ -129,11 +129,17 @@ public sealed class BackfillCliTests : DatabaseTest
     [TestCase("--batch-delay", "-1", "batch-delay")]
     [TestCase("--target-batch-ms", "0", "--target-batch-ms must be")]
     [TestCase("--progress", "xml", "xml")]
+    [TestCase("--max-app-impact", "0.5", "--max-app-impact must be a number from 1 to 1000, or off")]
+    [TestCase("--max-app-impact", "NaN", "--max-app-impact must be")]
+    [TestCase("--max-app-impact", "lots", "--max-app-impact must be")]
+    [TestCase("--latency-probe", "SELECT 1; DELETE FROM customers", "--latency-probe failed before the backfill started")]
     public async Task Nonsense_pacing_is_refused_with_exit_2(string option, string value, string named)
     {
+        Assert.That((await Cli("expand")).ExitCode, Is.EqualTo(0));
         var run = await Cli("backfill", option, value);
         Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
         Assert.That(run.Error, Does.Contain(named));
+        Assert.That(run.Error.Trim().Split('\n'), Has.Length.EqualTo(1), "one error line, no stack trace");
     }
 
     private Task<CliResult> Cli(params string[] args) => CliRunner.ShopAsync(ConnectionString, args);

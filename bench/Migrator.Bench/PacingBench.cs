@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Migrator.Backfill;
+using Migrator.Ledger;
+using Npgsql;
+
+namespace Migrator.Bench;
+
+/// <summary>
+/// The impact-aware pacing's trade-off, measured in one run on one server: the single UPDATE's time
+/// alone (the throughput reference), our backfill alone at the default settings, an app writer's idle
+/// p99, then the backfill at several --max-app-impact settings (and off) while the writer runs, uniform
+/// (random keys) or hot (90 % of writes on 1 % of the keys); each point is the writer's p99 over its
+/// idle p99 and the single UPDATE's time over the backfill's. Also two workers at the default. Draws
+/// the curve with ScottPlot.
+/// </summary>
+public sealed class PacingBench(string connectionString, TextWriter log)
+{
+    private const string Set = "b = upper(a)";
+    private const string Pending = "b IS NULL";
+    private readonly NpgsqlDataSource _db = NpgsqlDataSource.Create(connectionString);
+
+    // The bench's own setup runs on connections that close afterwards: an idle pooled connection that ran
+    // something in the last second is the app to the pacing.
+    private readonly NpgsqlDataSource _setup = NpgsqlDataSource.Create(connectionString + ";Pooling=false");
+
+    public sealed record Point(string Writer, string Setting, double P99Ratio, double ThroughputRatio, double P99Ms, double IdleP99Ms, double Seconds, int Writes);
+
+    public async Task<(string Table, List<Point> Points)> RunAsync(long rows, IReadOnlyList<double?> settings)
+    {
+        await CreateAsync(rows);
+        double single = (await TimeAsync(() => ExecuteAsync($"UPDATE bench SET {Set} WHERE {Pending}"))).TotalSeconds;
+        await CreateAsync(rows);
+        double alone = (await TimeAsync(() => BackfillAsync(new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150) }, 1))).TotalSeconds;
+        log.WriteLine(Invariant($"single UPDATE {single:0.0} s, backfill alone (default pacing) {alone:0.0} s"));
+
+        var points = new List<Point>();
+        foreach (string writer in new[] { "uniform", "hot" })
+        {
+            foreach (var m in settings)
+            {
+                points.Add(await UnderLoadAsync(rows, writer, m, workers: 1, single));
+            }
+        }
+
+        points.Add(await UnderLoadAsync(rows, "uniform", 2, workers: 2, single));
+
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"{rows:N0} rows; single UPDATE alone {single:0.0} s; the backfill alone at the default settings {alone:0.0} s: throughput ratio **{single / alone:0.00}** (goal ≥ 0.7 with no load)."));
+        text.AppendLine();
+        text.AppendLine("| writer | --max-app-impact | idle p99 | p99 during | p99 ratio (goal ≤ 2 at the default, 2) | backfill | throughput ratio (goal ≥ 0.5) | app writes |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var p in points)
+        {
+            text.AppendLine(Invariant($"| {p.Writer} | {p.Setting} | {p.IdleP99Ms:0.00} ms | {p.P99Ms:0.00} ms | {p.P99Ratio:0.00} | {p.Seconds:0.0} s | {p.ThroughputRatio:0.00} | {p.Writes:N0} |"));
+        }
+
+        return (text.ToString(), points);
+    }
+
+    /// <summary>Draws p99 ratio against throughput ratio, one series per writer, each point labelled.</summary>
+    public static void Plot(IReadOnlyList<Point> points, string path)
+    {
+        var plot = new ScottPlot.Plot();
+        foreach (var group in points.Where(p => !p.Setting.Contains("workers", StringComparison.Ordinal)).GroupBy(p => p.Writer))
+        {
+            var series = group.ToList();
+            var scatter = plot.Add.Scatter(series.Select(p => p.ThroughputRatio).ToArray(), series.Select(p => p.P99Ratio).ToArray());
+            scatter.LegendText = group.Key + " writer";
+            scatter.MarkerSize = 8;
+            scatter.LineWidth = 0;
+            foreach (var p in series)
+            {
+                var label = plot.Add.Text(p.Setting, p.ThroughputRatio, p.P99Ratio);
+                label.LabelFontSize = 11;
+                label.OffsetY = -4;
+            }
+        }
+
+        var goalP99 = plot.Add.HorizontalLine(2);
+        goalP99.LegendText = "p99 goal (2×)";
+        goalP99.LinePattern = ScottPlot.LinePattern.Dashed;
+        var goalThroughput = plot.Add.VerticalLine(0.5);
+        goalThroughput.LegendText = "throughput goal (0.5×)";
+        goalThroughput.LinePattern = ScottPlot.LinePattern.Dotted;
+        plot.Title("Backfill pacing: app writer p99 vs backfill throughput (--max-app-impact)");
+        plot.XLabel("throughput ratio (single UPDATE time / backfill time)");
+        plot.YLabel("app writer p99 / idle p99");
+        plot.Axes.SetLimitsX(0, 1.1);
+        plot.Axes.SetLimitsY(0, Math.Max(4, points.Max(p => p.P99Ratio) * 1.1));
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        plot.SavePng(path, 900, 560);
+    }
+
+    private async Task<Point> UnderLoadAsync(long rows, string writer, double? m, int workers, double single)
+    {
+        await CreateAsync(rows);
+        double idleP99;
+        using (var idle = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            idleP99 = P99(await WriterAsync(rows, writer == "hot", idle.Token));
+        }
+
+        using var stop = new CancellationTokenSource();
+        var writes = WriterAsync(rows, writer == "hot", stop.Token);
+        await Task.Delay(500);
+        var options = new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150), MaxAppImpact = m };
+        var took = await TimeAsync(() => BackfillAsync(options, workers));
+        await stop.CancelAsync();
+        var latencies = await writes;
+        double p99 = P99(latencies);
+        string setting = (m is null ? "off" : m.Value.ToString(CultureInfo.InvariantCulture)) + (workers > 1 ? $", {workers} workers" : "");
+        var point = new Point(writer, setting, p99 / idleP99, single / took.TotalSeconds, p99, idleP99, took.TotalSeconds, latencies.Count);
+        log.WriteLine(Invariant($"{writer} writer, --max-app-impact {setting}: p99 {p99:0.000} ms against {idleP99:0.000} ms idle ({point.P99Ratio:0.00}×), backfill {took.TotalSeconds:0.0} s ({point.ThroughputRatio:0.00}× the single UPDATE)"));
+        return point;
+    }
+
+    private async Task BackfillAsync(BackfillOptions options, int workers)
+    {
+        var spec = new BackfillSpec("bench", null, Set, Pending);
+        if (workers > 1)
+        {
+            await new ParallelBackfill(async ct => await _setup.OpenConnectionAsync(ct), "migrator", options).RunAsync(1, spec, workers);
+        }
+
+        await using var connection = await _setup.OpenConnectionAsync();
+        await new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, spec);
+    }
+
+    private static double P99(List<double> latencies)
+    {
+        latencies.Sort();
+        return latencies[(int)(latencies.Count * 0.99)];
+    }
+
+    /// <summary>
+    /// The app: single-row UPDATEs by primary key, one after another on one connection, on a dedicated
+    /// thread with synchronous calls (as a request thread would), so the bench's own async work does not
+    /// queue in front of it. <paramref name="hot"/> sends 90 % of the writes to the first 1 % of the keys.
+    /// </summary>
+    private Task<List<double>> WriterAsync(long rows, bool hot, CancellationToken stop)
+    {
+        var done = new TaskCompletionSource<List<double>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                var latencies = new List<double>();
+                using var connection = _db.OpenConnection();
+                using var update = new NpgsqlCommand("UPDATE bench SET a = a WHERE id = $1", connection);
+                update.Parameters.Add(new NpgsqlParameter<long>());
+                update.Prepare();
+                var random = new Random(42);
+                long hotRows = Math.Max(1, rows / 100);
+                while (!stop.IsCancellationRequested)
+                {
+                    long id = hot && random.NextDouble() < 0.9 ? 1 + random.NextInt64(hotRows) : 1 + random.NextInt64(rows);
+                    ((NpgsqlParameter<long>)update.Parameters[0]).TypedValue = id;
+                    long start = Stopwatch.GetTimestamp();
+                    update.ExecuteNonQuery();
+                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+
+                done.SetResult(latencies);
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "app writer" };
+        thread.Start();
+        return done.Task;
+    }
+
+    private async Task CreateAsync(long rows)
+    {
+        await using (var connection = await _setup.OpenConnectionAsync())
+        {
+            await new LedgerStore(connection, "migrator").EnsureAsync();
+        }
+
+        await ExecuteAsync($"""
+            DROP TABLE IF EXISTS bench;
+            CREATE TABLE bench (id bigint PRIMARY KEY, a text NOT NULL, b text);
+            INSERT INTO bench (id, a) SELECT g, 'customer' || g || '@example.com' FROM generate_series(1, {rows}) g;
+            DELETE FROM migrator.backfill_checkpoints;
+            DELETE FROM migrator.backfill_ranges;
+            DELETE FROM migrator.backfill_pacing;
+            INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 'bench', '1.0.0') ON CONFLICT DO NOTHING;
+            """);
+        await ExecuteAsync("VACUUM ANALYZE bench");
+        await ExecuteAsync("CHECKPOINT");
+        GC.Collect();
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = _setup.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<TimeSpan> TimeAsync(Func<Task> work)
+    {
+        var clock = Stopwatch.StartNew();
+        await work();
+        return clock.Elapsed;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
