@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Migrator.Backfill;
 using Migrator.Dialects.Postgres;
-using Migrator.Ledger;
 using Npgsql;
 
 namespace Migrator.Bench;
@@ -32,11 +31,11 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         var rates = new List<double>();
         foreach (long rows in sizes)
         {
-            await CreateAsync(rows);
-            var single = await TimeAsync(() => ExecuteAsync($"UPDATE bench SET {Set} WHERE {Pending}"));
+            await BenchTable.CreateAsync(_setup, rows);
+            var single = await TimeAsync(() => BenchTable.ExecuteAsync(_setup, $"UPDATE bench SET {Set} WHERE {Pending}"));
             log.WriteLine($"{rows} rows: single UPDATE {single.TotalSeconds:0.0} s");
 
-            await CreateAsync(rows);
+            await BenchTable.CreateAsync(_setup, rows);
             var (ours, batches, peak) = await BackfillAsync();
             log.WriteLine($"{rows} rows: backfill {ours.TotalSeconds:0.0} s in {batches} batches, peak working set {peak / 1024 / 1024} MiB");
             rates.Add(rows / ours.TotalSeconds);
@@ -65,8 +64,8 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         double? one = null;
         foreach (int workers in new[] { 1, 2, 4 })
         {
-            await CreateAsync(rows);
-            await ExecuteAsync("DELETE FROM migrator.backfill_ranges");
+            await BenchTable.CreateAsync(_setup, rows);
+            await BenchTable.ExecuteAsync(_setup, "DELETE FROM migrator.backfill_ranges");
             var took = await TimeAsync(async () =>
             {
                 var options = new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150) };
@@ -86,22 +85,22 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
     private async Task<string> LatencyAsync(long rows)
     {
         var text = new StringBuilder($"App writer latency on a {rows:N0}-row table (single-row UPDATE by key, one connection):\n\n| while | writes | p50 | p99 | max |\n|---|---|---|---|---|\n");
-        await CreateAsync(rows);
+        await BenchTable.CreateAsync(_setup, rows);
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
-            text.AppendLine(Row("nothing else runs", await WriterAsync(rows, stop.Token)));
+            text.AppendLine(Row("nothing else runs", await AppWriter.RunAsync(_db, rows, false, stop.Token)));
         }
 
         foreach (var (label, work) in new (string, Func<Task>)[]
         {
             ("Migrator backfill runs (150 ms batches, impact-aware pacing at the default --max-app-impact 2)", async () => await BackfillAsync()),
             ("Migrator backfill runs (--target-batch-ms 30)", async () => await BackfillAsync(TimeSpan.FromMilliseconds(30))),
-            ("the single UPDATE runs", () => ExecuteAsync($"UPDATE bench SET {Set} WHERE {Pending}")),
+            ("the single UPDATE runs", () => BenchTable.ExecuteAsync(_setup, $"UPDATE bench SET {Set} WHERE {Pending}")),
         })
         {
-            await CreateAsync(rows);
+            await BenchTable.CreateAsync(_setup, rows);
             using var stop = new CancellationTokenSource();
-            var writer = WriterAsync(rows, stop.Token);
+            var writer = AppWriter.RunAsync(_db, rows, false, stop.Token);
             await Task.Delay(500);
             await work();
             await stop.CancelAsync();
@@ -121,19 +120,19 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
     public async Task<string> ExploreAsync(long rows, IEnumerable<(int TargetMs, int DelayMs, double? Impact)> grid)
     {
         var text = new StringBuilder("| target ms | delay ms | writes | p50 | p99 | max | backfill s |\n|---|---|---|---|---|---|---|\n");
-        await CreateAsync(rows);
+        await BenchTable.CreateAsync(_setup, rows);
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(8)))
         {
-            var idle = await WriterAsync(rows, stop.Token);
+            var idle = await AppWriter.RunAsync(_db, rows, false, stop.Token);
             idle.Sort();
             text.AppendLine(Invariant($"| idle | | {idle.Count} | {idle[idle.Count / 2]:0.00} | {idle[(int)(idle.Count * 0.99)]:0.00} | {idle[^1]:0.00} | |"));
         }
 
         foreach (var (targetMs, delayMs, impact) in grid)
         {
-            await CreateAsync(rows);
+            await BenchTable.CreateAsync(_setup, rows);
             using var stop = new CancellationTokenSource();
-            var writer = WriterAsync(rows, stop.Token);
+            var writer = AppWriter.RunAsync(_db, rows, false, stop.Token);
             await Task.Delay(500);
             var clock = Stopwatch.StartNew();
             await using (var connection = await _db.OpenConnectionAsync())
@@ -169,21 +168,21 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
     private async Task<string> TriggerCostAsync()
     {
         const int inserts = 10_000;
-        await ExecuteAsync("""
+        await BenchTable.ExecuteAsync(_setup, """
             DROP TABLE IF EXISTS plain, synced;
             CREATE TABLE plain (id bigint PRIMARY KEY, a text NOT NULL, b text);
             CREATE TABLE synced (id bigint PRIMARY KEY, a text NOT NULL, b text);
             """);
         foreach (var statement in SyncTrigger.Mirror("migrator", 1, "public", "synced", "a", "b").Create())
         {
-            await ExecuteAsync(statement.Sql);
+            await BenchTable.ExecuteAsync(_setup, statement.Sql);
         }
 
         var without = new List<double>();
         var with = new List<double>();
         for (int round = 0; round < 5; round++)
         {
-            await ExecuteAsync("TRUNCATE plain, synced");
+            await BenchTable.ExecuteAsync(_setup, "TRUNCATE plain, synced");
             without.Add((await InsertsAsync("plain", inserts)).TotalMilliseconds);
             with.Add((await InsertsAsync("synced", inserts)).TotalMilliseconds);
         }
@@ -210,46 +209,6 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         }
 
         return clock.Elapsed;
-    }
-
-    /// <summary>
-    /// The app: single-row UPDATEs by primary key, one after another on one connection, on a dedicated
-    /// thread with synchronous calls (as a request thread would), so the bench's own async work does not
-    /// queue in front of it. <paramref name="hot"/> sends 90 % of the writes to the first 1 % of the keys.
-    /// </summary>
-    private Task<List<double>> WriterAsync(long rows, CancellationToken stop, bool hot = false)
-    {
-        var done = new TaskCompletionSource<List<double>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                var latencies = new List<double>();
-                using var connection = _db.OpenConnection();
-                using var update = new NpgsqlCommand("UPDATE bench SET a = a WHERE id = $1", connection);
-                update.Parameters.Add(new NpgsqlParameter<long>());
-                update.Prepare();
-                var random = new Random(42);
-                long hotRows = Math.Max(1, rows / 100);
-                while (!stop.IsCancellationRequested)
-                {
-                    long id = hot && random.NextDouble() < 0.9 ? 1 + random.NextInt64(hotRows) : 1 + random.NextInt64(rows);
-                    ((NpgsqlParameter<long>)update.Parameters[0]).TypedValue = id;
-                    long start = Stopwatch.GetTimestamp();
-                    update.ExecuteNonQuery();
-                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                }
-
-                done.SetResult(latencies);
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = "app writer" };
-        thread.Start();
-        return done.Task;
     }
 
     private async Task<(TimeSpan Took, long Batches, long PeakWorkingSet)> BackfillAsync(TimeSpan? target = null)
@@ -294,9 +253,9 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
             var ours = new List<double>();
             for (int round = 0; round < rounds; round++)
             {
-                await CreateAsync(rows, parts);
-                singles.Add((await TimeAsync(() => ExecuteAsync($"UPDATE bench SET {Set} WHERE {Pending}"))).TotalSeconds);
-                await CreateAsync(rows, parts);
+                await BenchTable.CreateAsync(_setup, rows, parts);
+                singles.Add((await TimeAsync(() => BenchTable.ExecuteAsync(_setup, $"UPDATE bench SET {Set} WHERE {Pending}"))).TotalSeconds);
+                await BenchTable.CreateAsync(_setup, rows, parts);
                 ours.Add((await BackfillAsync()).Took.TotalSeconds);
                 log.WriteLine(Invariant($"{(parts == 0 ? "plain" : $"{parts} partitions")}: single {singles[^1]:0.0} s, backfill {ours[^1]:0.0} s"));
             }
@@ -309,34 +268,6 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         return text.ToString();
 
         static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-    }
-
-    private async Task CreateAsync(long rows, int partitions = 0)
-    {
-        await using (var connection = await _setup.OpenConnectionAsync())
-        {
-            await new LedgerStore(connection, "migrator").EnsureAsync();
-        }
-
-        await ExecuteAsync($"""
-            DROP TABLE IF EXISTS bench;
-            CREATE TABLE bench (id bigint PRIMARY KEY, a text NOT NULL, b text){(partitions == 0 ? "" : " PARTITION BY HASH (id)")};
-            {string.Join("\n", Enumerable.Range(0, partitions).Select(p => $"CREATE TABLE bench_{p} PARTITION OF bench FOR VALUES WITH (MODULUS {partitions}, REMAINDER {p});"))}
-            INSERT INTO bench (id, a) SELECT g, 'customer' || g || '@example.com' FROM generate_series(1, {rows}) g;
-            DELETE FROM migrator.backfill_checkpoints;
-            DELETE FROM migrator.backfill_pacing;
-            INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 'bench', '1.0.0') ON CONFLICT DO NOTHING;
-            """);
-        await ExecuteAsync("VACUUM ANALYZE bench");
-        await ExecuteAsync("CHECKPOINT");
-        GC.Collect();
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var command = _setup.CreateCommand(sql);
-        command.CommandTimeout = 0;
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<TimeSpan> TimeAsync(Func<Task> work)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Migrator.Backfill;
-using Migrator.Ledger;
 using Npgsql;
 
 namespace Migrator.Bench;
@@ -29,9 +28,9 @@ public sealed class PacingBench(string connectionString, TextWriter log)
 
     public async Task<(string Table, List<Point> Points)> RunAsync(long rows, IReadOnlyList<double?> settings)
     {
-        await CreateAsync(rows);
-        double single = (await TimeAsync(() => ExecuteAsync($"UPDATE bench SET {Set} WHERE {Pending}"))).TotalSeconds;
-        await CreateAsync(rows);
+        await BenchTable.CreateAsync(_setup, rows);
+        double single = (await TimeAsync(() => BenchTable.ExecuteAsync(_setup, $"UPDATE bench SET {Set} WHERE {Pending}"))).TotalSeconds;
+        await BenchTable.CreateAsync(_setup, rows);
         double alone = (await TimeAsync(() => BackfillAsync(new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150) }, 1))).TotalSeconds;
         log.WriteLine(Invariant($"single UPDATE {single:0.0} s, backfill alone (default pacing) {alone:0.0} s"));
 
@@ -95,15 +94,15 @@ public sealed class PacingBench(string connectionString, TextWriter log)
 
     private async Task<Point> UnderLoadAsync(long rows, string writer, double? m, int workers, double single)
     {
-        await CreateAsync(rows);
+        await BenchTable.CreateAsync(_setup, rows);
         double idleP99;
         using (var idle = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
-            idleP99 = P99(await WriterAsync(rows, writer == "hot", idle.Token));
+            idleP99 = P99(await AppWriter.RunAsync(_db, rows, writer == "hot", idle.Token));
         }
 
         using var stop = new CancellationTokenSource();
-        var writes = WriterAsync(rows, writer == "hot", stop.Token);
+        var writes = AppWriter.RunAsync(_db, rows, writer == "hot", stop.Token);
         await Task.Delay(500);
         var options = new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150), MaxAppImpact = m };
         var took = await TimeAsync(() => BackfillAsync(options, workers));
@@ -132,74 +131,6 @@ public sealed class PacingBench(string connectionString, TextWriter log)
     {
         latencies.Sort();
         return latencies[(int)(latencies.Count * 0.99)];
-    }
-
-    /// <summary>
-    /// The app: single-row UPDATEs by primary key, one after another on one connection, on a dedicated
-    /// thread with synchronous calls (as a request thread would), so the bench's own async work does not
-    /// queue in front of it. <paramref name="hot"/> sends 90 % of the writes to the first 1 % of the keys.
-    /// </summary>
-    private Task<List<double>> WriterAsync(long rows, bool hot, CancellationToken stop)
-    {
-        var done = new TaskCompletionSource<List<double>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                var latencies = new List<double>();
-                using var connection = _db.OpenConnection();
-                using var update = new NpgsqlCommand("UPDATE bench SET a = a WHERE id = $1", connection);
-                update.Parameters.Add(new NpgsqlParameter<long>());
-                update.Prepare();
-                var random = new Random(42);
-                long hotRows = Math.Max(1, rows / 100);
-                while (!stop.IsCancellationRequested)
-                {
-                    long id = hot && random.NextDouble() < 0.9 ? 1 + random.NextInt64(hotRows) : 1 + random.NextInt64(rows);
-                    ((NpgsqlParameter<long>)update.Parameters[0]).TypedValue = id;
-                    long start = Stopwatch.GetTimestamp();
-                    update.ExecuteNonQuery();
-                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                }
-
-                done.SetResult(latencies);
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = "app writer" };
-        thread.Start();
-        return done.Task;
-    }
-
-    private async Task CreateAsync(long rows)
-    {
-        await using (var connection = await _setup.OpenConnectionAsync())
-        {
-            await new LedgerStore(connection, "migrator").EnsureAsync();
-        }
-
-        await ExecuteAsync($"""
-            DROP TABLE IF EXISTS bench;
-            CREATE TABLE bench (id bigint PRIMARY KEY, a text NOT NULL, b text);
-            INSERT INTO bench (id, a) SELECT g, 'customer' || g || '@example.com' FROM generate_series(1, {rows}) g;
-            DELETE FROM migrator.backfill_checkpoints;
-            DELETE FROM migrator.backfill_ranges;
-            DELETE FROM migrator.backfill_pacing;
-            INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 'bench', '1.0.0') ON CONFLICT DO NOTHING;
-            """);
-        await ExecuteAsync("VACUUM ANALYZE bench");
-        await ExecuteAsync("CHECKPOINT");
-        GC.Collect();
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var command = _setup.CreateCommand(sql);
-        command.CommandTimeout = 0;
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<TimeSpan> TimeAsync(Func<Task> work)

@@ -21,12 +21,7 @@ public sealed class AppImpactTests : BackfillTest
     [Test]
     public async Task An_app_in_a_transaction_makes_the_backfill_rest_between_batches()
     {
-        await using var app = await OpenUnpooledAsync();
-        await using var open = await app.BeginTransactionAsync();
-        await using (var read = new NpgsqlCommand("SELECT count(*) FROM things", app, open))
-        {
-            await read.ExecuteScalarAsync();
-        }
+        await using var app = await OpenAppTransactionAsync();
 
         var progress = await RunAsync(new BackfillOptions(BatchSize: 500) { MaxAppImpact = 2 });
         Assert.That(progress, Has.Count.EqualTo(Rows / 500));
@@ -42,12 +37,7 @@ public sealed class AppImpactTests : BackfillTest
     [Test]
     public async Task With_the_pacing_off_nothing_is_sampled_and_batches_run_back_to_back()
     {
-        await using var app = await OpenUnpooledAsync();
-        await using var open = await app.BeginTransactionAsync();
-        await using (var read = new NpgsqlCommand("SELECT 1", app, open))
-        {
-            await read.ExecuteScalarAsync();
-        }
+        await using var app = await OpenAppTransactionAsync();
 
         var progress = await RunAsync(new BackfillOptions(BatchSize: 500) { MaxAppImpact = null });
         Assert.That(progress.All(p => p.Impact is null && !p.AppPresent && p.Duty == 1 && p.Pause == TimeSpan.Zero), Is.True);
@@ -98,12 +88,7 @@ public sealed class AppImpactTests : BackfillTest
     [Test]
     public async Task Workers_keep_one_budget_in_the_ledger()
     {
-        await using var app = await OpenUnpooledAsync();
-        await using var open = await app.BeginTransactionAsync();
-        await using (var read = new NpgsqlCommand("SELECT 1", app, open))
-        {
-            await read.ExecuteScalarAsync();
-        }
+        await using var app = await OpenAppTransactionAsync();
 
         var options = new BackfillOptions(BatchSize: 250) { MaxAppImpact = 2 };
         long rows = await new ParallelBackfill(async ct => await DataSource.OpenConnectionAsync(ct), "migrator", options).RunAsync(1, new BackfillSpec("things", null, "b = upper(a)", "b IS NULL"), workers: 3);
@@ -147,6 +132,16 @@ public sealed class AppImpactTests : BackfillTest
         var progress = new List<BackfillProgress>();
         await new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, Spec, new Collect(progress));
         return progress.Where(p => p.Took > TimeSpan.Zero).ToList();
+    }
+
+    /// <summary>An app connection in an open transaction that has read something: "idle in transaction",
+    /// the app as the pacing sees it for as long as the test runs.</summary>
+    private async Task<NpgsqlConnection> OpenAppTransactionAsync()
+    {
+        var app = await OpenUnpooledAsync();
+        await using var read = new NpgsqlCommand("BEGIN; SELECT count(*) FROM things", app);
+        await read.ExecuteScalarAsync();
+        return app;
     }
 
     /// <summary>Polls until the query counts at least one row (a state the test arranged, not a duration).</summary>

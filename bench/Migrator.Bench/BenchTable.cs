@@ -1,0 +1,43 @@
+using Migrator.Ledger;
+using Npgsql;
+
+namespace Migrator.Bench;
+
+/// <summary>
+/// The backfill benches' table, <c>bench (id bigint PRIMARY KEY, a text NOT NULL, b text)</c> with ids
+/// 1..rows (hash-partitioned when asked), a current ledger with change 1 and no checkpoint, range or
+/// pacing row left; vacuumed, analysed and checkpointed so every measurement starts alike. Run on
+/// connections that close afterwards: an idle pooled connection that ran something in the last second
+/// is the app to the impact-aware pacing.
+/// </summary>
+public static class BenchTable
+{
+    public static async Task CreateAsync(NpgsqlDataSource unpooled, long rows, int partitions = 0)
+    {
+        await using (var connection = await unpooled.OpenConnectionAsync())
+        {
+            await new LedgerStore(connection, "migrator").EnsureAsync();
+        }
+
+        await ExecuteAsync(unpooled, $"""
+            DROP TABLE IF EXISTS bench;
+            CREATE TABLE bench (id bigint PRIMARY KEY, a text NOT NULL, b text){(partitions == 0 ? "" : " PARTITION BY HASH (id)")};
+            {string.Join("\n", Enumerable.Range(0, partitions).Select(p => $"CREATE TABLE bench_{p} PARTITION OF bench FOR VALUES WITH (MODULUS {partitions}, REMAINDER {p});"))}
+            INSERT INTO bench (id, a) SELECT g, 'customer' || g || '@example.com' FROM generate_series(1, {rows}) g;
+            DELETE FROM migrator.backfill_checkpoints;
+            DELETE FROM migrator.backfill_ranges;
+            DELETE FROM migrator.backfill_pacing;
+            INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 'bench', '1.0.0') ON CONFLICT DO NOTHING;
+            """);
+        await ExecuteAsync(unpooled, "VACUUM ANALYZE bench");
+        await ExecuteAsync(unpooled, "CHECKPOINT");
+        GC.Collect();
+    }
+
+    public static async Task ExecuteAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync();
+    }
+}
