@@ -12,6 +12,7 @@ namespace Migrator.Backfill;
 internal sealed class LatencyProbe : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
+    private readonly SemaphoreSlim _busy = new(1, 1);
     private readonly string _sql;
     private double _baselineMs;
 
@@ -65,6 +66,24 @@ internal sealed class LatencyProbe : IAsyncDisposable
         }
     }
 
+    /// <summary>For workers sharing one probe: times it unless another worker is timing it now (null then).</summary>
+    public async Task<(double? Ratio, string? Failed)?> TryMeasureAsync(CancellationToken cancellation)
+    {
+        if (!await _busy.WaitAsync(0, cancellation))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await MeasureAsync(cancellation);
+        }
+        finally
+        {
+            _busy.Release();
+        }
+    }
+
     private async Task<double> TimeAsync(CancellationToken cancellation)
     {
         await using var tx = await _connection.BeginTransactionAsync(cancellation);
@@ -89,5 +108,9 @@ internal sealed class LatencyProbe : IAsyncDisposable
         return ms;
     }
 
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        _busy.Dispose();
+    }
 }

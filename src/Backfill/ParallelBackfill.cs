@@ -52,6 +52,13 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
             return sum;
         }
 
+        // One latency probe for the process: a worker times it while its batch runs, when no other worker is.
+        await using var probe = await LatencyProbe.StartAsync(connect, options, cancellation);
+        if (probe is not null)
+        {
+            _ours[probe.ProcessId] = true;
+        }
+
         BackfillTarget target;
         long total;
         await using (var connection = await connect(cancellation))
@@ -77,7 +84,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
                 await name.ExecuteNonQueryAsync(cancellation);
             }
 
-            await WorkAsync(connection, $"{Process}:{n}", changeId, target, perWorker, rows =>
+            await WorkAsync(connection, probe, $"{Process}:{n}", changeId, target, perWorker, rows =>
             {
                 long sum = Interlocked.Add(ref done, rows);
                 lock (_report)
@@ -140,7 +147,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
         await tx.CommitAsync();
     }
 
-    private async Task WorkAsync(NpgsqlConnection connection, string worker, long changeId, BackfillTarget target, BackfillOptions pacing, Action<long> done, CancellationToken cancellation)
+    private async Task WorkAsync(NpgsqlConnection connection, LatencyProbe? probe, string worker, long changeId, BackfillTarget target, BackfillOptions pacing, Action<long> done, CancellationToken cancellation)
     {
         var pacer = new BackfillPacer(pacing);
         while (true)
@@ -165,7 +172,8 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
             {
                 await ReplicaLag.WaitAsync(connection, pacing, null, cancellation);
                 var clock = Stopwatch.StartNew();
-                (string High, long Rows, ImpactSummary? Impact)? batch;
+                var probing = probe?.TryMeasureAsync(cancellation);
+                (string High, long Rows, ImpactSummary? Impact)? batch = null;
                 try
                 {
                     batch = await Batch.RunAsync(connection, pacing, target, last, upper, pacer.BatchSize, async (tx, high, rows) =>
@@ -188,7 +196,17 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
                 }
                 catch (LeaseLost)
                 {
+                    if (probing is not null)
+                    {
+                        await probing;
+                    }
+
                     break; // another worker took the range over after this one's lease ran out
+                }
+
+                if (probing is not null && await probing is { } measured && batch is { Impact: { } seen } current)
+                {
+                    batch = current with { Impact = seen with { ProbeRatio = measured.Ratio, Failed = measured.Failed } };
                 }
 
                 if (batch is not { } b)

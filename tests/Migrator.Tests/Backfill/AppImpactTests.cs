@@ -105,6 +105,22 @@ public sealed class AppImpactTests : BackfillTest
     }
 
     [Test]
+    public async Task Workers_share_one_probe_and_refuse_a_bad_one_before_any_batch()
+    {
+        var spec = new BackfillSpec("things", null, "b = upper(a)", "b IS NULL");
+        var bad = new BackfillOptions(BatchSize: 250) { LatencyProbe = "DELETE FROM things" };
+        var e = await Assert.ThrowsAsync<BackfillException>(() => new ParallelBackfill(async ct => await DataSource.OpenConnectionAsync(ct), "migrator", bad).RunAsync(1, spec, workers: 2));
+        Assert.That(e!.IsBadInput, Is.True);
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS NOT NULL"), Is.Zero, "no batch ran");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM migrator.backfill_ranges"), Is.Zero, "not even the ranges were written");
+
+        var good = bad with { LatencyProbe = "SELECT count(*) FROM things WHERE id < 100" };
+        long rows = await new ParallelBackfill(async ct => await DataSource.OpenConnectionAsync(ct), "migrator", good).RunAsync(1, spec, workers: 2);
+        Assert.That(rows, Is.EqualTo(Rows), "no app, no failed probe: the workers did every row");
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
+    }
+
+    [Test]
     public async Task The_latency_probe_is_timed_during_every_batch()
     {
         var progress = await RunAsync(new BackfillOptions(BatchSize: 1000) { LatencyProbe = "SELECT count(*) FROM things WHERE id < 100" });
