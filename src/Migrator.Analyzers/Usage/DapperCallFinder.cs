@@ -9,9 +9,9 @@ namespace Migrator.Analyzers.Usage
     /// <summary>
     /// Finds Dapper calls in a syntax tree: every SqlMapper extension (Query*, QueryFirst*, QuerySingle*,
     /// QueryMultiple*, Execute*, ExecuteScalar*, ExecuteReader*, sync and async) and every
-    /// <c>new CommandDefinition(…)</c>. A call is Dapper's when it binds to Dapper.SqlMapper, or, when the
-    /// receiver's type cannot be bound (a package the reader has no reference for), when its name is one of
-    /// Dapper's and it has a SQL argument.
+    /// <c>new CommandDefinition(…)</c>. A call is Dapper's when it binds to Dapper.SqlMapper, or, when it
+    /// cannot be bound (a package the reader has no reference for), when its name is one of Dapper's and it
+    /// passes the strict rule of <see cref="UnboundLooksLikeDapper"/>.
     /// </summary>
     public static class DapperCallFinder
     {
@@ -75,7 +75,7 @@ namespace Migrator.Analyzers.Usage
 
             bool staticCall = invocation.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "SqlMapper" } };
             var argument = Argument(invocation.ArgumentList, "sql", staticCall ? 1 : 0) ?? Argument(invocation.ArgumentList, "command", staticCall ? 1 : 0);
-            if (argument is null)
+            if (argument is null || (method is null && !UnboundLooksLikeDapper(invocation, argument, model)))
             {
                 return null;
             }
@@ -96,6 +96,79 @@ namespace Migrator.Analyzers.Usage
             }
 
             return call;
+        }
+
+        private static readonly HashSet<string> SqlKeywords = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "MERGE", "CALL", "EXEC", "EXECUTE", "VALUES", "TABLE",
+            "CREATE", "ALTER", "DROP", "TRUNCATE", "DO", "SET", "SHOW", "COPY", "REFRESH", "LOCK", "DECLARE", "BEGIN", "IF",
+        };
+
+        /// <summary>
+        /// The strict rule for a call that does not bind (the reader has no reference for its receiver's package):
+        /// it is Dapper's only when its receiver's type is unknown or a connection, and its SQL argument is text
+        /// that starts like SQL, a string known only at run time, or a CommandDefinition. An HTTP client's or a
+        /// retry policy's <c>Execute(request)</c> is none of these.
+        /// </summary>
+        private static bool UnboundLooksLikeDapper(InvocationExpressionSyntax invocation, ExpressionSyntax argument, SemanticModel model)
+        {
+            if (invocation.Expression is MemberAccessExpressionSyntax member
+                && model.GetTypeInfo(member.Expression).Type is { TypeKind: not TypeKind.Error } receiver
+                && !IsConnection(receiver) && !IsDapperType(receiver, "SqlMapper"))
+            {
+                return false;
+            }
+
+            if (argument is ObjectCreationExpressionSyntax creation && creation.Type.ToString().EndsWith("CommandDefinition", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            var (sql, _) = SqlTextResolver.Resolve(argument, model);
+            if (sql is not null)
+            {
+                return StartsLikeSql(sql);
+            }
+
+            return model.GetTypeInfo(argument).Type is { SpecialType: SpecialType.System_String };
+        }
+
+        private static bool IsConnection(ITypeSymbol type) =>
+            type.AllInterfaces.Any(i => i.Name == "IDbConnection" && i.ContainingNamespace is { Name: "Data", ContainingNamespace.Name: "System" })
+            || (type.Name == "IDbConnection" && type.ContainingNamespace is { Name: "Data", ContainingNamespace.Name: "System" });
+
+        private static bool StartsLikeSql(string sql)
+        {
+            int i = 0;
+            while (i < sql.Length)
+            {
+                if (char.IsWhiteSpace(sql[i]) || sql[i] == '(')
+                {
+                    i++;
+                }
+                else if (i + 1 < sql.Length && sql[i] == '-' && sql[i + 1] == '-')
+                {
+                    int end = sql.IndexOf('\n', i);
+                    i = end < 0 ? sql.Length : end + 1;
+                }
+                else if (i + 1 < sql.Length && sql[i] == '/' && sql[i + 1] == '*')
+                {
+                    int end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                    i = end < 0 ? sql.Length : end + 2;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            int start = i;
+            while (i < sql.Length && char.IsLetter(sql[i]))
+            {
+                i++;
+            }
+
+            return SqlKeywords.Contains(sql.Substring(start, i - start));
         }
 
         /// <summary>A CommandDefinition passed straight to a Dapper call is reported with that call, not twice.</summary>

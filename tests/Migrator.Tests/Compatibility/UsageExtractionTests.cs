@@ -163,6 +163,38 @@ public class UsageExtractionTests
         Assert.That(manifest.Unresolved[3].Reason, Does.Contain("BuildSql()"));
     }
 
+    /// <summary>Issue 16: in a real app, 58 HTTP-client <c>Execute(request)</c> calls were reported as unresolved
+    /// Dapper calls, because a call that does not bind fell back to matching by name.</summary>
+    [Test]
+    public void Calls_named_like_Dappers_on_other_receivers_are_not_reported_and_unbound_connections_still_are()
+    {
+        Write("Gateway.cs", """
+            using RestSharp;
+            using Polly;
+            namespace Shop;
+            public class Gateway(RestClient client, ISyncPolicy policy, System.Net.Http.HttpClient http)
+            {
+                public object Send(RestRequest request) => client.Execute(request);
+                public object Fetch(string url) => client.Execute(new RestRequest(url));
+                public int Retry() => policy.Execute(() => 42);
+                public object Local() => Execute("not sql at all");
+                private object Execute(object anything) => anything;
+            }
+            """);
+        Write("Repo.cs", Header + """
+            public class Repo(IDbConnection db, MySqlConnector.MySqlConnection my)
+            {
+                public int Touch(long id) => db.Execute("UPDATE customers SET name = name WHERE id = @id", new { id });
+                public int Unbound(long id) => my.Execute("-- the package is not referenced\nUPDATE orders SET status = 'x' WHERE id = @id", new { id });
+                public int Dynamic(string sql) => my.Execute(sql);
+                public int NotSql() => my.Execute("orders");
+            }
+            """);
+        var manifest = Extract();
+        Assert.That(manifest.Statements.Select(s => (s.File, s.Line)), Is.EquivalentTo(new[] { ("Repo.cs", LineOf("Repo.cs", "Touch")), ("Repo.cs", LineOf("Repo.cs", "Unbound(")) }));
+        Assert.That(manifest.Unresolved.Select(u => (u.File, u.Line)), Is.EquivalentTo(new[] { ("Repo.cs", LineOf("Repo.cs", "Dynamic")) }), "a string known at run time on an unbound connection is still a Dapper call");
+    }
+
     [Test]
     public void Select_star_into_a_type_records_its_properties_as_the_columns_the_code_expects()
     {
