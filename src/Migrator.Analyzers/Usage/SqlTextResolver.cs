@@ -9,8 +9,10 @@ namespace Migrator.Analyzers.Usage
     /// <summary>
     /// Turns the expression passed as SQL into its text when the text is fixed at compile time: literals and
     /// raw strings, constants (also from other files), concatenation and interpolation of such parts, nameof,
-    /// and locals or readonly fields assigned exactly once. Anything else (parameters, method results,
-    /// values reassigned) is reported with a reason rather than guessed.
+    /// and locals or readonly fields assigned exactly once. An interpolation hole known only at run time
+    /// in a value position becomes a parameter (<c>@hole1</c>, …). Anything else (parameters, method
+    /// results, values reassigned, holes that name tables or columns) is reported with a reason rather
+    /// than guessed.
     /// </summary>
     public static class SqlTextResolver
     {
@@ -61,25 +63,95 @@ namespace Migrator.Analyzers.Usage
         private static (string? Sql, string? Reason) Interpolated(InterpolatedStringExpressionSyntax interpolated, SemanticModel model, int depth)
         {
             var builder = new StringBuilder();
+            int holes = 0;
+            bool skipQuote = false;
             foreach (var content in interpolated.Contents)
             {
                 if (content is InterpolatedStringTextSyntax textPart)
                 {
-                    builder.Append(textPart.TextToken.ValueText);
+                    string text = textPart.TextToken.ValueText;
+                    builder.Append(skipQuote ? text.Substring(1) : text);
+                    skipQuote = false;
                     continue;
                 }
 
                 var hole = (InterpolationSyntax)content;
                 var part = Resolve(hole.Expression, model, depth + 1);
-                if (part.Sql is null)
+                if (part.Sql is not null)
+                {
+                    builder.Append(part.Sql);
+                    continue;
+                }
+
+                // A value known only at run time (`id = {id}`, `IN ({ids})`, `LIMIT {n}`, `'{date}'`) does not
+                // change which tables and columns the SQL names: it becomes a parameter. A hole anywhere else
+                // (a table, a column, a clause) leaves the SQL unknown.
+                string after = NextText(interpolated, content);
+                if (!ValuePosition(builder.ToString(), after, out bool quoted))
                 {
                     return (null, $"the interpolated SQL has a hole `{{{Shorten(hole.Expression)}}}` only known at run time");
                 }
 
-                builder.Append(part.Sql);
+                if (quoted)
+                {
+                    builder.Length--; // the opening quote; the closing one is skipped below
+                }
+
+                builder.Append("@hole").Append(++holes);
+                skipQuote = quoted;
             }
 
             return (builder.ToString(), null);
+        }
+
+        private static string NextText(InterpolatedStringExpressionSyntax interpolated, InterpolatedStringContentSyntax content)
+        {
+            int index = interpolated.Contents.IndexOf(content);
+            return index + 1 < interpolated.Contents.Count && interpolated.Contents[index + 1] is InterpolatedStringTextSyntax next ? next.TextToken.ValueText : "";
+        }
+
+        private static readonly string[] ValueOperators = { "=", "<", ">", "<=", ">=", "<>", "!=", "(", ",", "+", "-", "*", "/" };
+
+        private static readonly string[] ValueKeywords = { "LIMIT", "OFFSET", "LIKE", "ILIKE", "BETWEEN", "AND", "THEN", "ELSE", "WHEN" };
+
+        /// <summary>
+        /// True when a hole between <paramref name="before"/> and <paramref name="after"/> holds a value: alone
+        /// inside single quotes (<paramref name="quoted"/>), or after a comparison, an opening parenthesis, a
+        /// comma inside parentheses, or LIMIT/OFFSET/LIKE/BETWEEN…, and followed by the end, a closing
+        /// parenthesis, a comma, a cast or white space.
+        /// </summary>
+        private static bool ValuePosition(string before, string after, out bool quoted)
+        {
+            quoted = false;
+            if (before.Count(c => c == '\'') % 2 == 1)
+            {
+                // Inside a string literal: a value only if the hole is the whole literal ('{x}').
+                quoted = before.EndsWith("'", System.StringComparison.Ordinal) && after.StartsWith("'", System.StringComparison.Ordinal);
+                return quoted;
+            }
+
+            bool endsWell = after.Length == 0 || after[0] is ')' or ',' or ' ' or '\n' or '\r' or '\t' or ';' || after.StartsWith("::", System.StringComparison.Ordinal);
+            if (!endsWell)
+            {
+                return false;
+            }
+
+            string trimmed = before.TrimEnd();
+            if (trimmed.EndsWith(",", System.StringComparison.Ordinal))
+            {
+                // A comma in a list of values inside parentheses (IN (1, {x})), not in a select list (SELECT a, {b}).
+                int open = trimmed.LastIndexOf('('), close = trimmed.LastIndexOf(')');
+                return open > close;
+            }
+
+            if (ValueOperators.Any(o => trimmed.EndsWith(o, System.StringComparison.Ordinal)))
+            {
+                return true;
+            }
+
+            int space = trimmed.LastIndexOfAny(new[] { ' ', '\n', '\t', '\r' });
+            string word = trimmed.Substring(space + 1);
+            return ValueKeywords.Contains(word, System.StringComparer.OrdinalIgnoreCase);
         }
 
         private static (string? Sql, string? Reason) Symbol(ExpressionSyntax expression, SemanticModel model, int depth)

@@ -195,6 +195,38 @@ public class UsageExtractionTests
         Assert.That(manifest.Unresolved.Select(u => (u.File, u.Line)), Is.EquivalentTo(new[] { ("Repo.cs", LineOf("Repo.cs", "Dynamic")) }), "a string known at run time on an unbound connection is still a Dapper call");
     }
 
+    /// <summary>Issue 16: SQL with a run-time list or value in it (`IN ({ids})`, `'{…}'::int[]`) was dropped whole.</summary>
+    [Test]
+    public void Interpolation_holes_in_value_positions_become_parameters_and_holes_naming_columns_stay_unresolved()
+    {
+        Write("Repo.cs", Header + """
+
+            public sealed class Repo(IDbConnection db)
+            {
+                public IEnumerable<long> In(string ids) => db.Query<long>($"SELECT id FROM orders WHERE id IN ({ids})");
+                public IEnumerable<long> Since(DateTime since, int n) => db.Query<long>($"SELECT id FROM orders WHERE placed_at >= '{since:yyyy-MM-dd}' ORDER BY id LIMIT {n}");
+                public IEnumerable<long> Any(string list) => db.Query<long>($"SELECT id FROM orders WHERE customer_id = ANY('{list}'::bigint[])");
+                public int Values(long id, string status) => db.Execute($"INSERT INTO orders (id, status) VALUES ({id}, '{status}')");
+                public IEnumerable<long> Column(string column) => db.Query<long>($"SELECT {column} FROM orders");
+                public IEnumerable<long> Select(string column) => db.Query<long>($"SELECT id, {column} FROM orders");
+                public IEnumerable<long> Table(string table) => db.Query<long>($"SELECT id FROM {table}");
+            }
+            """);
+
+        var manifest = Extract();
+        Assert.That(manifest.Statements.Select(s => s.Sql), Is.EqualTo(new[]
+        {
+            "SELECT id FROM orders WHERE id IN (@hole1)",
+            "SELECT id FROM orders WHERE placed_at >= @hole1 ORDER BY id LIMIT @hole2",
+            "SELECT id FROM orders WHERE customer_id = ANY(@hole1::bigint[])",
+            "INSERT INTO orders (id, status) VALUES (@hole1, @hole2)",
+        }));
+        Assert.That(manifest.Statements[2].Reads.Select(c => c.Column), Does.Contain("customer_id"));
+        Assert.That(manifest.Statements[3].Writes.Select(c => c.Column), Is.EquivalentTo(new[] { "id", "status" }));
+        Assert.That(manifest.Statements[1].Parameters, Is.EquivalentTo(new[] { "hole1", "hole2" }));
+        Assert.That(manifest.Unresolved.Select(u => u.Line), Is.EqualTo(new[] { LineOf("Repo.cs", "Column(string"), LineOf("Repo.cs", "Select(string"), LineOf("Repo.cs", "Table(string") }));
+    }
+
     [Test]
     public void Select_star_into_a_type_records_its_properties_as_the_columns_the_code_expects()
     {
