@@ -351,6 +351,13 @@ public sealed class CliSession : IAsyncDisposable
 
         if (Ledger is not null)
         {
+            if (!ReadOnly)
+            {
+                // The server drops a closed session's locks only once its backend has noticed the close:
+                // released here, the lock is free before this command exits, for the next one to take.
+                await LedgerLock.ReleaseAsync(Ledger.Connection);
+            }
+
             await Ledger.Connection.DisposeAsync();
         }
 

@@ -145,6 +145,22 @@ public sealed class BadInputTests : DatabaseTest
         Assert.That(result.Error, Does.Contain($"pid {holder.ProcessID}"));
     }
 
+    /// <summary>A pipeline runs its commands back to back with --lock-wait 0: the lock must be free the moment
+    /// the command before has exited, not when the server has noticed its connection is gone.</summary>
+    [Test]
+    public async Task The_ledger_lock_is_free_when_a_command_has_exited()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            var expand = await CliRunner.ShopAsync(ConnectionString, "expand", "--lock-wait", "0");
+            Assert.That(expand.ExitCode, Is.EqualTo(0), expand.ToString());
+            Assert.That(
+                await ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('migrator ledger ' || 'migrator', 0)"),
+                Is.Zero,
+                "no session holds the ledger lock once the command has exited");
+        }
+    }
+
     private static void AssertOneLineError(CliResult result, int code, string message)
     {
         Assert.That(result.ExitCode, Is.EqualTo(code), result.ToString());

@@ -6,7 +6,8 @@ namespace Migrator.Dialects.Postgres;
 
 /// <summary>
 /// The session advisory lock every command holds on the ledger: a second migrator waits up to
-/// --lock-wait for it, then exits 3 naming who holds it. Released when the connection closes.
+/// --lock-wait for it, then exits 3 naming who holds it. Released before the command exits
+/// (<see cref="ReleaseAsync"/>), and by the server when the connection closes.
 /// Backfills take it shared, so several backfill processes (workers on several machines) run
 /// together, while expand, contract and the other commands take it exclusively.
 /// </summary>
@@ -42,6 +43,28 @@ public static class LedgerLock
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, Math.Max(10, (wait - clock.Elapsed).TotalMilliseconds))), cancellation);
+        }
+    }
+
+    /// <summary>
+    /// Releases every session advisory lock the connection holds (best effort: a broken connection's locks go
+    /// with its backend). Without it, a command that starts right after this one exits can find the lock
+    /// still held by a backend that has not yet noticed its client is gone.
+    /// </summary>
+    public static async Task ReleaseAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock_all()");
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is gone or busy; closing it releases the lock on the server.
         }
     }
 }
