@@ -16,11 +16,19 @@ internal static class AppImpact
     /// <summary>The application_name workers give their connections, so that no worker takes another for the app.</summary>
     public const string WorkerName = "migrator backfill";
 
+    /// <summary>Names a worker's connection <see cref="WorkerName"/> for the rest of its session.</summary>
+    public static async Task NameWorkerAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var name = new NpgsqlCommand("SELECT set_config('application_name', $1, false)", connection);
+        name.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WorkerName });
+        await name.ExecuteNonQueryAsync(cancellation);
+    }
+
     private const string Sql = """
         SELECT count(*) FILTER (WHERE a.wait_event_type = 'Lock' AND pg_backend_pid() = ANY (pg_blocking_pids(a.pid))),
-               count(*) FILTER (WHERE NOT a.pid = ANY ($1) AND a.application_name IS DISTINCT FROM 'migrator backfill'
+               count(*) FILTER (WHERE NOT a.pid = ANY ($1) AND a.application_name IS DISTINCT FROM $2
                                   AND (a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second')),
-               count(*) FILTER (WHERE NOT a.pid = ANY ($1) AND a.application_name IS DISTINCT FROM 'migrator backfill'
+               count(*) FILTER (WHERE NOT a.pid = ANY ($1) AND a.application_name IS DISTINCT FROM $2
                                   AND a.state = 'active' AND a.wait_event_type IN ('LWLock', 'BufferPin', 'IO')),
                (SELECT d.xact_commit + d.xact_rollback FROM pg_stat_database d WHERE d.datname = current_database())
         FROM pg_stat_activity a
@@ -33,6 +41,7 @@ internal static class AppImpact
     {
         await using var command = new NpgsqlCommand(Sql, connection, tx);
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = ours });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WorkerName });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         await reader.ReadAsync(cancellation);
         return new ImpactSummary((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2))

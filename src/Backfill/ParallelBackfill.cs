@@ -79,10 +79,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnecti
         {
             await using var connection = await connect(cancellation);
             _ours[connection.ProcessID] = true;
-            await using (var name = new NpgsqlCommand($"SET application_name = '{AppImpact.WorkerName}'", connection))
-            {
-                await name.ExecuteNonQueryAsync(cancellation);
-            }
+            await AppImpact.NameWorkerAsync(connection, cancellation);
 
             await WorkAsync(connection, probe, $"{Process}:{n}", changeId, target, perWorker, rows =>
             {
