@@ -18,16 +18,18 @@ BEGIN
     SET NOCOUNT ON;
     IF TRIGGER_NESTLEVEL(@@PROCID) > 1 RETURN;
     IF CAST(SESSION_CONTEXT(N'migrator.backfill') AS nvarchar(10)) = N'on' RETURN;
-    UPDATE t SET t.[email] = i.[email_address]
+    UPDATE t SET t.[email] = v.[value_0]
     FROM [dbo].[customers] AS t
     JOIN inserted AS i ON t.[id] = i.[id]
     LEFT JOIN deleted AS d ON d.[id] = i.[id]
-    WHERE (d.[id] IS NULL AND i.[email_address] IS NOT NULL) OR (NOT (d.[id] IS NULL) AND NOT EXISTS (SELECT i.[email_address] INTERSECT SELECT d.[email_address]));
-    UPDATE t SET t.[email_address] = i.[email]
+    CROSS APPLY (SELECT ([email_address]) AS [value_0] FROM (VALUES (i.[id], i.[email_address])) AS s ([id], [email_address])) AS v
+    WHERE ((d.[id] IS NULL) AND (i.[email_address] IS NOT NULL)) OR (NOT (d.[id] IS NULL) AND (NOT EXISTS (SELECT i.[email_address] INTERSECT SELECT d.[email_address])));
+    UPDATE t SET t.[email_address] = v.[value_0]
     FROM [dbo].[customers] AS t
     JOIN inserted AS i ON t.[id] = i.[id]
     LEFT JOIN deleted AS d ON d.[id] = i.[id]
-    WHERE NOT ((d.[id] IS NULL AND i.[email_address] IS NOT NULL) OR (NOT (d.[id] IS NULL) AND NOT EXISTS (SELECT i.[email_address] INTERSECT SELECT d.[email_address]))) AND (d.[id] IS NULL OR NOT EXISTS (SELECT i.[email] INTERSECT SELECT d.[email]) OR i.[email_address] IS NULL);
+    CROSS APPLY (SELECT ([email]) AS [value_0] FROM (VALUES (i.[id], i.[email])) AS s ([id], [email])) AS v
+    WHERE NOT (((d.[id] IS NULL) AND (i.[email_address] IS NOT NULL)) OR (NOT (d.[id] IS NULL) AND (NOT EXISTS (SELECT i.[email_address] INTERSECT SELECT d.[email_address])))) AND ((d.[id] IS NULL) OR (NOT EXISTS (SELECT i.[email] INTERSECT SELECT d.[email])) OR (i.[email_address] IS NULL));
 END;
 GO
 -- The old version writes many rows at once: each gets the new column.

@@ -121,8 +121,8 @@ public sealed class CliSession : IAsyncDisposable
         IReadOnlyList<ChangePlan> plans;
         try
         {
-            var model = baseline is null ? new SchemaModel() : SchemaModel.FromBaseline(baseline);
             ISqlDialect dialect = config.Provider == "sqlserver" ? new Dialects.SqlServer.SqlServerDialect(config.LedgerSchema) : new PostgresDialect(config.LedgerSchema);
+            var model = baseline is null ? new SchemaModel(dialect.DefaultSchema) : SchemaModel.FromBaseline(baseline);
             plans = new PhaseCompiler(dialect).Compile(changes, model);
         }
         catch

@@ -1,4 +1,5 @@
 using FluentMigrator.Expressions;
+using Migrator.Schema;
 
 namespace Migrator.Dialects;
 
@@ -87,11 +88,85 @@ public interface ISqlDialect
     PlannedStatement RenameColumn(string schema, string table, string column, string newName);
 
     /// <summary>Builds an index without blocking writes where the engine can.</summary>
-    PlannedStatement CreateIndexOnline(string schema, string table, string index, IReadOnlyList<string> columns, bool unique);
+    PlannedStatement CreateIndexOnline(string schema, string table, string index, IReadOnlyList<string> columns, bool unique, string? where = null);
+
+    /// <summary>Whether the engine can build <paramref name="index"/> (SQL Server: no expression, no access method).</summary>
+    bool Supports(IndexSpec index);
+
+    /// <summary>Builds an index without blocking writes where the engine can, partition by partition
+    /// where <paramref name="table"/> is partitioned.</summary>
+    IReadOnlyList<PlannedStatement> CreateIndex(IndexSpec index, TableModel table);
+
+    /// <summary>Drops what <see cref="CreateIndex"/> made, each statement safe on a partial expand.</summary>
+    IReadOnlyList<PlannedStatement> DropIndex(IndexSpec index, TableModel? table);
 
     /// <summary>The steps that make <paramref name="column"/> NOT NULL without a long lock: each inner
     /// list is one transaction, in order.</summary>
     IReadOnlyList<IReadOnlyList<PlannedStatement>> ProveNotNull(string schema, string table, string column, string type, string constraint);
+
+    /// <summary>Whether a row trigger can fill a column before the row's NOT NULL and CHECK constraints
+    /// are checked (PostgreSQL's BEFORE triggers). Where it cannot (SQL Server's AFTER triggers), a
+    /// column a trigger fills is proven NOT NULL only in the contract, once no version leaves it NULL.</summary>
+    bool TriggersFillBeforeChecks { get; }
+
+    /// <summary>A name Migrator makes, shortened to fit the engine's limit (with a hash of the whole
+    /// name where it had to be cut).</summary>
+    string ShortenName(string name);
+
+    /// <summary><paramref name="expression"/> converted to <paramref name="type"/>.</summary>
+    string Cast(string expression, string type);
+
+    /// <summary>The length in characters of a text expression.</summary>
+    string TextLength(string expression);
+
+    /// <summary>A query that returns a row when <paramref name="fromWhere"/> (a FROM list and its WHERE)
+    /// matches at least one row, reading no further.</summary>
+    string FirstRow(string fromWhere);
+
+    /// <summary>A predicate true for the rows that break CHECK (<paramref name="condition"/>): false,
+    /// not unknown (a CHECK lets NULL through).</summary>
+    string Breaks(string condition);
+
+    /// <summary>Adds a CHECK constraint that new writes must meet, without scanning the rows already
+    /// there (proven later by <see cref="ValidateConstraint"/>).</summary>
+    PlannedStatement AddCheck(string schema, string table, string name, string condition);
+
+    /// <summary>Proves a constraint added unchecked on every row (a scan that lets writes go on).</summary>
+    PlannedStatement ValidateConstraint(string schema, string table, string name);
+
+    /// <summary>Drops a constraint if it is there.</summary>
+    PlannedStatement DropConstraint(string schema, string table, string name);
+
+    /// <summary>What follows a validated NOT NULL check in the contract's last transaction: PostgreSQL
+    /// sets NOT NULL (no scan, thanks to the check) and drops the check; SQL Server keeps the trusted
+    /// check as the guarantee and writes nothing.</summary>
+    IReadOnlyList<PlannedStatement> SetNotNullProven(string schema, string table, string column, string check);
+
+    /// <summary>Lets a column hold NULL (metadata only on both engines).</summary>
+    PlannedStatement DropNotNull(string schema, string table, ColumnModel column);
+
+    /// <summary>Adds a foreign key; unless <paramref name="validated"/>, without checking the rows
+    /// already there (proven later by <see cref="ValidateConstraint"/>).</summary>
+    PlannedStatement AddForeignKey(string schema, string table, ForeignKeySpec key, bool validated);
+
+    /// <summary>A UNIQUE constraint built without blocking writes where the engine can.</summary>
+    IReadOnlyList<PlannedStatement> AddUnique(string schema, string table, string name, IReadOnlyList<string> columns);
+
+    /// <summary>Removes what <see cref="AddUnique"/> made, each statement safe on a partial expand.</summary>
+    IReadOnlyList<PlannedStatement> DropUnique(string schema, string table, string name);
+
+    /// <summary>The trigger that keeps a rewrite's old and new columns in step (<see cref="Dialects.ColumnSync"/>).</summary>
+    TriggerStatements ColumnSync(ColumnSync sync);
+
+    /// <summary>The trigger that fills a column a write leaves NULL (<see cref="Dialects.ColumnFill"/>).</summary>
+    TriggerStatements ColumnFill(ColumnFill fill);
+
+    /// <summary>The contract of a one-for-one rewrite: <paramref name="physical"/> (the new column,
+    /// under its window name) takes <paramref name="old"/>'s place, then the name <paramref name="final"/>;
+    /// the views and constraints that read the old column follow where the engine allows.
+    /// <paramref name="ownChecks"/> are checks the change itself put on the old column: where the engine
+    /// does not carry checks over (SQL Server), they are dropped first.</summary>
+    ColumnReplacement ReplaceColumn(string schema, string table, string old, string physical, string final, IReadOnlyList<string> ownChecks);
 
     /// <summary>The trigger (and its function, where the engine needs one) that keeps a new column in
     /// step with an old one while two app versions write (the version-agnostic rule of

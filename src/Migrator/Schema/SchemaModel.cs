@@ -9,9 +9,13 @@ namespace Migrator.Schema;
 /// An in-memory picture of the database schema: built by replaying changes (no database needed) or
 /// read from a live database. Operations read it to generate SQL; the planner replays changes on it.
 /// </summary>
-public sealed class SchemaModel
+public sealed class SchemaModel(string defaultSchema = "public")
 {
     private readonly Dictionary<(string Schema, string Table), TableModel> _tables = [];
+
+    /// <summary>Where a FluentMigrator expression without a schema puts its table: the engine's default
+    /// (public on PostgreSQL, dbo on SQL Server), as the engine's own generator does.</summary>
+    public string DefaultSchema { get; } = defaultSchema;
 
     public IEnumerable<TableModel> Tables => _tables.Values;
 
@@ -19,7 +23,10 @@ public sealed class SchemaModel
         _tables.GetValueOrDefault((schema, table));
 
     public TableModel GetTable(string schema, string table) => FindTable(schema, table)
-        ?? throw new MigratorException(ExitCodes.BadInput, $"table {schema}.{table} does not exist in the schema");
+        ?? throw new MigratorException(ExitCodes.BadInput, $"table {schema}.{table} does not exist in the schema"
+            + (schema == "public" && DefaultSchema != "public" && FindTable(DefaultSchema, table) is not null
+                ? $" (it is {DefaultSchema}.{table}: an operation's schema defaults to PostgreSQL's public; pass schema: \"{DefaultSchema}\")"
+                : ""));
 
     /// <summary>
     /// The model of an adopted database: its tables (partitions hang under their parent, they are not
@@ -132,5 +139,5 @@ public sealed class SchemaModel
         model.AddColumn(new ColumnModel(definition));
     }
 
-    private static string SchemaOf(string? schema) => string.IsNullOrEmpty(schema) ? "public" : schema;
+    private string SchemaOf(string? schema) => string.IsNullOrEmpty(schema) ? DefaultSchema : schema;
 }

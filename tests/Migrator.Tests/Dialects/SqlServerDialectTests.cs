@@ -239,8 +239,8 @@ public sealed class SqlServerDialectTests
     {
         var error = Assert.Throws<MigratorException>(() => Dialect.Quote(new string('x', 129)));
         Assert.That(error!.Message, Does.Contain("SQL Server allows 128"));
-        string a = SqlServerSyncTrigger.Name(Dialect, "migrator_sync_1_" + new string('a', 200));
-        string b = SqlServerSyncTrigger.Name(Dialect, "migrator_sync_1_" + new string('a', 199) + "b");
+        string a = Dialect.ShortenName("migrator_sync_1_" + new string('a', 200));
+        string b = Dialect.ShortenName("migrator_sync_1_" + new string('a', 199) + "b");
         Assert.That(a, Has.Length.EqualTo(128));
         Assert.That(a, Is.Not.EqualTo(b));
     }

@@ -58,6 +58,18 @@ public sealed class SqlServerPlanTests
             {
                 protected override void Expand() => RenameTable("products", "catalog_items", schema: "dbo");
             }
+
+            [Change(202612030005, "Rename sku, widen the price, require a currency", AppVersion = "4.0.0")]
+            public sealed class C5 : Change
+            {
+                protected override void Expand()
+                {
+                    RenameColumn("catalog_items", "sku", "stock_code", schema: "dbo");
+                    ChangeColumnType("catalog_items", "price_cents", "bigint", schema: "dbo");
+                    AddColumn("catalog_items", "currency", "nchar(3)", nullable: false, fill: "N'EUR'", schema: "dbo");
+                    AddCheck("catalog_items", "ck_price", "[price_cents] >= 0", schema: "dbo");
+                }
+            }
             """);
     }
 
@@ -83,6 +95,10 @@ public sealed class SqlServerPlanTests
         Assert.That(statements, Has.Some.EqualTo("CREATE VIEW [dbo].[products] AS SELECT * FROM [dbo].[catalog_items];"), "the old name stays as a view during the window");
         Assert.That(statements, Has.Some.EqualTo("DROP VIEW IF EXISTS [dbo].[products];"));
         Assert.That(statements, Has.Some.StartsWith("CREATE INDEX [ix_products_price] ON [dbo].[products] ([price_cents], [id]) WITH (ONLINE = ON"), "create index, online");
+        Assert.That(statements, Has.Some.StartsWith("CREATE OR ALTER TRIGGER [dbo].[migrator_sync_202612030005_stock_code] ON [dbo].[catalog_items] AFTER INSERT, UPDATE"), "rename column: its sync trigger");
+        Assert.That(statements, Has.Some.EqualTo("EXEC sp_rename N'[dbo].[catalog_items].[migrator_new_price_cents]', N'price_cents', N'COLUMN';"), "change type: the new column takes the old one's name");
+        Assert.That(statements, Has.Some.StartsWith("CREATE OR ALTER TRIGGER [dbo].[migrator_fill_202612030005_currency]"), "add column with a fill: its fill trigger");
+        Assert.That(statements, Has.Some.EqualTo("ALTER TABLE [dbo].[catalog_items] WITH NOCHECK ADD CONSTRAINT [ck_price] CHECK ([price_cents] >= 0);"));
         foreach (string sql in statements)
         {
             new TSql160Parser(true).Parse(new StringReader(sql), out IList<ParseError> errors);
@@ -93,12 +109,15 @@ public sealed class SqlServerPlanTests
             Has.Some.Contains("compatibility checker and the hazard rules are not run on them yet"));
     }
 
+    /// <summary>The shop sample's operations name PostgreSQL's default schema (public): on SQL Server
+    /// its tables are in dbo, and plan says so in one line instead of writing T-SQL for a schema that
+    /// is not there.</summary>
     [Test]
-    public async Task A_high_level_operation_on_sqlserver_is_refused_with_one_clear_line()
+    public async Task An_operation_on_postgres_default_schema_is_refused_on_sqlserver_with_one_clear_line()
     {
         var result = await CliRunner.RunAsync("plan", "--config", CliRunner.ShopConfig, "--migrations", CliRunner.ShopMigrations, "--provider", "sqlserver");
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(result.Error.Trim(), Is.EqualTo("error: change 202611230002 (C0002_RenameCustomerEmail): rename column public.customers.email to email_address: this operation has no sqlserver form yet; write this change with FluentMigrator's expressions (docs/sqlserver.md)"));
+        Assert.That(result.Error.Trim(), Is.EqualTo("error: change 202611230002 (C0002_RenameCustomerEmail): table public.customers does not exist in the schema (it is dbo.customers: an operation's schema defaults to PostgreSQL's public; pass schema: \"dbo\")"));
     }
 
     [Test]

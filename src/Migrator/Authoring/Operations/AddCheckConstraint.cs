@@ -1,6 +1,5 @@
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
@@ -14,6 +13,8 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class AddCheckConstraint(string schema, string table, string name, string condition, IReadOnlyList<string>? columns = null) : IOperation, IHasContractPreconditions
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"add check {name} on {schema}.{table}: {condition}";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) =>
@@ -22,7 +23,7 @@ public sealed class AddCheckConstraint(string schema, string table, string name,
     public IReadOnlyList<PlannedStatement> Expand(OperationContext context)
     {
         context.Schema.GetTable(schema, table);
-        return [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} ADD CONSTRAINT {PgSql.Ident(name)} CHECK ({condition}) NOT VALID;")];
+        return [context.Dialect.AddCheck(schema, table, name, condition)];
     }
 
     public BackfillSpec? Backfill(OperationContext context) => null;
@@ -30,10 +31,10 @@ public sealed class AddCheckConstraint(string schema, string table, string name,
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
         [.. ValidateCheck(context, schema, table, name).SkipLast(1)];
 
-    public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) => [Holds(schema, table, name, condition)];
+    public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) => [Holds(context, schema, table, name, condition)];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
-        [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};").Guarded(OwnedObject.Constraint(schema, table, name))];
+        [context.Dialect.DropConstraint(schema, table, name).Guarded(OwnedObject.Constraint(schema, table, name))];
 
     public void ApplyTo(SchemaModel model)
     {

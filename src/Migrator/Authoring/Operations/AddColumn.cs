@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using FluentMigrator.Expressions;
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
@@ -33,6 +32,8 @@ public sealed partial class AddColumn(string schema, string table, string column
         Filled,
     }
 
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() =>
         $"add column {schema}.{table}.{column} {type}{(nullable ? "" : " NOT NULL")}{(defaultSql is null ? "" : $" DEFAULT {defaultSql}")}";
 
@@ -47,7 +48,6 @@ public sealed partial class AddColumn(string schema, string table, string column
         }
 
         var kind = Classify();
-        string t = PgSql.Qualified(schema, table);
         if (kind == Kind.Plain)
         {
             return context.Dialect.Generate(new CreateColumnExpression
@@ -66,13 +66,19 @@ public sealed partial class AddColumn(string schema, string table, string column
         }));
         if (kind == Kind.VolatileDefault)
         {
-            statements.Add(new PlannedStatement($"ALTER TABLE {t} ALTER COLUMN {PgSql.Ident(column)} SET DEFAULT {defaultSql};"));
+            statements.Add(context.Dialect.SetDefault(schema, table, column, defaultSql!));
             return statements;
         }
 
-        statements.AddRange(Fill(context, schema, table, column, fill!).Create());
-        statements.Add(new PlannedStatement(
-            $"ALTER TABLE {t} ADD CONSTRAINT {PgSql.Ident(NotNullCheckName(context.ChangeId, column))} CHECK ({PgSql.Ident(column)} IS NOT NULL) NOT VALID;"));
+        statements.AddRange(Fill(context, schema, table, column, fill!).Create);
+        if (context.Dialect.TriggersFillBeforeChecks)
+        {
+            // New writes must give the column a value from now on; the fill trigger gives it for the
+            // version that does not. Where triggers run after the checks (SQL Server), the check is
+            // added by the contract instead.
+            statements.Add(NotNullCheck(context, schema, table, column));
+        }
+
         return statements;
     }
 
@@ -86,7 +92,7 @@ public sealed partial class AddColumn(string schema, string table, string column
 
         string value = kind == Kind.Filled ? fill! : defaultSql!;
         return new BackfillSpec(table, KeyColumn(context.Schema.GetTable(schema, table)),
-            $"{PgSql.Ident(column)} = ({value})", $"{PgSql.Ident(column)} IS NULL AND ({value}) IS NOT NULL", schema);
+            $"{context.Dialect.Quote(column)} = ({value})", $"{context.Dialect.Quote(column)} IS NULL AND ({value}) IS NOT NULL", schema);
     }
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context)
@@ -97,11 +103,12 @@ public sealed partial class AddColumn(string schema, string table, string column
             return [];
         }
 
-        var (prove, set) = NotNull(context, schema, table, column, checkAlreadyAdded: kind == Kind.Filled);
-        var statements = new List<PlannedStatement>(prove) { set };
+        var (prove, set) = NotNull(context, schema, table, column, checkAlreadyAdded: kind == Kind.Filled && context.Dialect.TriggersFillBeforeChecks);
+        var statements = new List<PlannedStatement>(prove);
+        statements.AddRange(set);
         if (kind == Kind.Filled)
         {
-            statements.AddRange(Fill(context, schema, table, column, fill!).Drop());
+            statements.AddRange(Fill(context, schema, table, column, fill!).Drop);
         }
 
         return statements;
@@ -110,17 +117,17 @@ public sealed partial class AddColumn(string schema, string table, string column
     public IEnumerable<(string Schema, string Table, string Column)> AddedColumns => [(schema, table, column)];
 
     public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) =>
-        Classify() == Kind.Plain || nullable ? [] : [NoNulls(schema, table, column)];
+        Classify() == Kind.Plain || nullable ? [] : [NoNulls(context, schema, table, column)];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)
     {
         var statements = new List<PlannedStatement>();
         if (Classify() == Kind.Filled)
         {
-            statements.AddRange(Fill(context, schema, table, column, fill!).Drop());
+            statements.AddRange(Fill(context, schema, table, column, fill!).Drop);
         }
 
-        statements.Add(new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP COLUMN IF EXISTS {PgSql.Ident(column)};").Guarded(OwnedObject.Column(schema, table, column)));
+        statements.Add(context.Dialect.DropColumn(schema, table, column).Guarded(OwnedObject.Column(schema, table, column)));
         return statements;
     }
 

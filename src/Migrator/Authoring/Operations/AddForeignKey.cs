@@ -1,6 +1,5 @@
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;
@@ -25,6 +24,8 @@ public sealed class AddForeignKey(
     IReadOnlyList<string> referencedColumns,
     string onDelete = "NO ACTION") : IOperation, IHasContractPreconditions
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() =>
         $"add foreign key {name} on {schema}.{table} ({string.Join(", ", columns)}) → {referencedTable} ({string.Join(", ", referencedColumns)})";
 
@@ -45,7 +46,12 @@ public sealed class AddForeignKey(
             referenced.GetColumn(column);
         }
 
-        return [.. Leaves(model).Select(t => new PlannedStatement(AddSql(t.Schema, t.Name) + " NOT VALID;"))];
+        if (!OnDeleteActions.Contains(onDelete.Trim()))
+        {
+            throw OperationSupport.BadInput($"foreign key {name}: ON DELETE must be one of {string.Join(", ", OnDeleteActions)}, not '{onDelete}'");
+        }
+
+        return [.. Leaves(model).Select(t => context.Dialect.AddForeignKey(t.Schema, t.Name, Key(), validated: false))];
     }
 
     /// <summary>Where the key is added NOT VALID: the table, or each leaf partition of a partitioned one.</summary>
@@ -53,11 +59,13 @@ public sealed class AddForeignKey(
         ? OperationSupport.PostOrder(model.Partitions).Where(p => p.Children.Count == 0).Select(p => (p.Schema, p.Name))
         : [(schema, table)];
 
-    private string AddSql(string onSchema, string onTable)
+    /// <summary>The referential actions both engines know, in any letter case.</summary>
+    private static readonly HashSet<string> OnDeleteActions = new(["NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"], StringComparer.OrdinalIgnoreCase);
+
+    private ForeignKeySpec Key()
     {
         var (refSchema, refTable) = Split(referencedTable);
-        return $"ALTER TABLE {PgSql.Qualified(onSchema, onTable)} ADD CONSTRAINT {PgSql.Ident(name)} FOREIGN KEY ({string.Join(", ", columns.Select(PgSql.Ident))}) " +
-            $"REFERENCES {PgSql.Qualified(refSchema, refTable)} ({string.Join(", ", referencedColumns.Select(PgSql.Ident))}) ON DELETE {onDelete}";
+        return new ForeignKeySpec(name, columns, refSchema, refTable, referencedColumns, onDelete);
     }
 
     public BackfillSpec? Backfill(OperationContext context) => null;
@@ -67,32 +75,33 @@ public sealed class AddForeignKey(
         var model = context.Schema.FindTable(schema, table);
         if (model?.IsPartitioned != true)
         {
-            return [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} VALIDATE CONSTRAINT {PgSql.Ident(name)};")];
+            return [context.Dialect.ValidateConstraint(schema, table, name)];
         }
 
         return
         [
-            .. Leaves(model).SelectMany(t => new[] { new PlannedStatement($"ALTER TABLE {PgSql.Qualified(t.Schema, t.Name)} VALIDATE CONSTRAINT {PgSql.Ident(name)};"), OperationSupport.Boundary }),
-            new PlannedStatement(AddSql(schema, table) + ";"),
+            .. Leaves(model).SelectMany(t => new[] { context.Dialect.ValidateConstraint(t.Schema, t.Name, name), OperationSupport.Boundary }),
+            context.Dialect.AddForeignKey(schema, table, Key(), validated: true),
         ];
     }
 
     public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context)
     {
         var (refSchema, refTable) = Split(referencedTable);
-        string notNull = string.Join(" AND ", columns.Select(c => $"t.{PgSql.Ident(c)} IS NOT NULL"));
-        string match = string.Join(" AND ", columns.Zip(referencedColumns, (c, r) => $"r.{PgSql.Ident(r)} = t.{PgSql.Ident(c)}"));
+        var d = context.Dialect;
+        string notNull = string.Join(" AND ", columns.Select(c => $"t.{d.Quote(c)} IS NOT NULL"));
+        string match = string.Join(" AND ", columns.Zip(referencedColumns, (c, r) => $"r.{d.Quote(r)} = t.{d.Quote(c)}"));
         return
         [
             new ContractPrecondition(
                 $"every row of {schema}.{table} has its {string.Join(", ", columns)} in {refSchema}.{refTable} ({name})",
-                $"SELECT 1 FROM {PgSql.Qualified(schema, table)} t WHERE {notNull} AND NOT EXISTS (SELECT 1 FROM {PgSql.Qualified(refSchema, refTable)} r WHERE {match}) LIMIT 1"),
+                d.FirstRow($"{d.Qualified(schema, table)} t WHERE {notNull} AND NOT EXISTS (SELECT 1 FROM {d.Qualified(refSchema, refTable)} r WHERE {match})")),
         ];
     }
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
         [.. Leaves(context.Schema.FindTable(schema, table)).Select(t =>
-            new PlannedStatement($"ALTER TABLE {PgSql.Qualified(t.Schema, t.Name)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};").Guarded(OwnedObject.Constraint(t.Schema, t.Name, name)))];
+            context.Dialect.DropConstraint(t.Schema, t.Name, name).Guarded(OwnedObject.Constraint(t.Schema, t.Name, name)))];
 
     public void ApplyTo(SchemaModel model)
     {

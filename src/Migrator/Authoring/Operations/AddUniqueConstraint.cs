@@ -1,7 +1,6 @@
 using Migrator.Backfill;
 using Migrator.Compatibility;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;
@@ -18,6 +17,8 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class AddUniqueConstraint(string schema, string table, string name, IReadOnlyList<string> columns) : IOperation
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"add unique {name} on {schema}.{table} ({string.Join(", ", columns)})";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [.. columns.Select(c => new SchemaTarget(schema, table, c))];
@@ -35,12 +36,7 @@ public sealed class AddUniqueConstraint(string schema, string table, string name
             return AsIndex().Expand(context);
         }
 
-        string index = PgSql.Ident(name);
-        return
-        [
-            PostgresDialect.Classify($"CREATE UNIQUE INDEX CONCURRENTLY {index} ON {PgSql.Qualified(schema, table)} ({string.Join(", ", columns.Select(PgSql.Ident))});"),
-            new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} ADD CONSTRAINT {index} UNIQUE USING INDEX {index};"),
-        ];
+        return context.Dialect.AddUnique(schema, table, name, columns);
     }
 
     public BackfillSpec? Backfill(OperationContext context) => null;
@@ -51,10 +47,7 @@ public sealed class AddUniqueConstraint(string schema, string table, string name
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) => context.Schema.FindTable(schema, table)?.IsPartitioned == true
         ? AsIndex().Rollback(context)
-        : [
-        new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(name)};").Guarded(OwnedObject.Constraint(schema, table, name)),
-        PlannedStatement.Alone($"DROP INDEX CONCURRENTLY IF EXISTS {PgSql.Qualified(schema, name)};").Guarded(OwnedObject.Relation(schema, name)),
-        ];
+        : context.Dialect.DropUnique(schema, table, name);
 
     public void ApplyTo(SchemaModel model)
     {

@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using FluentMigrator.Model;
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
@@ -25,20 +24,22 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed partial class ChangeColumnType(string schema, string table, string column, string type, string? up = null, string? down = null, string? check = null) : IOperation, IHasContractPreconditions
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"change type of {schema}.{table}.{column} to {type}";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => Rewrite(context).Targets();
 
     public IReadOnlyList<PlannedStatement> Expand(OperationContext context)
     {
-        var statements = new List<PlannedStatement>();
-        if (Check() is { } condition)
+        var statements = new List<PlannedStatement>(Rewrite(context).Expand(context));
+        if (Check(context.Dialect) is { } condition)
         {
-            statements.Add(new PlannedStatement(
-                $"ALTER TABLE {PgSql.Qualified(schema, table)} ADD CONSTRAINT {PgSql.Ident(CheckName(context))} CHECK ({condition}) NOT VALID;"));
+            // Where the rewrite's expand alters the old column (SQL Server lets it hold NULL), the check
+            // comes after: SQL Server refuses ALTER COLUMN on a column a CHECK reads.
+            statements.Insert(context.Dialect.TriggersFillBeforeChecks ? 0 : statements.Count, context.Dialect.AddCheck(schema, table, CheckName(context), condition));
         }
 
-        statements.AddRange(Rewrite(context).Expand(context));
         return statements;
     }
 
@@ -47,7 +48,7 @@ public sealed partial class ChangeColumnType(string schema, string table, string
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context)
     {
         var statements = new List<PlannedStatement>();
-        if (Check() is not null)
+        if (Check(context.Dialect) is not null)
         {
             statements.AddRange(ValidateCheck(context, schema, table, CheckName(context)));
         }
@@ -59,22 +60,27 @@ public sealed partial class ChangeColumnType(string schema, string table, string
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)
     {
         var statements = new List<PlannedStatement>(Rewrite(context).Rollback(context));
-        if (Check() is not null)
+        if (Check(context.Dialect) is not null)
         {
-            statements.Add(new PlannedStatement(
-                $"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(CheckName(context))};").Guarded(OwnedObject.Constraint(schema, table, CheckName(context))));
+            statements.Add(context.Dialect.DropConstraint(schema, table, CheckName(context)).Guarded(OwnedObject.Constraint(schema, table, CheckName(context))));
         }
 
         return statements;
     }
 
-    public void ApplyTo(SchemaModel model) => Rewrite(model).ApplyTo(model);
+    public void ApplyTo(SchemaModel model)
+    {
+        var target = model.GetTable(schema, table);
+        var final = Final(target);
+        target.RemoveColumn(column);
+        target.AddColumn(new ColumnModel(final));
+    }
 
     public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) =>
-        [.. Check() is { } condition ? [Holds(schema, table, CheckName(context), condition)] : Array.Empty<ContractPrecondition>(), .. Rewrite(context).Preconditions()];
+        [.. Check(context.Dialect) is { } condition ? [Holds(context, schema, table, CheckName(context), condition)] : Array.Empty<ContractPrecondition>(), .. Rewrite(context).Preconditions(context)];
 
     /// <summary>The condition the old values must meet to fit, or null.</summary>
-    private string? Check()
+    private string? Check(ISqlDialect dialect)
     {
         if (check is not null)
         {
@@ -82,29 +88,40 @@ public sealed partial class ChangeColumnType(string schema, string table, string
         }
 
         var bounded = BoundedText().Match(type);
-        return bounded.Success ? $"char_length({PgSql.Ident(column)}) <= {bounded.Groups["n"].Value}" : null;
+        return bounded.Success ? $"{dialect.TextLength(dialect.Quote(column))} <= {bounded.Groups["n"].Value}" : null;
     }
 
-    private string CheckName(OperationContext context) => PgNames.Fit($"migrator_fit_{context.ChangeId}_{column}");
+    private string CheckName(OperationContext context) => context.Dialect.ShortenName($"migrator_fit_{context.ChangeId}_{column}");
 
-    private ColumnRewrite Rewrite(OperationContext context) => Rewrite(context.Schema);
+    private ColumnRewrite Rewrite(OperationContext context) =>
+        Rewrite(context.Schema, context.Dialect, Check(context.Dialect) is null ? [] : [CheckName(context)]);
 
-    private ColumnRewrite Rewrite(SchemaModel schemaModel)
+    /// <summary>The column as it is after the contract: the old one with the new type.</summary>
+    private ColumnDefinition Final(TableModel model)
     {
-        var final = (ColumnDefinition)schemaModel.GetTable(schema, table).GetColumn(column).Definition.Clone();
+        var final = (ColumnDefinition)model.GetColumn(column).Definition.Clone();
         final.CustomType = type;
         final.Type = null;
         final.Size = null;
         final.Precision = null;
+        return final;
+    }
+
+    private ColumnRewrite Rewrite(SchemaModel schemaModel, ISqlDialect dialect, IReadOnlyList<string> ownChecks)
+    {
+        var final = Final(schemaModel.GetTable(schema, table));
         return new ColumnRewrite(
             schema,
             table,
             [column],
-            [new RewrittenColumn(final, up ?? $"{PgSql.Ident(column)}::{type}")],
-            [new SyncAssignment(column, down ?? PgSql.Ident(column))],
-            column);
+            [new RewrittenColumn(final, up ?? dialect.Cast(dialect.Quote(column), type))],
+            [new SyncAssignment(column, down ?? dialect.Quote(column))],
+            column)
+        {
+            OwnChecks = ownChecks,
+        };
     }
 
-    [GeneratedRegex(@"^\s*(varchar|character\s+varying|char|character|bpchar)\s*\(\s*(?<n>\d+)\s*\)\s*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(n?varchar|character\s+varying|n?char|character|bpchar)\s*\(\s*(?<n>\d+)\s*\)\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex BoundedText();
 }

@@ -2,7 +2,6 @@ using FluentMigrator.Expressions;
 using FluentMigrator.Model;
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Planning;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
@@ -33,11 +32,9 @@ internal sealed class ColumnRewrite(
     IReadOnlyList<SyncAssignment> down,
     string label)
 {
-    private string QualifiedTable => PgSql.Qualified(schema, table);
-
     /// <summary>Where a new column lives during the window: its own name, or a shadow when it keeps an old name.</summary>
-    public string Physical(RewrittenColumn column) =>
-        oldColumns.Contains(column.Name) ? ShadowName(column.Name) : column.Name;
+    public string Physical(ISqlDialect dialect, RewrittenColumn column) =>
+        oldColumns.Contains(column.Name) ? ShadowName(dialect, column.Name) : column.Name;
 
     public IReadOnlyList<SchemaTarget> Targets() =>
         [.. oldColumns.Concat(newColumns.Select(c => c.Name)).Distinct().Select(c => new SchemaTarget(schema, table, c))];
@@ -52,11 +49,19 @@ internal sealed class ColumnRewrite(
             {
                 SchemaName = schema,
                 TableName = table,
-                Column = ColumnModel.PlainNullable(column.Final, Physical(column), table),
+                Column = ColumnModel.PlainNullable(column.Final, Physical(context.Dialect, column), table),
             }));
         }
 
-        statements.AddRange(Trigger(context, model).Create());
+        if (!context.Dialect.TriggersFillBeforeChecks)
+        {
+            // The trigger fills the old side only after the row's checks (SQL Server): the new version's
+            // inserts, which leave an old NOT NULL column out, would fail before it runs. Such columns
+            // let NULL in for the window (the contract drops them; the rollback proves them again).
+            statements.AddRange(OpenedOldColumns(context, model).Select(c => context.Dialect.DropNotNull(schema, table, c)));
+        }
+
+        statements.AddRange(Trigger(context, model).Create);
         return statements;
     }
 
@@ -66,20 +71,22 @@ internal sealed class ColumnRewrite(
         // becomes NOT NULL is still NULL and up gives it (a version wrote only some new columns). Such a
         // partly written row keeps what was written: only its NULL required columns are filled.
         var model = context.Schema.GetTable(schema, table);
-        string allNull = string.Join(" AND ", newColumns.Select(c => $"{PgSql.Ident(Physical(c))} IS NULL"));
+        var d = context.Dialect;
+        string Physical(RewrittenColumn c) => d.Quote(this.Physical(d, c));
+        string allNull = string.Join(" AND ", newColumns.Select(c => $"{Physical(c)} IS NULL"));
         string anyValue = string.Join(" OR ", newColumns.Select(c => $"({c.Up}) IS NOT NULL"));
         string set = string.Join(", ", newColumns.Select(c => IsRequired(c)
-            ? $"{PgSql.Ident(Physical(c))} = coalesce({PgSql.Ident(Physical(c))}, ({c.Up}))"
-            : $"{PgSql.Ident(Physical(c))} = CASE WHEN {allNull} THEN ({c.Up}) ELSE {PgSql.Ident(Physical(c))} END"));
+            ? $"{Physical(c)} = coalesce({Physical(c)}, ({c.Up}))"
+            : $"{Physical(c)} = CASE WHEN {allNull} THEN ({c.Up}) ELSE {Physical(c)} END"));
         string pending = $"{allNull} AND ({anyValue})";
         var required = newColumns.Where(IsRequired).ToList();
         if (required.Count > 0 && newColumns.Count > 1)
         {
-            pending = $"({pending}) OR " + string.Join(" OR ", required.Select(c => $"({PgSql.Ident(Physical(c))} IS NULL AND ({c.Up}) IS NOT NULL)"));
+            pending = $"({pending}) OR " + string.Join(" OR ", required.Select(c => $"({Physical(c)} IS NULL AND ({c.Up}) IS NOT NULL)"));
         }
         else if (newColumns.Count == 1)
         {
-            set = $"{PgSql.Ident(Physical(newColumns[0]))} = ({newColumns[0].Up})";
+            set = $"{Physical(newColumns[0])} = ({newColumns[0].Up})";
         }
 
         return new BackfillSpec(table, KeyColumn(model), set, pending, schema);
@@ -90,8 +97,8 @@ internal sealed class ColumnRewrite(
 
     /// <summary>What the contract will prove by VALIDATE, as queries that count the rows breaking it:
     /// the gate runs them so that an open gate means the contract's validations succeed.</summary>
-    public IReadOnlyList<ContractPrecondition> Preconditions() =>
-        [.. newColumns.Where(IsRequired).Select(c => NoNulls(schema, table, c.Name, Physical(c)))];
+    public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) =>
+        [.. newColumns.Where(IsRequired).Select(c => NoNulls(context, schema, table, c.Name, Physical(context.Dialect, c)))];
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context)
     {
@@ -100,9 +107,9 @@ internal sealed class ColumnRewrite(
         var last = new List<PlannedStatement>();
         foreach (var column in newColumns.Where(c => c.Final.IsNullable == false || c.Final.IsPrimaryKey))
         {
-            var (prove, set) = NotNull(context, schema, table, Physical(column));
+            var (prove, set) = NotNull(context, schema, table, Physical(context.Dialect, column));
             statements.AddRange(prove);
-            last.Add(set);
+            last.AddRange(set);
         }
 
         foreach (var column in newColumns.Where(c => new ColumnModel(c.Final).HasDefault))
@@ -111,20 +118,25 @@ internal sealed class ColumnRewrite(
             {
                 SchemaName = schema,
                 TableName = table,
-                ColumnName = Physical(column),
+                ColumnName = Physical(context.Dialect, column),
                 DefaultValue = column.Final.DefaultValue,
             }));
         }
 
-        last.AddRange(Trigger(context, model).Drop());
+        last.AddRange(Trigger(context, model).Drop);
+        ColumnReplacement? replacement = null;
         if (oldColumns.Count == 1 && newColumns.Count == 1)
         {
-            // One column replaces one (rename, change type): the views that read the old column are
-            // moved onto the new one in this same transaction (HeldViews), then the old column goes.
-            // The views are held first, before anything locks the table: a reader locks a view before
-            // the tables under it, so taking them in the same order cannot deadlock with one.
-            last.Insert(0, HeldViews.Hold(context.Dialect.LedgerSchema, schema, table, oldColumns[0]));
-            last.AddRange(Replace(context.Dialect.LedgerSchema, oldColumns[0], newColumns[0]));
+            // One column replaces one (rename, change type): the dialect moves what reads the old column
+            // (PostgreSQL's views and checks) onto the new one in this same transaction, then the old
+            // column goes (docs/operations.md).
+            replacement = context.Dialect.ReplaceColumn(schema, table, oldColumns[0], Physical(context.Dialect, newColumns[0]), newColumns[0].Name, OwnChecks);
+            if (replacement.First is { } first)
+            {
+                last.Insert(0, first);
+            }
+
+            last.AddRange(replacement.Steps);
         }
         else
         {
@@ -134,50 +146,54 @@ internal sealed class ColumnRewrite(
                 TableName = table,
                 ColumnNames = [.. oldColumns],
             }));
-            foreach (var column in newColumns.Where(c => Physical(c) != c.Name))
+            foreach (var column in newColumns.Where(c => Physical(context.Dialect, c) != c.Name))
             {
-                last.Add(new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(Physical(column))} TO {PgSql.Ident(column.Name)};"));
+                last.Add(context.Dialect.RenameColumn(schema, table, Physical(context.Dialect, column), column.Name));
             }
         }
 
         statements.AddRange(last);
-        if (oldColumns.Count == 1 && newColumns.Count == 1)
+        if (replacement is { Afterwards.Count: > 0 })
         {
-            // CHECK constraints carried over to the new column were added NOT VALID: proven here, in a
-            // transaction of their own, as every VALIDATE is.
+            // What the replacement proves afterwards (PostgreSQL: the CHECK constraints carried over to
+            // the new column NOT VALID) runs in a transaction of its own, as every VALIDATE does.
             statements.Add(Boundary);
-            statements.Add(HeldViews.ValidateChecks(context.Dialect.LedgerSchema, schema, table));
+            statements.AddRange(replacement.Afterwards);
         }
 
         return statements;
     }
 
-    /// <summary>Hold the old column's views and CHECK constraints, rename it aside, give the new column its
-    /// name, recreate the views (they bind to the new column), drop the old column, add its checks again
-    /// on the new one, and give that its final name.</summary>
-    private IEnumerable<PlannedStatement> Replace(string ledgerSchema, string old, RewrittenColumn replacement)
-    {
-        string aside = PgNames.Fit($"migrator_old_{old}");
-        yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(old)} TO {PgSql.Ident(aside)};");
-        yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(Physical(replacement))} TO {PgSql.Ident(old)};");
-        yield return HeldViews.Recreate(ledgerSchema, schema, table, old);
-        yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} DROP COLUMN {PgSql.Ident(aside)};");
-        yield return HeldViews.RecreateChecks(ledgerSchema, schema, table, old);
-        if (replacement.Name != old)
-        {
-            yield return new PlannedStatement($"ALTER TABLE {QualifiedTable} RENAME COLUMN {PgSql.Ident(old)} TO {PgSql.Ident(replacement.Name)};");
-        }
-    }
-
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)
     {
         var model = context.Schema.GetTable(schema, table);
-        return
+        List<PlannedStatement> statements =
         [
-            .. Trigger(context, model).Drop(),
-            .. newColumns.Select(c => new PlannedStatement($"ALTER TABLE {QualifiedTable} DROP COLUMN IF EXISTS {PgSql.Ident(Physical(c))};").Guarded(OwnedObject.Column(schema, table, Physical(c)))),
+            .. Trigger(context, model).Drop,
+            .. newColumns.Select(c => context.Dialect.DropColumn(schema, table, Physical(context.Dialect, c)).Guarded(OwnedObject.Column(schema, table, Physical(context.Dialect, c)))),
         ];
+        if (!context.Dialect.TriggersFillBeforeChecks)
+        {
+            foreach (var column in OpenedOldColumns(context, model))
+            {
+                var (prove, set) = NotNull(context, schema, table, column.Name);
+                statements.Add(Boundary);
+                statements.AddRange(prove);
+                statements.AddRange(set);
+            }
+        }
+
+        return statements;
     }
+
+    /// <summary>Old columns that are NOT NULL with no default: where triggers run after the checks, the
+    /// expand lets them hold NULL during the window.</summary>
+    private IEnumerable<ColumnModel> OpenedOldColumns(OperationContext context, TableModel model) =>
+        oldColumns.Select(model.GetColumn).Where(c => !c.IsNullable && !c.HasDefault && !c.Definition.IsPrimaryKey);
+
+    /// <summary>CHECK constraints this change itself put on the old columns (a type change's fit check):
+    /// where the engine does not carry checks over to the new column, the contract drops them first.</summary>
+    public IReadOnlyList<string> OwnChecks { get; init; } = [];
 
     public void ApplyTo(SchemaModel model)
     {
@@ -215,21 +231,22 @@ internal sealed class ColumnRewrite(
         return model;
     }
 
-    private SyncTrigger Trigger(OperationContext context, TableModel model)
+    private TriggerStatements Trigger(OperationContext context, TableModel model)
     {
+        var d = context.Dialect;
         var kept = model.Columns.Select(c => c.Name).Where(c => !oldColumns.Contains(c)).ToList();
-        return new SyncTrigger(
-            context.Dialect.LedgerSchema,
+        return d.ColumnSync(new ColumnSync(
             context.ChangeId,
             schema,
             table,
             label,
-            [.. newColumns.Select(c => new SyncAssignment(Physical(c), c.Up))],
+            model.KeyColumns,
+            [.. newColumns.Select(c => new SyncAssignment(Physical(d, c), c.Up))],
             down)
         {
             OldShape = [.. model.Columns.Select(c => c.Name)],
-            Required = newColumns.Count > 1 ? [.. newColumns.Where(IsRequired).Select(Physical)] : [],
-            NewShape = [.. kept.Select(c => (c, c)), .. newColumns.Select(c => (c.Name, Physical(c)))],
-        };
+            Required = newColumns.Count > 1 ? [.. newColumns.Where(IsRequired).Select(c => Physical(d, c))] : [],
+            NewShape = [.. kept.Select(c => (c, c)), .. newColumns.Select(c => (c.Name, Physical(d, c)))],
+        });
     }
 }

@@ -1,7 +1,6 @@
 using FluentMigrator.Expressions;
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
@@ -18,7 +17,7 @@ public sealed class DropColumn(string schema, string table, string column, strin
 {
     /// <summary>Without a down expression the drop is one FluentMigrator expression, which every
     /// dialect renders; with one, the fill trigger is PostgreSQL's.</summary>
-    public bool Supports(ISqlDialect dialect) => down is null || dialect.Provider == "postgres";
+    public bool Supports(ISqlDialect dialect) => true;
 
     public string Describe() => $"drop column {schema}.{table}.{column}";
 
@@ -40,19 +39,46 @@ public sealed class DropColumn(string schema, string table, string column, strin
                 : [];
         }
 
-        return Fill(context, schema, table, column, down!).Create();
+        if (MadeNullable(context))
+        {
+            // The fill trigger runs after the row's checks (SQL Server): the new version's inserts,
+            // which leave the column out, would fail NOT NULL before it fills them. The column lets
+            // NULL in for the window; the rollback proves it NOT NULL again.
+            return [context.Dialect.DropNotNull(schema, table, old), .. Fill(context, schema, table, column, down!).Create];
+        }
+
+        return Fill(context, schema, table, column, down!).Create;
     }
 
     public BackfillSpec? Backfill(OperationContext context) => null;
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context) =>
     [
-        .. down is null ? [] : Fill(context, schema, table, column, down!).Drop(),
+        .. down is null ? [] : Fill(context, schema, table, column, down!).Drop,
         .. context.Dialect.Generate(new DeleteColumnExpression { SchemaName = schema, TableName = table, ColumnNames = [column] }),
     ];
 
-    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
-        down is null ? [] : Fill(context, schema, table, column, down!).Drop();
+    public IReadOnlyList<PlannedStatement> Rollback(OperationContext context)
+    {
+        if (down is null)
+        {
+            return [];
+        }
+
+        var drop = Fill(context, schema, table, column, down!).Drop;
+        if (!MadeNullable(context))
+        {
+            return drop;
+        }
+
+        var (prove, set) = NotNull(context, schema, table, column);
+        return [.. drop, Boundary, .. prove, .. set];
+    }
+
+    /// <summary>Whether the expand lets the column hold NULL so that a fill trigger running after the
+    /// checks can fill it.</summary>
+    private bool MadeNullable(OperationContext context) =>
+        down is not null && !context.Dialect.TriggersFillBeforeChecks && !context.Schema.GetTable(schema, table).GetColumn(column).IsNullable;
 
     public void ApplyTo(SchemaModel model) => model.GetTable(schema, table).RemoveColumn(column);
 }

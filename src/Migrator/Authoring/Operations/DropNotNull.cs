@@ -1,6 +1,5 @@
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
@@ -17,6 +16,8 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class DropNotNull(string schema, string table, string column, string? rollbackFill = null) : IOperation
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"drop NOT NULL on {schema}.{table}.{column}";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [new(schema, table, column)];
@@ -34,7 +35,7 @@ public sealed class DropNotNull(string schema, string table, string column, stri
             throw BadInput($"{schema}.{table}.{column} is the primary key and cannot be nullable");
         }
 
-        return [new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} ALTER COLUMN {PgSql.Ident(column)} DROP NOT NULL;")];
+        return [context.Dialect.DropNotNull(schema, table, old)];
     }
 
     public BackfillSpec? Backfill(OperationContext context) => null;
@@ -47,16 +48,16 @@ public sealed class DropNotNull(string schema, string table, string column, stri
         var statements = new List<PlannedStatement>();
         if (rollbackFill is not null)
         {
-            string t = PgSql.Qualified(schema, table);
-            string c = PgSql.Ident(column);
-            statements.Add(new PlannedStatement($"ALTER TABLE {t} ADD CONSTRAINT {PgSql.Ident(NotNullCheckName(context.ChangeId, column))} CHECK ({c} IS NOT NULL) NOT VALID;"));
+            string t = context.Dialect.Qualified(schema, table);
+            string c = context.Dialect.Quote(column);
+            statements.Add(NotNullCheck(context, schema, table, column));
             statements.Add(Boundary);
             statements.Add(new PlannedStatement($"UPDATE {t} SET {c} = ({rollbackFill}) WHERE {c} IS NULL;"));
             statements.Add(Boundary);
             (prove, set) = NotNull(context, schema, table, column, checkAlreadyAdded: true);
         }
 
-        return [.. statements, .. prove, set];
+        return [.. statements, .. prove, .. set];
     }
 
     public void ApplyTo(SchemaModel model) => model.GetTable(schema, table).GetColumn(column).Definition.IsNullable = true;

@@ -1,5 +1,5 @@
 using Migrator.Backfill;
-using Migrator.Dialects.Postgres;
+using Migrator.Dialects;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
@@ -16,7 +16,7 @@ public sealed class MergeColumns(string schema, string table, IReadOnlyList<stri
 {
     public override string Describe() => $"merge {schema}.{table}.({string.Join(", ", columns)}) into {into.Name}";
 
-    internal override ColumnRewrite Rewrite(SchemaModel model)
+    internal override ColumnRewrite Rewrite(SchemaModel model, ISqlDialect? dialect)
     {
         if (columns.Count < 2)
         {

@@ -1,7 +1,6 @@
 using FluentMigrator;
 using FluentMigrator.Model;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;
@@ -33,28 +32,32 @@ internal static class OperationSupport
     };
 
     /// <summary>
-    /// Makes a column NOT NULL without a long lock: CHECK (col IS NOT NULL) NOT VALID, commit,
-    /// VALIDATE (a scan under SHARE UPDATE EXCLUSIVE, writes go on), commit, then SET NOT NULL (no scan
-    /// thanks to the validated check) and drop the check. The last statement is returned separately so
-    /// callers can put more into its short transaction.
+    /// Makes a column NOT NULL without a long lock: a CHECK (col IS NOT NULL) new writes must meet
+    /// (unless already added), commit, its validation (a scan that lets writes go on), commit, then
+    /// what the dialect does with a proven check (<see cref="ISqlDialect.SetNotNullProven"/>), returned
+    /// separately so callers can put more into that short transaction.
     /// </summary>
-    public static (IReadOnlyList<PlannedStatement> Prove, PlannedStatement Set) NotNull(OperationContext context, string schema, string table, string column, bool checkAlreadyAdded = false)
+    public static (IReadOnlyList<PlannedStatement> Prove, IReadOnlyList<PlannedStatement> Set) NotNull(OperationContext context, string schema, string table, string column, bool checkAlreadyAdded = false)
     {
-        string t = PgSql.Qualified(schema, table);
-        string check = PgSql.Ident(NotNullCheckName(context.ChangeId, column));
+        var d = context.Dialect;
+        string check = NotNullCheckName(context, column);
         var prove = new List<PlannedStatement>();
         if (!checkAlreadyAdded)
         {
-            prove.Add(new PlannedStatement($"ALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({PgSql.Ident(column)} IS NOT NULL) NOT VALID;"));
+            prove.Add(NotNullCheck(context, schema, table, column));
             prove.Add(Boundary);
         }
 
-        prove.AddRange(ValidateCheck(context, schema, table, NotNullCheckName(context.ChangeId, column)));
-        return (prove, new PlannedStatement($"ALTER TABLE {t} ALTER COLUMN {PgSql.Ident(column)} SET NOT NULL, DROP CONSTRAINT {check};"));
+        prove.AddRange(ValidateCheck(context, schema, table, check));
+        return (prove, d.SetNotNullProven(schema, table, column, check));
     }
 
+    /// <summary>The unchecked CHECK (col IS NOT NULL) that new writes must meet.</summary>
+    public static PlannedStatement NotNullCheck(OperationContext context, string schema, string table, string column) =>
+        context.Dialect.AddCheck(schema, table, NotNullCheckName(context, column), $"{context.Dialect.Quote(column)} IS NOT NULL");
+
     /// <summary>
-    /// VALIDATE of a CHECK constraint, each in its own transaction followed by a commit. On a partitioned
+    /// The validation of a CHECK constraint, each in its own transaction followed by a commit. On a partitioned
     /// table (known from the baseline) every partition is validated on its own first, deepest first, so
     /// each scan holds its SHARE UPDATE EXCLUSIVE lock on one partition only; the parent's VALIDATE then
     /// finds them validated and scans nothing.
@@ -63,11 +66,11 @@ internal static class OperationSupport
     {
         foreach (var partition in PostOrder(context.Schema.FindTable(schema, table)?.Partitions ?? []))
         {
-            yield return new PlannedStatement($"ALTER TABLE {PgSql.Qualified(partition.Schema, partition.Name)} VALIDATE CONSTRAINT {PgSql.Ident(constraint)};");
+            yield return context.Dialect.ValidateConstraint(partition.Schema, partition.Name, constraint);
             yield return Boundary;
         }
 
-        yield return new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} VALIDATE CONSTRAINT {PgSql.Ident(constraint)};");
+        yield return context.Dialect.ValidateConstraint(schema, table, constraint);
         yield return Boundary;
     }
 
@@ -77,24 +80,27 @@ internal static class OperationSupport
 
     /// <summary>The fill trigger that sets <paramref name="column"/> from <paramref name="expression"/>
     /// (over the row as it is before the change) whenever a write leaves it NULL.</summary>
-    public static FillTrigger Fill(OperationContext context, string schema, string table, string column, string expression) =>
-        new(context.Dialect.LedgerSchema, context.ChangeId, schema, table, column, expression,
-            [.. context.Schema.GetTable(schema, table).Columns.Select(c => c.Name)]);
+    public static TriggerStatements Fill(OperationContext context, string schema, string table, string column, string expression)
+    {
+        var model = context.Schema.GetTable(schema, table);
+        return context.Dialect.ColumnFill(new ColumnFill(context.ChangeId, schema, table, column, expression,
+            [.. model.Columns.Select(c => c.Name)], model.KeyColumns));
+    }
 
     /// <summary>The precondition of a contract that makes <paramref name="physical"/> NOT NULL.</summary>
-    public static ContractPrecondition NoNulls(string schema, string table, string column, string? physical = null) => new(
+    public static ContractPrecondition NoNulls(OperationContext context, string schema, string table, string column, string? physical = null) => new(
         $"{schema}.{table}.{column} holds no NULL (the contract makes it NOT NULL)",
-        $"SELECT 1 FROM {PgSql.Qualified(schema, table)} WHERE {PgSql.Ident(physical ?? column)} IS NULL LIMIT 1");
+        context.Dialect.FirstRow($"{context.Dialect.Qualified(schema, table)} WHERE {context.Dialect.Quote(physical ?? column)} IS NULL"));
 
     /// <summary>The precondition of a contract that validates CHECK (<paramref name="condition"/>).</summary>
-    public static ContractPrecondition Holds(string schema, string table, string name, string condition) => new(
+    public static ContractPrecondition Holds(OperationContext context, string schema, string table, string name, string condition) => new(
         $"every row of {schema}.{table} meets {name}: CHECK ({condition})",
-        $"SELECT 1 FROM {PgSql.Qualified(schema, table)} WHERE ({condition}) IS FALSE LIMIT 1");
+        context.Dialect.FirstRow($"{context.Dialect.Qualified(schema, table)} WHERE {context.Dialect.Breaks(condition)}"));
 
-    public static string NotNullCheckName(long changeId, string column) => PgNames.Fit($"migrator_nn_{changeId}_{column}");
+    public static string NotNullCheckName(OperationContext context, string column) => context.Dialect.ShortenName($"migrator_nn_{context.ChangeId}_{column}");
 
     /// <summary>Name of the shadow column that holds a column's new shape during the window.</summary>
-    public static string ShadowName(string column) => PgNames.Fit($"migrator_new_{column}");
+    public static string ShadowName(ISqlDialect dialect, string column) => dialect.ShortenName($"migrator_new_{column}");
 
     public static MigratorException BadInput(string message) => new(ExitCodes.BadInput, message);
 }

@@ -1,6 +1,6 @@
 using FluentMigrator.Model;
 using Migrator.Backfill;
-using Migrator.Dialects.Postgres;
+using Migrator.Dialects;
 using Migrator.Schema;
 
 namespace Migrator.Authoring.Operations;
@@ -31,7 +31,7 @@ public sealed class RenameColumn(string schema, string table, string from, strin
 
     public override void ApplyTo(SchemaModel model) => model.RenameColumn(Schema, Table, From, To);
 
-    internal override ColumnRewrite Rewrite(SchemaModel model)
+    internal override ColumnRewrite Rewrite(SchemaModel model, ISqlDialect? dialect)
     {
         var final = (ColumnDefinition)model.GetTable(Schema, Table).GetColumn(From).Definition.Clone();
         final.Name = To;
@@ -39,8 +39,8 @@ public sealed class RenameColumn(string schema, string table, string from, strin
             Schema,
             Table,
             [From],
-            [new RewrittenColumn(final, PgSql.Ident(From))],
-            [new SyncAssignment(From, PgSql.Ident(To))],
+            [new RewrittenColumn(final, dialect?.Quote(From) ?? From)],
+            [new SyncAssignment(From, dialect?.Quote(To) ?? To)],
             To);
     }
 }

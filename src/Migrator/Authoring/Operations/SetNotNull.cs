@@ -1,6 +1,5 @@
 using Migrator.Backfill;
 using Migrator.Dialects;
-using Migrator.Dialects.Postgres;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
@@ -18,6 +17,8 @@ namespace Migrator.Authoring.Operations;
 /// </summary>
 public sealed class SetNotNull(string schema, string table, string column, string? fill = null) : IOperation, IHasContractPreconditions
 {
+    public bool Supports(ISqlDialect dialect) => true;
+
     public string Describe() => $"set NOT NULL on {schema}.{table}.{column}";
 
     public IReadOnlyList<SchemaTarget> Targets(OperationContext context) => [new(schema, table, column)];
@@ -33,36 +34,43 @@ public sealed class SetNotNull(string schema, string table, string column, strin
         var statements = new List<PlannedStatement>();
         if (fill is not null)
         {
-            statements.AddRange(Fill(context, schema, table, column, fill!).Create());
+            statements.AddRange(Fill(context, schema, table, column, fill!).Create);
         }
 
-        statements.Add(new PlannedStatement(
-            $"ALTER TABLE {PgSql.Qualified(schema, table)} ADD CONSTRAINT {PgSql.Ident(NotNullCheckName(context.ChangeId, column))} CHECK ({PgSql.Ident(column)} IS NOT NULL) NOT VALID;"));
+        if (CheckInExpand(context))
+        {
+            statements.Add(NotNullCheck(context, schema, table, column));
+        }
+
         return statements;
     }
 
     public BackfillSpec? Backfill(OperationContext context) => fill is null
         ? null
         : new BackfillSpec(table, KeyColumn(context.Schema.GetTable(schema, table)),
-            $"{PgSql.Ident(column)} = ({fill})", $"{PgSql.Ident(column)} IS NULL AND ({fill}) IS NOT NULL", schema);
+            $"{context.Dialect.Quote(column)} = ({fill})", $"{context.Dialect.Quote(column)} IS NULL AND ({fill}) IS NOT NULL", schema);
 
     public IReadOnlyList<PlannedStatement> Contract(OperationContext context)
     {
-        var (prove, set) = NotNull(context, schema, table, column, checkAlreadyAdded: true);
+        var (prove, set) = NotNull(context, schema, table, column, checkAlreadyAdded: CheckInExpand(context));
         return
         [
             .. prove,
-            set,
-            .. fill is null ? [] : Fill(context, schema, table, column, fill!).Drop(),
+            .. set,
+            .. fill is null ? [] : Fill(context, schema, table, column, fill!).Drop,
         ];
     }
 
-    public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) => [NoNulls(schema, table, column)];
+    /// <summary>The check new writes must meet is added by the expand, unless a fill trigger must give
+    /// the value first and runs only after the checks (SQL Server): then the contract adds it.</summary>
+    private bool CheckInExpand(OperationContext context) => fill is null || context.Dialect.TriggersFillBeforeChecks;
+
+    public IReadOnlyList<ContractPrecondition> Preconditions(OperationContext context) => [NoNulls(context, schema, table, column)];
 
     public IReadOnlyList<PlannedStatement> Rollback(OperationContext context) =>
     [
-        new PlannedStatement($"ALTER TABLE {PgSql.Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {PgSql.Ident(NotNullCheckName(context.ChangeId, column))};"),
-        .. fill is null ? [] : Fill(context, schema, table, column, fill!).Drop(),
+        context.Dialect.DropConstraint(schema, table, NotNullCheckName(context, column)),
+        .. fill is null ? [] : Fill(context, schema, table, column, fill!).Drop,
     ];
 
     public void ApplyTo(SchemaModel model) => model.GetTable(schema, table).GetColumn(column).Definition.IsNullable = false;

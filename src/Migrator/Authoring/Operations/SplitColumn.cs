@@ -1,4 +1,5 @@
 using Migrator.Backfill;
+using Migrator.Dialects;
 using Migrator.Schema;
 using static Migrator.Authoring.Operations.OperationSupport;
 
@@ -15,7 +16,7 @@ public sealed class SplitColumn(string schema, string table, string column, IRea
 {
     public override string Describe() => $"split {schema}.{table}.{column} into {string.Join(", ", into.Select(c => c.Name))}";
 
-    internal override ColumnRewrite Rewrite(SchemaModel model)
+    internal override ColumnRewrite Rewrite(SchemaModel model, ISqlDialect? dialect)
     {
         if (into.Count < 2)
         {
@@ -27,7 +28,7 @@ public sealed class SplitColumn(string schema, string table, string column, IRea
             table,
             [column],
             [.. into.Select(c => new RewrittenColumn(Column(table, c.Name, c.Type, c.Nullable), c.Up))],
-            [new Dialects.Postgres.SyncAssignment(column, down)],
+            [new SyncAssignment(column, down)],
             column);
     }
 }

@@ -167,6 +167,3 @@ public sealed partial record SyncTrigger(
     [GeneratedRegex(@"(?<![\w.'""$])[A-Za-z_][\w$]*")]
     private static partial Regex Words();
 }
-
-/// <summary>One assignment of a sync direction: <paramref name="Column"/> := <paramref name="Expression"/>.</summary>
-public sealed record SyncAssignment(string Column, string Expression);

@@ -2,6 +2,7 @@ using FluentMigrator.Expressions;
 using FluentMigrator.Runner;
 using FluentMigrator.Runner.Conventions;
 using FluentMigrator.Runner.Generators.SqlServer;
+using Migrator.Schema;
 
 namespace Migrator.Dialects.SqlServer;
 
@@ -52,6 +53,18 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
     public IReadOnlyList<PlannedStatement> Generate(IMigrationExpression expression)
     {
         expression = expression.Apply(_conventions);
+        switch (expression)
+        {
+            // FluentMigrator's generator splices names into object_id('…') unescaped and separates
+            // batches with GO: a quote in a name breaks out of the string. These are written here.
+            case DeleteColumnExpression drop:
+                return [.. drop.ColumnNames.Select(c => DropColumnWithDefault(drop.SchemaName ?? DefaultSchema, drop.TableName, c))];
+            case AlterDefaultConstraintExpression alter when alter.DefaultValue is not null and not FluentMigrator.Model.ColumnDefinition.UndefinedDefaultValue:
+                return [SetDefault(alter.SchemaName ?? DefaultSchema, alter.TableName, alter.ColumnName, DefaultSql(alter.DefaultValue))];
+            case DeleteDefaultConstraintExpression delete:
+                return [DropDefault(delete.SchemaName ?? DefaultSchema, delete.TableName, delete.ColumnName)];
+        }
+
         string sql = expression switch
         {
             ExecuteSqlStatementExpression e => e.SqlStatement,
@@ -61,6 +74,19 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
         };
         return string.IsNullOrWhiteSpace(sql) ? [] : [new PlannedStatement(sql.Trim())];
     }
+
+    /// <summary>The column's default constraint (SQL Server refuses to drop a column that has one), then the column.</summary>
+    private PlannedStatement DropColumnWithDefault(string schema, string table, string column) =>
+        new(DropDefaultSql(schema, table, column) + "\n" + $"ALTER TABLE {Qualified(schema, table)} DROP COLUMN {Quote(column)};");
+
+    /// <summary>A default as SQL: raw SQL as written, a value as FluentMigrator's SQL Server quoter
+    /// writes it (strings N'…' with quotes doubled).</summary>
+    private static string DefaultSql(object value) => value switch
+    {
+        FluentMigrator.RawSql raw => raw.Value,
+        FluentMigrator.SystemMethods method => new FluentMigrator.Runner.Generators.SqlServer.SqlServer2008Quoter().QuoteValue(method),
+        _ => new FluentMigrator.Runner.Generators.SqlServer.SqlServer2008Quoter().QuoteValue(value),
+    };
 
     private string Dispatch(IMigrationExpression expression)
     {
@@ -95,7 +121,7 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
     /// known offline) is dropped first, then the new one added with a name Migrator makes.</summary>
     public PlannedStatement SetDefault(string schema, string table, string column, string defaultSql) =>
         new(DropDefaultSql(schema, table, column) + "\n" +
-            $"ALTER TABLE {Qualified(schema, table)} ADD CONSTRAINT {Quote(SqlServerSyncTrigger.Name(this, $"DF_{table}_{column}"))} DEFAULT ({defaultSql}) FOR {Quote(column)};");
+            $"ALTER TABLE {Qualified(schema, table)} ADD CONSTRAINT {Quote(ShortenName($"DF_{table}_{column}"))} DEFAULT ({defaultSql}) FOR {Quote(column)};");
 
     public PlannedStatement DropDefault(string schema, string table, string column) => new(DropDefaultSql(schema, table, column));
 
@@ -140,9 +166,9 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
     /// app's queries for at most a minute, then the build gives up rather than blocking them) where
     /// the edition supports it; otherwise a plain build, which blocks writes to the table while it
     /// runs (reported by the hazard rules).</summary>
-    public PlannedStatement CreateIndexOnline(string schema, string table, string index, IReadOnlyList<string> columns, bool unique)
+    public PlannedStatement CreateIndexOnline(string schema, string table, string index, IReadOnlyList<string> columns, bool unique, string? where = null)
     {
-        string create = $"CREATE {(unique ? "UNIQUE " : "")}INDEX {Quote(index)} ON {Qualified(schema, table)} ({string.Join(", ", columns.Select(Quote))})";
+        string create = $"CREATE {(unique ? "UNIQUE " : "")}INDEX {Quote(index)} ON {Qualified(schema, table)} ({string.Join(", ", columns.Select(Quote))}){(where is null ? "" : $" WHERE {where}")}";
         return PlannedStatement.Alone(OnlineIndexes
             ? create + " WITH (ONLINE = ON (WAIT_AT_LOW_PRIORITY (MAX_DURATION = 1 MINUTES, ABORT_AFTER_WAIT = SELF)));"
             : create + ";");
@@ -166,7 +192,165 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
         ];
     }
 
-    public SyncTriggerSql SyncTrigger(SyncColumns columns) => SqlServerSyncTrigger.For(this, columns);
+    /// <summary>Plain columns, optionally filtered (WHERE); an expression or an access method is PostgreSQL's.</summary>
+    public bool Supports(IndexSpec index) => index.Method is null && !index.Columns.Any(c => c.Contains('(', StringComparison.Ordinal));
+
+    /// <summary>SQL Server has no partitioned tables in Migrator's model (a baseline of it reads none).</summary>
+    public IReadOnlyList<PlannedStatement> CreateIndex(IndexSpec index, TableModel table) => Supports(index)
+        ? [CreateIndexOnline(index.Schema, index.Table, index.Name, index.Columns, index.Unique, index.Where)]
+        : throw new MigratorException(ExitCodes.BadInput, $"index {index.Name}: an expression or an access method has no SQL Server form");
+
+    public IReadOnlyList<PlannedStatement> DropIndex(IndexSpec index, TableModel? table) =>
+        [DropIndex(index.Schema, index.Table, index.Name, partitioned: false).Guarded(OwnedObject.Relation(index.Schema, index.Name))];
+
+    /// <summary>AFTER triggers run once the row's constraints have been checked: a column they fill
+    /// is proven NOT NULL in the contract only.</summary>
+    public bool TriggersFillBeforeChecks => false;
+
+    /// <summary>Names Migrator makes stay within 128 characters, with 8 hex digits of the full name's
+    /// SHA-256 when they had to be shortened.</summary>
+    public string ShortenName(string name)
+    {
+        if (Fits(name))
+        {
+            return name;
+        }
+
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
+        return name[..(MaxIdentifierLength - 9)] + "_" + hash;
+    }
+
+    public string Cast(string expression, string type) => $"CAST({expression} AS {type})";
+
+    public string TextLength(string expression) => $"LEN({expression})";
+
+    public string FirstRow(string fromWhere) => $"SELECT TOP (1) 1 FROM {fromWhere}";
+
+    public string Breaks(string condition) => $"NOT ({condition})";
+
+    /// <summary>WITH NOCHECK: new writes are checked, the rows already there are not (metadata only).</summary>
+    public PlannedStatement AddCheck(string schema, string table, string name, string condition) =>
+        new($"ALTER TABLE {Qualified(schema, table)} WITH NOCHECK ADD CONSTRAINT {Quote(name)} CHECK ({condition});");
+
+    /// <summary>WITH CHECK CHECK CONSTRAINT scans the rows and marks the constraint trusted.</summary>
+    public PlannedStatement ValidateConstraint(string schema, string table, string name) =>
+        new($"ALTER TABLE {Qualified(schema, table)} WITH CHECK CHECK CONSTRAINT {Quote(name)};");
+
+    public PlannedStatement DropConstraint(string schema, string table, string name) =>
+        new($"ALTER TABLE {Qualified(schema, table)} DROP CONSTRAINT IF EXISTS {Quote(name)};");
+
+    /// <summary>Nothing: the trusted CHECK is the NOT NULL guarantee (see <see cref="ProveNotNull"/>).</summary>
+    public IReadOnlyList<PlannedStatement> SetNotNullProven(string schema, string table, string column, string check) => [];
+
+    /// <summary>ALTER COLUMN … NULL with the column's own type (from FluentMigrator's SQL Server type
+    /// map): a metadata change.</summary>
+    public PlannedStatement DropNotNull(string schema, string table, ColumnModel column)
+    {
+        var definition = (FluentMigrator.Model.ColumnDefinition)column.Definition.Clone();
+        definition.IsNullable = true;
+        definition.DefaultValue = new FluentMigrator.Model.ColumnDefinition.UndefinedDefaultValue();
+        definition.IsIdentity = false;
+        definition.IsPrimaryKey = false;
+        definition.ModificationType = FluentMigrator.Model.ColumnModificationType.Alter;
+        string type = TypeOf(definition);
+        return new($"ALTER TABLE {Qualified(schema, table)} ALTER COLUMN {Quote(column.Name)} {type} NULL;");
+    }
+
+    /// <summary>A column's type as SQL Server spells it: its own text when the model has one (a baseline
+    /// or an operation gave it), else FluentMigrator's SQL Server type map.</summary>
+    private string TypeOf(FluentMigrator.Model.ColumnDefinition definition)
+    {
+        if (!string.IsNullOrWhiteSpace(definition.CustomType))
+        {
+            return definition.CustomType;
+        }
+
+        string sql = Dispatch(new CreateColumnExpression { SchemaName = "s", TableName = "t", Column = definition });
+        int at = sql.IndexOf(" ADD ", StringComparison.Ordinal);
+        string rest = sql[(at + 5)..].Trim().TrimEnd(';');
+        rest = rest[(rest.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+        return rest.EndsWith(" NULL", StringComparison.Ordinal) ? rest[..^5] : rest;
+    }
+
+    /// <summary>WITH NOCHECK unless <paramref name="validated"/>: the rows already there are proven later
+    /// by <see cref="ValidateConstraint"/>.</summary>
+    public PlannedStatement AddForeignKey(string schema, string table, ForeignKeySpec key, bool validated) =>
+        new($"ALTER TABLE {Qualified(schema, table)} WITH {(validated ? "CHECK" : "NOCHECK")} ADD CONSTRAINT {Quote(key.Name)} FOREIGN KEY ({string.Join(", ", key.Columns.Select(Quote))}) " +
+            $"REFERENCES {Qualified(key.ReferencedSchema, key.ReferencedTable)} ({string.Join(", ", key.ReferencedColumns.Select(Quote))}) ON DELETE {key.OnDelete};");
+
+    /// <summary>The constraint's index built ONLINE where the edition allows it (a UNIQUE constraint
+    /// cannot adopt an index built beforehand on SQL Server).</summary>
+    public IReadOnlyList<PlannedStatement> AddUnique(string schema, string table, string name, IReadOnlyList<string> columns)
+    {
+        string add = $"ALTER TABLE {Qualified(schema, table)} ADD CONSTRAINT {Quote(name)} UNIQUE ({string.Join(", ", columns.Select(Quote))})";
+        return [PlannedStatement.Alone(OnlineIndexes ? add + " WITH (ONLINE = ON);" : add + ";")];
+    }
+
+    public IReadOnlyList<PlannedStatement> DropUnique(string schema, string table, string name) =>
+        [DropConstraint(schema, table, name).Guarded(OwnedObject.Constraint(schema, table, name))];
+
+    public TriggerStatements ColumnSync(ColumnSync sync) => SqlServerRowTriggers.Sync(this, sync);
+
+    public TriggerStatements ColumnFill(ColumnFill fill) => SqlServerRowTriggers.Fill(this, fill);
+
+    /// <summary>
+    /// sp_rename the old column aside and the new one into its place, drop the old column's default
+    /// constraint (SQL Server refuses to drop a column that has one) and the old column, refresh the
+    /// views that are not schema-bound over the table (their metadata names columns), and give the
+    /// column its final name. The change's own checks on the old column (<paramref name="ownChecks"/>)
+    /// are dropped first. A schema-bound view, an index or a user's CHECK on the old column makes
+    /// sp_rename or DROP COLUMN fail: the transaction rolls back whole and nothing is lost
+    /// (docs/sqlserver.md).
+    /// </summary>
+    public ColumnReplacement ReplaceColumn(string schema, string table, string old, string physical, string final, IReadOnlyList<string> ownChecks)
+    {
+        string aside = ShortenName($"migrator_old_{old}");
+        var steps = new List<PlannedStatement>(ownChecks.Select(c => DropConstraint(schema, table, c)))
+        {
+            RenameColumn(schema, table, old, aside),
+            RenameColumn(schema, table, physical, old),
+            new(DropDefaultSql(schema, table, aside)),
+            new($"ALTER TABLE {Qualified(schema, table)} DROP COLUMN {Quote(aside)};"),
+            new(RefreshViewsSql(schema, table)),
+        };
+        if (final != old)
+        {
+            steps.Add(RenameColumn(schema, table, old, final));
+        }
+
+        return new ColumnReplacement(null, steps, []);
+    }
+
+    private string RefreshViewsSql(string schema, string table) => $"""
+        DECLARE @view nvarchar(776);
+        DECLARE migrator_views CURSOR LOCAL FAST_FORWARD FOR
+            SELECT QUOTENAME(OBJECT_SCHEMA_NAME(dep.referencing_id)) + N'.' + QUOTENAME(OBJECT_NAME(dep.referencing_id))
+            FROM sys.sql_expression_dependencies AS dep
+            JOIN sys.views AS v ON v.object_id = dep.referencing_id
+            WHERE dep.referenced_id = OBJECT_ID({Literal(Qualified(schema, table))}) AND OBJECTPROPERTY(dep.referencing_id, 'IsSchemaBound') = 0;
+        OPEN migrator_views;
+        FETCH NEXT FROM migrator_views INTO @view;
+        WHILE @@FETCH_STATUS = 0
+        BEGIN
+            EXEC sp_refreshview @view;
+            FETCH NEXT FROM migrator_views INTO @view;
+        END;
+        CLOSE migrator_views;
+        DEALLOCATE migrator_views;
+        """;
+
+    /// <summary>The classic pair (one new column mirrors one old), as a <see cref="ColumnSync"/>: the
+    /// expressions read the key and their own column.</summary>
+    public SyncTriggerSql SyncTrigger(SyncColumns columns)
+    {
+        var trigger = ColumnSync(new ColumnSync(columns.ChangeId, columns.Schema, columns.Table, columns.NewColumn, columns.Key,
+            [new SyncAssignment(columns.NewColumn, columns.Up)], [new SyncAssignment(columns.OldColumn, columns.Down)])
+        {
+            OldShape = [.. columns.Key, columns.OldColumn],
+            NewShape = [.. columns.Key.Select(k => (k, k)), (columns.NewColumn, columns.NewColumn)],
+        });
+        return new SyncTriggerSql([.. trigger.Create.Select(s => s.Sql)], [.. trigger.Drop.Select(s => s.Sql)], ShortenName($"migrator_sync_{columns.ChangeId}_{columns.NewColumn}"));
+    }
 
     /// <summary>
     /// One keyset batch: the upper key of the next <c>BatchSize</c> pending rows after <c>@last_*</c>

@@ -58,16 +58,18 @@ BEGIN
     SET NOCOUNT ON;
     IF TRIGGER_NESTLEVEL(@@PROCID) > 1 RETURN;
     IF CAST(SESSION_CONTEXT(N'migrator.backfill') AS nvarchar(10)) = N'on' RETURN;
-    UPDATE t SET t.[email] = i.[email_address]
+    UPDATE t SET t.[email] = v.[value_0]
     FROM [dbo].[customers] AS t
     JOIN inserted AS i ON t.[id] = i.[id]
     LEFT JOIN deleted AS d ON d.[id] = i.[id]
-    WHERE (d.[id] IS NULL AND i.[email_address] IS NOT NULL) OR (NOT (d.[id] IS NULL) AND NOT EXISTS (SELECT i.[email_address] INTERSECT SELECT d.[email_address]));
-    UPDATE t SET t.[email_address] = i.[email]
+    CROSS APPLY (SELECT ([email_address]) AS [value_0] FROM (VALUES (i.[id], i.[email_address])) AS s ([id], [email_address])) AS v
+    WHERE ((d.[id] IS NULL) AND (i.[email_address] IS NOT NULL)) OR (NOT (d.[id] IS NULL) AND (NOT EXISTS (SELECT i.[email_address] INTERSECT SELECT d.[email_address])));
+    UPDATE t SET t.[email_address] = v.[value_0]
     FROM [dbo].[customers] AS t
     JOIN inserted AS i ON t.[id] = i.[id]
     LEFT JOIN deleted AS d ON d.[id] = i.[id]
-    WHERE NOT ((d.[id] IS NULL AND i.[email_address] IS NOT NULL) OR (NOT (d.[id] IS NULL) AND NOT EXISTS (SELECT i.[email_address] INTERSECT SELECT d.[email_address]))) AND (d.[id] IS NULL OR NOT EXISTS (SELECT i.[email] INTERSECT SELECT d.[email]) OR i.[email_address] IS NULL);
+    CROSS APPLY (SELECT ([email]) AS [value_0] FROM (VALUES (i.[id], i.[email])) AS s ([id], [email])) AS v
+    WHERE NOT (((d.[id] IS NULL) AND (i.[email_address] IS NOT NULL)) OR (NOT (d.[id] IS NULL) AND (NOT EXISTS (SELECT i.[email_address] INTERSECT SELECT d.[email_address])))) AND ((d.[id] IS NULL) OR (NOT EXISTS (SELECT i.[email] INTERSECT SELECT d.[email])) OR (i.[email_address] IS NULL));
 END;
 
 -- drop sync trigger dbo.customers
@@ -155,16 +157,18 @@ BEGIN
     SET NOCOUNT ON;
     IF TRIGGER_NESTLEVEL(@@PROCID) > 1 RETURN;
     IF CAST(SESSION_CONTEXT(N'migrator.backfill') AS nvarchar(10)) = N'on' RETURN;
-    UPDATE t SET t.[price_cents] = i.[unit_price_cents]
+    UPDATE t SET t.[price_cents] = v.[value_0]
     FROM [sales].[order_lines] AS t
     JOIN inserted AS i ON t.[order_id] = i.[order_id] AND t.[line_no] = i.[line_no]
     LEFT JOIN deleted AS d ON d.[order_id] = i.[order_id] AND d.[line_no] = i.[line_no]
-    WHERE (d.[order_id] IS NULL AND i.[unit_price_cents] IS NOT NULL) OR (NOT (d.[order_id] IS NULL) AND NOT EXISTS (SELECT i.[unit_price_cents] INTERSECT SELECT d.[unit_price_cents]));
-    UPDATE t SET t.[unit_price_cents] = i.[price_cents]
+    CROSS APPLY (SELECT ([unit_price_cents]) AS [value_0] FROM (VALUES (i.[order_id], i.[line_no], i.[unit_price_cents])) AS s ([order_id], [line_no], [unit_price_cents])) AS v
+    WHERE ((d.[order_id] IS NULL) AND (i.[unit_price_cents] IS NOT NULL)) OR (NOT (d.[order_id] IS NULL) AND (NOT EXISTS (SELECT i.[unit_price_cents] INTERSECT SELECT d.[unit_price_cents])));
+    UPDATE t SET t.[unit_price_cents] = v.[value_0]
     FROM [sales].[order_lines] AS t
     JOIN inserted AS i ON t.[order_id] = i.[order_id] AND t.[line_no] = i.[line_no]
     LEFT JOIN deleted AS d ON d.[order_id] = i.[order_id] AND d.[line_no] = i.[line_no]
-    WHERE NOT ((d.[order_id] IS NULL AND i.[unit_price_cents] IS NOT NULL) OR (NOT (d.[order_id] IS NULL) AND NOT EXISTS (SELECT i.[unit_price_cents] INTERSECT SELECT d.[unit_price_cents]))) AND (d.[order_id] IS NULL OR NOT EXISTS (SELECT i.[price_cents] INTERSECT SELECT d.[price_cents]) OR i.[unit_price_cents] IS NULL);
+    CROSS APPLY (SELECT ([price_cents]) AS [value_0] FROM (VALUES (i.[order_id], i.[line_no], i.[price_cents])) AS s ([order_id], [line_no], [price_cents])) AS v
+    WHERE NOT (((d.[order_id] IS NULL) AND (i.[unit_price_cents] IS NOT NULL)) OR (NOT (d.[order_id] IS NULL) AND (NOT EXISTS (SELECT i.[unit_price_cents] INTERSECT SELECT d.[unit_price_cents])))) AND ((d.[order_id] IS NULL) OR (NOT EXISTS (SELECT i.[price_cents] INTERSECT SELECT d.[price_cents])) OR (i.[unit_price_cents] IS NULL));
 END;
 
 -- drop sync trigger sales.order_lines
@@ -252,16 +256,18 @@ BEGIN
     SET NOCOUNT ON;
     IF TRIGGER_NESTLEVEL(@@PROCID) > 1 RETURN;
     IF CAST(SESSION_CONTEXT(N'migrator.backfill') AS nvarchar(10)) = N'on' RETURN;
-    UPDATE t SET t.[old]]col] = i.[néw col]
+    UPDATE t SET t.[old]]col] = v.[value_0]
     FROM [we]]ird].[t'; DROP TABLE x; --] AS t
     JOIN inserted AS i ON t.[k]]1] = i.[k]]1] AND t.[k 2] = i.[k 2]
     LEFT JOIN deleted AS d ON d.[k]]1] = i.[k]]1] AND d.[k 2] = i.[k 2]
-    WHERE (d.[k]]1] IS NULL AND i.[néw col] IS NOT NULL) OR (NOT (d.[k]]1] IS NULL) AND NOT EXISTS (SELECT i.[néw col] INTERSECT SELECT d.[néw col]));
-    UPDATE t SET t.[néw col] = i.[old]]col]
+    CROSS APPLY (SELECT ([néw col]) AS [value_0] FROM (VALUES (i.[k]]1], i.[k 2], i.[néw col])) AS s ([k]]1], [k 2], [néw col])) AS v
+    WHERE ((d.[k]]1] IS NULL) AND (i.[néw col] IS NOT NULL)) OR (NOT (d.[k]]1] IS NULL) AND (NOT EXISTS (SELECT i.[néw col] INTERSECT SELECT d.[néw col])));
+    UPDATE t SET t.[néw col] = v.[value_0]
     FROM [we]]ird].[t'; DROP TABLE x; --] AS t
     JOIN inserted AS i ON t.[k]]1] = i.[k]]1] AND t.[k 2] = i.[k 2]
     LEFT JOIN deleted AS d ON d.[k]]1] = i.[k]]1] AND d.[k 2] = i.[k 2]
-    WHERE NOT ((d.[k]]1] IS NULL AND i.[néw col] IS NOT NULL) OR (NOT (d.[k]]1] IS NULL) AND NOT EXISTS (SELECT i.[néw col] INTERSECT SELECT d.[néw col]))) AND (d.[k]]1] IS NULL OR NOT EXISTS (SELECT i.[old]]col] INTERSECT SELECT d.[old]]col]) OR i.[néw col] IS NULL);
+    CROSS APPLY (SELECT ([old]]col]) AS [value_0] FROM (VALUES (i.[k]]1], i.[k 2], i.[old]]col])) AS s ([k]]1], [k 2], [old]]col])) AS v
+    WHERE NOT (((d.[k]]1] IS NULL) AND (i.[néw col] IS NOT NULL)) OR (NOT (d.[k]]1] IS NULL) AND (NOT EXISTS (SELECT i.[néw col] INTERSECT SELECT d.[néw col])))) AND ((d.[k]]1] IS NULL) OR (NOT EXISTS (SELECT i.[old]]col] INTERSECT SELECT d.[old]]col])) OR (i.[néw col] IS NULL));
 END;
 
 -- drop sync trigger we]ird.t'; DROP TABLE x; --
@@ -451,25 +457,10 @@ ALTER TABLE [dbo].[products] ADD [title] NVARCHAR(200);
 CREATE INDEX [ix_products_sku] ON [dbo].[products] ([sku] ASC);
 
 -- FluentMigrator DeleteColumnExpression
-DECLARE @default sysname, @sql nvarchar(max);
-
--- get name of default constraint
-SELECT @default = name
-FROM sys.default_constraints
-WHERE parent_object_id = object_id('[dbo].[products]')
-AND type = 'D'
-AND parent_column_id = (
-SELECT column_id
-FROM sys.columns
-WHERE object_id = object_id('[dbo].[products]')
-AND name = 'title'
-);
-
--- create alter table command to drop constraint as string and run it
-SET @sql = N'ALTER TABLE [dbo].[products] DROP CONSTRAINT ' + QUOTENAME(@default);
-EXEC sp_executesql @sql;
-
--- now we can finally drop column
+DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
+    WHERE dc.parent_object_id = OBJECT_ID(N'[dbo].[products]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[products]'), N'title', 'ColumnId'));
+DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [dbo].[products] DROP CONSTRAINT ' + QUOTENAME(@default);
+IF @default IS NOT NULL EXEC sp_executesql @drop_default;
 ALTER TABLE [dbo].[products] DROP COLUMN [title];
 
 -- FluentMigrator RenameTableExpression
