@@ -3,7 +3,8 @@ namespace Migrator.Analyzers
     /// <summary>
     /// Every rule id, shared by the Roslyn analyzers and the compatibility checker. MIG00NN is hazard NN of
     /// docs/rules/README.md (the lock and safety hazards, mapped to squawk / strong_migrations / Atlas);
-    /// MIG004x are authoring rules; MIG01xx are compatibility findings about app versions.
+    /// MIG004x are authoring rules; MIG005x are SQL Server's own hazards; MIG01xx are compatibility
+    /// findings about app versions.
     /// </summary>
     public static class RuleIds
     {
@@ -45,6 +46,10 @@ namespace Migrator.Analyzers
         public const string Truncate = "MIG0038";
         public const string ChangeWithoutAppVersion = "MIG0040";
         public const string DestructiveInExpand = "MIG0041";
+        public const string SpRename = "MIG0050";
+        public const string NonConstantDefault = "MIG0051";
+        public const string DefaultNotNullEdition = "MIG0052";
+        public const string AlterColumn = "MIG0053";
         public const string UnresolvedSql = "MIG0100";
         public const string MissingObject = "MIG0101";
         public const string InsertOmitsRequired = "MIG0102";

@@ -41,6 +41,9 @@ public sealed class CliSession : IAsyncDisposable
     /// <summary>The adopted database's baseline from the migrations project, if there is one.</summary>
     public DatabaseSchema? Baseline { get; private init; }
 
+    /// <summary>The engine the changes were compiled for (migrator.json <c>provider</c>).</summary>
+    public ISqlDialect Dialect { get; private init; } = new PostgresDialect();
+
     public LedgerStore? Ledger { get; private set; }
 
     public LedgerStore RequireLedger => Ledger ?? throw new InvalidOperationException("no connection");
@@ -119,9 +122,9 @@ public sealed class CliSession : IAsyncDisposable
         }
 
         IReadOnlyList<ChangePlan> plans;
+        ISqlDialect dialect = config.Provider == "sqlserver" ? new Dialects.SqlServer.SqlServerDialect(config.LedgerSchema) : new PostgresDialect(config.LedgerSchema);
         try
         {
-            ISqlDialect dialect = config.Provider == "sqlserver" ? new Dialects.SqlServer.SqlServerDialect(config.LedgerSchema) : new PostgresDialect(config.LedgerSchema);
             var model = baseline is null ? new SchemaModel(dialect.DefaultSchema) : SchemaModel.FromBaseline(baseline);
             plans = new PhaseCompiler(dialect).Compile(changes, model);
         }
@@ -131,7 +134,7 @@ public sealed class CliSession : IAsyncDisposable
             throw;
         }
 
-        return new CliSession(cli, parse, config, plans) { Baseline = baseline, _dataSource = early._dataSource, _opening = early._opening };
+        return new CliSession(cli, parse, config, plans) { Baseline = baseline, Dialect = dialect, _dataSource = early._dataSource, _opening = early._opening };
     }
 
     private Task<NpgsqlConnection>? _opening;

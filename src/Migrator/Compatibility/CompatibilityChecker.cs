@@ -20,8 +20,14 @@ public static class CompatibilityChecker
         IReadOnlyList<ChangePlan> plans,
         Func<ChangePlan, ChangeState>? state,
         IReadOnlyList<AppVersionUsage> versions,
-        VisibleSchema? live = null)
+        VisibleSchema? live = null,
+        Dialects.ISqlDialect? dialect = null)
     {
+        // The phases' SQL is read with the engine's own grammar (PostgreSQL's by default).
+        Func<string, List<DdlEffect>> read = dialect is null || dialect.Provider == "postgres"
+            ? PgDdlAnalyzer.Analyze
+            : sql => [.. dialect.ReadStatements(sql) ?? []];
+        var rules = dialect is null ? HazardCatalog.Rules : HazardCatalog.For(dialect);
         var findings = new List<Finding>();
         var schema = live?.Clone() ?? new VisibleSchema();
         foreach (var version in versions.Where(v => v.Manifest is not null))
@@ -43,7 +49,7 @@ public static class CompatibilityChecker
                 var steps = plan.Steps(phase).Select(s =>
                 {
                     var step = new SqlStep(s.Transactional);
-                    step.AddRange(s.Statements.Where(x => !x.IsBoundary).Select(x => (x.Sql, Effects: PgDdlAnalyzer.Analyze(x.Sql))));
+                    step.AddRange(s.Statements.Where(x => !x.IsBoundary).Select(x => (x.Sql, Effects: read(x.Sql))));
                     return step;
                 }).ToList();
                 var before = schema.Clone();
@@ -66,7 +72,12 @@ public static class CompatibilityChecker
                 }
 
                 var context = new PhaseSql(plan, phase, steps, before, created);
-                findings.AddRange(HazardCatalog.Rules.SelectMany(rule => rule.Check(context)));
+                if (dialect is { Provider: not "postgres" })
+                {
+                    context = context with { SqlServer = dialect.Provider == "sqlserver", Volatility = dialect.IsVolatile };
+                }
+
+                findings.AddRange(rules.SelectMany(rule => rule.Check(context)));
                 // What the phase changes, computed once and checked against every version.
                 var changed = Changes(before, schema).ToList();
                 foreach (var version in versions)

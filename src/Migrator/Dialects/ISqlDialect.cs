@@ -142,8 +142,11 @@ public interface ISqlDialect
     /// check as the guarantee and writes nothing.</summary>
     IReadOnlyList<PlannedStatement> SetNotNullProven(string schema, string table, string column, string check);
 
-    /// <summary>Lets a column hold NULL (metadata only on both engines).</summary>
-    PlannedStatement DropNotNull(string schema, string table, ColumnModel column);
+    /// <summary>Lets a column hold NULL (metadata only on both engines). With
+    /// <paramref name="filledByTrigger"/>, only for the window of a change whose trigger fills the column
+    /// in the same statement (where triggers run after the checks): no reader ever sees a NULL there, and
+    /// the statement says so to the hazard rules and the checker.</summary>
+    PlannedStatement DropNotNull(string schema, string table, ColumnModel column, bool filledByTrigger = false);
 
     /// <summary>Adds a foreign key; unless <paramref name="validated"/>, without checking the rows
     /// already there (proven later by <see cref="ValidateConstraint"/>).</summary>

@@ -156,9 +156,9 @@ public sealed class LintCommandTests
         var badVersion = await LintNoConfigAsync(Path.Combine(_folder, "migrations"), "--pg-version", "42");
         Assert.That(badVersion.ExitCode, Is.EqualTo(2));
 
-        var sqlServer = await LintNoConfigAsync(Path.Combine(_folder, "migrations"), "--provider", "sqlserver");
+        var sqlServer = await LintNoConfigAsync(Path.Combine(_folder, "migrations"), "--provider", "sqlserver", "--connection", "Server=localhost;Database=shop");
         Assert.That(sqlServer.ExitCode, Is.EqualTo(2));
-        Assert.That(sqlServer.Error.Trim(), Is.EqualTo("error: lint has no SQL reader for provider sqlserver yet: the hazard rules read PostgreSQL (docs/sqlserver.md)"));
+        Assert.That(sqlServer.Error.Trim(), Is.EqualTo("error: lint --connection: reading a sqlserver catalog is not built yet; lint T-SQL without a connection (docs/sqlserver.md)"));
     }
 
     [Test]

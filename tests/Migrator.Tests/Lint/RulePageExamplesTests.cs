@@ -6,7 +6,8 @@ namespace Migrator.Tests.Lint;
 
 /// <summary>The rule pages are runnable text: each hazard rule page's "Bad:" SQL is linted and must get that
 /// rule, and its "Good:" SQL (where the page gives SQL) must not. A block starting with
-/// <c>-- lint --pg-version N</c> is linted for that version.</summary>
+/// <c>-- lint --pg-version N</c> is linted for that version; one with <c>-- lint --provider sqlserver</c>
+/// is read as T-SQL (ScriptDom) with SQL Server's rules.</summary>
 public sealed partial class RulePageExamplesTests
 {
     public static IEnumerable<string> Pages() =>
@@ -37,7 +38,11 @@ public sealed partial class RulePageExamplesTests
     private static List<LintFinding> Rules(string sql)
     {
         var version = Regex.Match(sql, @"--\s*lint --pg-version (\d+)");
-        var options = new LintOptions { PgVersion = version.Success ? int.Parse(version.Groups[1].Value) : 15 };
+        var options = new LintOptions
+        {
+            PgVersion = version.Success ? int.Parse(version.Groups[1].Value) : 15,
+            Dialect = Regex.IsMatch(sql, @"--\s*lint --provider sqlserver") ? new Migrator.Dialects.SqlServer.SqlServerDialect() : new Migrator.Dialects.Postgres.PostgresDialect(),
+        };
         return [.. SqlFileLinter.Lint([("example.sql", sql)], options)];
     }
 

@@ -58,7 +58,7 @@ internal sealed class ColumnRewrite(
             // The trigger fills the old side only after the row's checks (SQL Server): the new version's
             // inserts, which leave an old NOT NULL column out, would fail before it runs. Such columns
             // let NULL in for the window (the contract drops them; the rollback proves them again).
-            statements.AddRange(OpenedOldColumns(context, model).Select(c => context.Dialect.DropNotNull(schema, table, c)));
+            statements.AddRange(OpenedOldColumns(context, model).Select(c => context.Dialect.DropNotNull(schema, table, c, filledByTrigger: true)));
         }
 
         statements.AddRange(Trigger(context, model).Create);

@@ -44,7 +44,7 @@ public sealed class DropColumn(string schema, string table, string column, strin
             // The fill trigger runs after the row's checks (SQL Server): the new version's inserts,
             // which leave the column out, would fail NOT NULL before it fills them. The column lets
             // NULL in for the window; the rollback proves it NOT NULL again.
-            return [context.Dialect.DropNotNull(schema, table, old), .. Fill(context, schema, table, column, down!).Create];
+            return [context.Dialect.DropNotNull(schema, table, old, filledByTrigger: true), .. Fill(context, schema, table, column, down!).Create];
         }
 
         return Fill(context, schema, table, column, down!).Create;

@@ -31,8 +31,10 @@ public interface IOperation
     /// must be safe on a partly applied expand (IF EXISTS).</summary>
     IReadOnlyList<PlannedStatement> Rollback(OperationContext context);
 
-    /// <summary>Whether the operation writes its SQL through <paramref name="dialect"/> alone. Most still
-    /// write PostgreSQL; on another engine the compiler refuses those (docs/sqlserver.md).</summary>
+    /// <summary>Whether the operation can be written for <paramref name="dialect"/>. Migrator's own
+    /// operations write through the dialect alone (SQL Server refuses only what it has no form for: an
+    /// expression index); an operation written elsewhere is taken as PostgreSQL's unless it says
+    /// otherwise, and the compiler refuses it on another engine (docs/sqlserver.md).</summary>
     bool Supports(ISqlDialect dialect) => dialect.Provider == "postgres";
 
     /// <summary>Applies the operation's final effect (after contract) to a schema model.</summary>

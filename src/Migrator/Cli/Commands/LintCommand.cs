@@ -72,10 +72,6 @@ public static partial class LintCommand
             var config = MigratorConfig.Load(parse.GetValue(CommonOptions.Config));
             config.ApplyFlags(null, null, null, null, parse.GetValue(CommonOptions.RuleDocsUrl), parse.GetValue(CommonOptions.Provider));
             ISqlDialect dialect = config.Provider == "sqlserver" ? new Dialects.SqlServer.SqlServerDialect() : new PostgresDialect(config.LedgerSchema);
-            if (dialect.ReadStatements("") is null)
-            {
-                throw new MigratorException(ExitCodes.BadInput, $"lint has no SQL reader for provider {config.Provider} yet: the hazard rules read PostgreSQL (docs/sqlserver.md)");
-            }
 
             var exclude = (config.LintExclude ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Concat((parse.GetValue(Exclude) ?? []).SelectMany(x => x.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
@@ -96,6 +92,11 @@ public static partial class LintCommand
 
             if (CliSession.ConnectionStringOf(parse, config) is { } connection)
             {
+                if (dialect.Provider != "postgres")
+                {
+                    throw new MigratorException(ExitCodes.BadInput, $"lint --connection: reading a {dialect.Provider} catalog is not built yet; lint T-SQL without a connection (docs/sqlserver.md)");
+                }
+
                 // With a database: its tables and columns are the schema before the first file, and its own
                 // functions' volatility decides defaults that call them. Only catalogs are read.
                 await using var source = PostgresConnector.CreateDataSource(connection);

@@ -53,12 +53,9 @@ public static class PlanCommand
             }
 
             var versions = await CompatibilityInputs.VersionsAsync(session, ReportOptions.Manifests(parse), []);
-            // The checker and the hazard rules read PostgreSQL's SQL; on SQL Server they do not run yet,
-            // and the report says so rather than judging T-SQL with a PostgreSQL grammar.
-            var findings = session.Config.Provider == "postgres"
-                ? CompatibilityChecker.Check(session.Plans, state, versions, schema).ToList()
-                : [new Finding(Analyzers.RuleIds.RawSql, Severity.Info,
-                    $"provider {session.Config.Provider}: the statements are generated, but the compatibility checker and the hazard rules are not run on them yet (docs/sqlserver.md)")];
+            // The checker and the hazard rules read each phase with the engine's own grammar (T-SQL
+            // through ScriptDom on SQL Server) and apply that engine's rules.
+            var findings = CompatibilityChecker.Check(session.Plans, state, versions, schema, session.Dialect).ToList();
             if (state is not null)
             {
                 // With a connection: the table's own triggers each pending backfill will fire.

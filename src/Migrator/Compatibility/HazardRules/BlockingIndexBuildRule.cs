@@ -12,6 +12,6 @@ public sealed class BlockingIndexBuildRule : HazardRule
 
     public override IEnumerable<Finding> Check(PhaseSql phase) =>
         Each(phase, e => e.Kind == DdlKind.CreateIndex && !e.Concurrently && !e.OnlyParent && !phase.IsNew(e)
-            ? (Severity.Error, $"builds an index on {e.QualifiedTable} without CONCURRENTLY: writes are blocked for the whole build")
+            ? (Severity.Error, $"builds an index on {e.QualifiedTable} without CONCURRENTLY{(phase.SqlServer ? " (SQL Server: WITH (ONLINE = ON), on an edition that has it)" : "")}: writes are blocked for the whole build")
             : null);
 }

@@ -21,6 +21,9 @@ public sealed record PhaseSql(
     /// rules rest on changed with versions (defaults without a rewrite from 11, ADD VALUE in a transaction from 12).</summary>
     public int PgVersion { get; init; } = 15;
 
+    /// <summary>True when the SQL is T-SQL (the rules word their advice for SQL Server).</summary>
+    public bool SqlServer { get; init; }
+
     /// <summary>Whether a function is volatile: PostgreSQL's own from pg_proc; with a connection, the
     /// database's too. Null for a function nobody knows, which counts as volatile.</summary>
     public Func<string, bool?> Volatility { get; init; } = PgFunctions.IsVolatile;

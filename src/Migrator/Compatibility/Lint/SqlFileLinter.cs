@@ -38,10 +38,12 @@ public static partial class SqlFileLinter
             var phase = new PhaseSql(null, Phase.Expand, steps, schema.Clone(), created)
             {
                 PgVersion = options.PgVersion,
+                SqlServer = options.Dialect.Provider == "sqlserver",
                 Volatility = options.Volatility ?? options.Dialect.IsVolatile,
                 Earlier = earlier.ToList(),
             };
-            var raw = HazardCatalog.Rules.SelectMany(rule => rule.Check(phase)).Concat(problems).Concat(Unreadable(text));
+            var raw = HazardCatalog.For(options.Dialect).SelectMany(rule => rule.Check(phase)).Concat(problems)
+                .Concat(options.Dialect.Provider == "postgres" ? Unreadable(text) : UnreadableTSql(statements));
             var fileIgnores = FileIgnores(text);
             var inFile = new List<LintFinding>();
             List<int>? lines = null;
@@ -74,6 +76,10 @@ public static partial class SqlFileLinter
     /// the offset of the DO block it was read from: a DO block runs as one statement, in one transaction.</summary>
     private sealed record Statement(int Offset, int Length, string Sql, List<DdlEffect> Effects, int? Block = null)
     {
+        /// <summary>BEGIN / COMMIT as the dialect reads them: PostgreSQL's by their words, T-SQL's by the
+        /// statement ScriptDom found (a BEGIN … END block is not a transaction).</summary>
+        public TransactionControl Control { get; init; } = TransactionControl.None;
+
         /// <summary>The first word (the statement's text starts at its first token).</summary>
         public string Head => Regex.Match(Sql, "^[A-Za-z_]+").Value.ToLowerInvariant();
     }
@@ -85,7 +91,14 @@ public static partial class SqlFileLinter
             ?? throw new MigratorException(ExitCodes.BadInput, $"lint has no SQL reader for provider {dialect.Provider} yet (docs/sqlserver.md)");
         foreach (var group in effects.GroupBy(e => e.Offset))
         {
-            var statement = new Statement(group.Key, group.First().Length, group.First().Sql, [.. group]);
+            var statement = new Statement(group.Key, group.First().Length, group.First().Sql, [.. group])
+            {
+                Control = dialect.Provider == "postgres"
+                    ? PgStatements.Control(group.First().Sql)
+                    : group.Any(e => e.Detail == Dialects.SqlServer.TSqlDdlReader.TransactionBegin) ? TransactionControl.Begin
+                    : group.Any(e => e.Detail == Dialects.SqlServer.TSqlDdlReader.TransactionEnd) ? TransactionControl.End
+                    : TransactionControl.None,
+            };
             statements.AddRange(statement.Head == "do" ? InsideDo(statement, dialect) : [statement]);
         }
 
@@ -109,7 +122,7 @@ public static partial class SqlFileLinter
         string code = Control().Replace(body.Groups["body"].Value, m => new string(' ', m.Length));
         int start = block.Offset + body.Groups["body"].Index;
         var inner = (dialect.ReadStatements(code) ?? []).Where(e => e.Kind != DdlKind.Other).GroupBy(e => e.Offset)
-            .Select(g => new Statement(start + g.Key, g.First().Length, g.First().Sql, [.. g.Select(e => Moved(e, start))], block.Offset))
+            .Select(g => new Statement(start + g.Key, g.First().Length, g.First().Sql, [.. g.Select(e => Moved(e, start))], block.Offset) { Control = PgStatements.Control(g.First().Sql) })
             .ToList();
         return inner.Count == 0 ? [block] : inner;
     }
@@ -120,9 +133,9 @@ public static partial class SqlFileLinter
         return effect;
     }
 
-    private static bool Begins(Statement s) => PgStatements.Control(s.Sql) == TransactionControl.Begin;
+    private static bool Begins(Statement s) => s.Control == TransactionControl.Begin;
 
-    private static bool Ends(Statement s) => PgStatements.Control(s.Sql) == TransactionControl.End;
+    private static bool Ends(Statement s) => s.Control == TransactionControl.End;
 
     /// <summary>The file's statements as steps (transactions, or one statement alone), and what is wrong with
     /// its transaction control (a BEGIN never committed, or one inside another).</summary>
@@ -216,6 +229,12 @@ public static partial class SqlFileLinter
             };
         }
     }
+
+    /// <summary>A T-SQL text ScriptDom could not read: nothing in it was checked.</summary>
+    private static IEnumerable<Finding> UnreadableTSql(List<Statement> statements) =>
+        statements.SelectMany(s => s.Effects)
+            .Where(e => e.Detail?.StartsWith(Dialects.SqlServer.TSqlDdlReader.Unreadable, StringComparison.Ordinal) == true)
+            .Select(e => new Finding(RuleIds.RawSql, Severity.Warning, $"cannot read the T-SQL ({e.Detail}); no statement of this file was checked") { Offset = 0 });
 
     private static Finding Problem(Statement statement, string message) =>
         new(RuleIds.NotRerunnable, Severity.Warning, message) { Sql = statement.Sql, Offset = statement.Offset };

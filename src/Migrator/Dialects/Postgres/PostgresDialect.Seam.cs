@@ -99,7 +99,7 @@ public sealed partial class PostgresDialect : ISqlDialect
     public IReadOnlyList<PlannedStatement> SetNotNullProven(string schema, string table, string column, string check) =>
         [new($"ALTER TABLE {Qualified(schema, table)} ALTER COLUMN {Quote(column)} SET NOT NULL, DROP CONSTRAINT {Quote(check)};")];
 
-    public PlannedStatement DropNotNull(string schema, string table, ColumnModel column) =>
+    public PlannedStatement DropNotNull(string schema, string table, ColumnModel column, bool filledByTrigger = false) =>
         new($"ALTER TABLE {Qualified(schema, table)} ALTER COLUMN {Quote(column.Name)} DROP NOT NULL;");
 
     public PlannedStatement AddForeignKey(string schema, string table, ForeignKeySpec key, bool validated) =>

@@ -105,10 +105,11 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
 
     public IReadOnlyList<PlannedStatement> ClassifyScript(string sql) => [Classify(sql)];
 
-    /// <summary>No T-SQL reader for the hazard rules yet (docs/sqlserver.md): `lint` refuses the provider.</summary>
-    public IReadOnlyList<Analyzers.Sql.DdlEffect>? ReadStatements(string sql) => null;
+    /// <summary>Statements read by ScriptDom (<see cref="TSqlDdlReader"/>).</summary>
+    public IReadOnlyList<Analyzers.Sql.DdlEffect>? ReadStatements(string sql) => TSqlDdlReader.Read(sql);
 
-    public bool? IsVolatile(string function) => null;
+    /// <summary>Whether a built-in gives each row its own value (<see cref="TSqlFunctions"/>).</summary>
+    public bool? IsVolatile(string function) => TSqlFunctions.IsVolatile(function);
 
     public PlannedStatement DropTable(string schema, string table) => new($"DROP TABLE IF EXISTS {Qualified(schema, table)};");
 
@@ -244,7 +245,7 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
 
     /// <summary>ALTER COLUMN … NULL with the column's own type (from FluentMigrator's SQL Server type
     /// map): a metadata change.</summary>
-    public PlannedStatement DropNotNull(string schema, string table, ColumnModel column)
+    public PlannedStatement DropNotNull(string schema, string table, ColumnModel column, bool filledByTrigger = false)
     {
         var definition = (FluentMigrator.Model.ColumnDefinition)column.Definition.Clone();
         definition.IsNullable = true;
@@ -253,7 +254,7 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
         definition.IsPrimaryKey = false;
         definition.ModificationType = FluentMigrator.Model.ColumnModificationType.Alter;
         string type = TypeOf(definition);
-        return new($"ALTER TABLE {Qualified(schema, table)} ALTER COLUMN {Quote(column.Name)} {type} NULL;");
+        return new($"ALTER TABLE {Qualified(schema, table)} ALTER COLUMN {Quote(column.Name)} {type} NULL{(filledByTrigger ? " " + TSqlDdlReader.FilledByTrigger : "")};");
     }
 
     /// <summary>A column's type as SQL Server spells it: its own text when the model has one (a baseline

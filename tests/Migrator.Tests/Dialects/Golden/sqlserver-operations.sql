@@ -223,7 +223,7 @@ ALTER TABLE [sales].[order_lines] DROP CONSTRAINT IF EXISTS [fk_order_lines_cust
 -- expand
 ALTER TABLE [dbo].[customers] ADD [migrator_new_email] nvarchar(120) NULL;
 -- expand
-ALTER TABLE [dbo].[customers] ALTER COLUMN [email] nvarchar(200) NULL;
+ALTER TABLE [dbo].[customers] ALTER COLUMN [email] nvarchar(200) NULL /* migrator: filled by a trigger in the same statement during the window */;
 -- expand
 CREATE OR ALTER TRIGGER [dbo].[migrator_sync_202612030001_email] ON [dbo].[customers] AFTER INSERT, UPDATE AS
 BEGIN
@@ -312,7 +312,7 @@ ALTER TABLE [dbo].[customers] DROP CONSTRAINT IF EXISTS [migrator_fit_2026120300
 -- expand
 ALTER TABLE [sales].[order_lines] ADD [migrator_new_price_cents] decimal(12,2) NULL;
 -- expand
-ALTER TABLE [sales].[order_lines] ALTER COLUMN [price_cents] int NULL;
+ALTER TABLE [sales].[order_lines] ALTER COLUMN [price_cents] int NULL /* migrator: filled by a trigger in the same statement during the window */;
 -- expand
 CREATE OR ALTER TRIGGER [sales].[migrator_sync_202612030001_price_cents] ON [sales].[order_lines] AFTER INSERT, UPDATE AS
 BEGIN
@@ -391,7 +391,7 @@ ALTER TABLE [sales].[order_lines] WITH CHECK CHECK CONSTRAINT [migrator_nn_20261
 -- expand
 ALTER TABLE [dbo].[customers] ADD [email_address] nvarchar(200) NULL;
 -- expand
-ALTER TABLE [dbo].[customers] ALTER COLUMN [email] nvarchar(200) NULL;
+ALTER TABLE [dbo].[customers] ALTER COLUMN [email] nvarchar(200) NULL /* migrator: filled by a trigger in the same statement during the window */;
 -- expand
 CREATE OR ALTER TRIGGER [dbo].[migrator_sync_202612030001_email_address] ON [dbo].[customers] AFTER INSERT, UPDATE AS
 BEGIN
@@ -661,7 +661,7 @@ ALTER TABLE [dbo].[customers] DROP COLUMN [full_name];
 
 -- ==== drop column with a down expression: drop column dbo.customers.legacy_code
 -- expand
-ALTER TABLE [dbo].[customers] ALTER COLUMN [legacy_code] nvarchar(20) NULL;
+ALTER TABLE [dbo].[customers] ALTER COLUMN [legacy_code] nvarchar(20) NULL /* migrator: filled by a trigger in the same statement during the window */;
 -- expand
 CREATE OR ALTER TRIGGER [dbo].[migrator_fill_202612030001_legacy_code] ON [dbo].[customers] AFTER INSERT, UPDATE AS
 BEGIN
