@@ -11,8 +11,13 @@ namespace Migrator.Backfill;
 /// triggers leave its writes alone. When a pass reaches the end of the key space, a query proves no
 /// row is pending; rows written behind the cursor are picked up by another pass.
 /// </summary>
-public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore checkpoints, BackfillOptions options)
+public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection, CheckpointStore checkpoints, BackfillOptions options)
 {
+    /// <summary>The runner takes any ADO.NET connection so the engine above it needs no driver types; this
+    /// is PostgreSQL's backfill, and the connection must be Npgsql's.</summary>
+    private readonly NpgsqlConnection connection = dbConnection as NpgsqlConnection
+        ?? throw new ArgumentException($"the PostgreSQL backfill needs an Npgsql connection, not {dbConnection.GetType().Name}", nameof(dbConnection));
+
     /// <summary>Called while the run waits for a lagging replica, with the lag it read.</summary>
     public Action<TimeSpan>? ReplicaWaiting { get; init; }
 
@@ -184,14 +189,15 @@ public sealed class BackfillRunner(NpgsqlConnection connection, CheckpointStore 
 
     /// <summary>The table's rows as the planner estimates them (pg_class.reltuples, its partitions and
     /// children summed), as the progress reports use.</summary>
-    public static async Task<long> EstimateRowsAsync(NpgsqlConnection connection, BackfillSpec spec) =>
-        await (await BackfillTarget.ResolveAsync(connection, spec, keyRequired: false)).EstimateRowsAsync(connection);
+    public static async Task<long> EstimateRowsAsync(System.Data.Common.DbConnection connection, BackfillSpec spec) =>
+        await (await BackfillTarget.ResolveAsync((NpgsqlConnection)connection, spec, keyRequired: false)).EstimateRowsAsync((NpgsqlConnection)connection);
 
     /// <summary>The completion check: true when no row of the table matches the spec's pending predicate.</summary>
-    public static async Task<bool> IsCompleteAsync(NpgsqlConnection connection, BackfillSpec spec)
+    public static async Task<bool> IsCompleteAsync(System.Data.Common.DbConnection connection, BackfillSpec spec)
     {
-        var target = await BackfillTarget.ResolveAsync(connection, spec, keyRequired: false);
-        return !await target.AnyPendingAsync(connection);
+        var npgsql = (NpgsqlConnection)connection;
+        var target = await BackfillTarget.ResolveAsync(npgsql, spec, keyRequired: false);
+        return !await target.AnyPendingAsync(npgsql);
     }
 
     private Task<(string High, long Rows, ImpactSummary? Impact)?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, CancellationToken cancellation) =>

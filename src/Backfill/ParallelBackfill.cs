@@ -12,8 +12,11 @@ namespace Migrator.Backfill;
 /// range is left, <see cref="BackfillRunner"/> makes the final pass that picks up what the ranges could
 /// not (rows written behind a cursor, rows the app held locked) and proves nothing is pending.
 /// </summary>
-public sealed class ParallelBackfill(Func<CancellationToken, Task<NpgsqlConnection>> connect, string ledgerSchema, BackfillOptions options)
+public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Common.DbConnection>> open, string ledgerSchema, BackfillOptions options)
 {
+    /// <summary>Each worker's connection, Npgsql's (this is PostgreSQL's backfill).</summary>
+    private readonly Func<CancellationToken, Task<NpgsqlConnection>> connect = async cancellation => (NpgsqlConnection)await open(cancellation);
+
     private readonly Lock _report = new();
     private readonly string _ranges = "\"" + ledgerSchema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\".backfill_ranges";
     private readonly string _pacing = "\"" + ledgerSchema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\".backfill_pacing";

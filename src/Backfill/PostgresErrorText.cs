@@ -11,6 +11,13 @@ namespace Migrator.Backfill;
 /// </summary>
 public static class PostgresErrorText
 {
+    /// <summary>A server error from any ADO.NET provider: PostgreSQL's in full, another's as its SQLSTATE and message.</summary>
+    public static string Describe(System.Data.Common.DbException e) =>
+        e is PostgresException pg ? Describe(pg) : $"{e.SqlState}: {OneLine(e.Message)}";
+
+    /// <summary>The server's message alone (PostgreSQL's MessageText), without SQLSTATE or detail.</summary>
+    public static string MessageText(System.Data.Common.DbException e) => e is PostgresException pg ? pg.MessageText : e.Message;
+
     public static string Describe(PostgresException e)
     {
         var parts = new List<string>();

@@ -7,7 +7,7 @@ using Migrator.Execution;
 using Migrator.Ledger;
 using Migrator.Planning;
 using Migrator.Schema;
-using Npgsql;
+using System.Data.Common;
 using Spectre.Console;
 
 namespace Migrator.Cli;
@@ -18,7 +18,7 @@ namespace Migrator.Cli;
 /// </summary>
 public sealed class CliSession : IAsyncDisposable
 {
-    private NpgsqlDataSource? _dataSource;
+    private DbDataSource? _dataSource;
 
     private CliSession(CliContext cli, ParseResult parse, MigratorConfig config, IReadOnlyList<ChangePlan> plans)
     {
@@ -137,7 +137,7 @@ public sealed class CliSession : IAsyncDisposable
         return new CliSession(cli, parse, config, plans) { Baseline = baseline, Dialect = dialect, _dataSource = early._dataSource, _opening = early._opening };
     }
 
-    private Task<NpgsqlConnection>? _opening;
+    private Task<DbConnection>? _opening;
 
     /// <summary>Starts opening the connection, when there is a connection string, without waiting.</summary>
     private void StartOpening()
@@ -188,7 +188,7 @@ public sealed class CliSession : IAsyncDisposable
     }
 
     /// <summary>The connection opened early, or a new one.</summary>
-    private async Task<NpgsqlConnection> OpenFirstAsync(string connectionString, CancellationToken cancellation)
+    private async Task<DbConnection> OpenFirstAsync(string connectionString, CancellationToken cancellation)
     {
         if (Config.Provider != "postgres")
         {
@@ -250,7 +250,7 @@ public sealed class CliSession : IAsyncDisposable
     public bool ReadOnly { get; private set; }
 
     /// <summary>Another connection to the same database (for backfill workers).</summary>
-    public Task<NpgsqlConnection> OpenAsync(CancellationToken cancellation) =>
+    public Task<DbConnection> OpenAsync(CancellationToken cancellation) =>
         PostgresConnector.OpenAsync(_dataSource ?? throw new InvalidOperationException("no connection"), cancellation);
 
     public ChangePlan FindChange(long id) => Plans.FirstOrDefault(p => p.Id == id)
@@ -308,7 +308,7 @@ public sealed class CliSession : IAsyncDisposable
             {
                 await DriftCheck.RecordAsync(RequireLedger, $"{command} {plan.Id}", driftBefore, CancellationToken.None);
             }
-            catch (Exception e) when (!ran && e is NpgsqlException or InvalidOperationException)
+            catch (Exception e) when (!ran && e is DbException or InvalidOperationException)
             {
                 Log($"  the schema after the failed phase was not recorded: {e.Message}");
             }

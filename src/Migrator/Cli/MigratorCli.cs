@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.CommandLine;
 using Migrator.Backfill;
 using Migrator.Cli.Commands;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Cli;
 
@@ -137,8 +137,8 @@ public static class MigratorCli
     {
         MigratorException m => (m.ExitCode, m.Message),
         BackfillException b => (b.IsBadInput ? ExitCodes.BadInput : ExitCodes.DatabaseError, b.Message),
-        PostgresException pg => (ExitCodes.DatabaseError, $"database error {PostgresErrorText.Describe(pg)}"),
-        NpgsqlException n => (ExitCodes.DatabaseError, $"database error: {n.Message}"),
+        DbException { SqlState: not null } server => (ExitCodes.DatabaseError, $"database error {PostgresErrorText.Describe(server)}"),
+        DbException n => (ExitCodes.DatabaseError, $"database error: {n.Message}"),
         OperationCanceledException => (ExitCodes.Stopped, "stopped by a signal; the ledger records where: run the same command again to resume"),
         _ => (ExitCodes.Internal, $"internal error ({e.GetType().Name}): {e.Message} — please report it; --verbose shows details"),
     };

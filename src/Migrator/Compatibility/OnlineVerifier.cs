@@ -2,7 +2,9 @@ using System.Text.RegularExpressions;
 using Migrator.Analyzers;
 using Migrator.Authoring;
 using Migrator.Planning;
-using Npgsql;
+using System.Data.Common;
+using Migrator.Backfill;
+using Migrator.Dialects.Postgres;
 using Semver;
 
 namespace Migrator.Compatibility;
@@ -17,7 +19,7 @@ namespace Migrator.Compatibility;
 public static partial class OnlineVerifier
 {
     public static async Task<VerifyResult> VerifyAsync(
-        NpgsqlConnection connection,
+        DbConnection connection,
         IReadOnlyList<ChangePlan> plans,
         Func<ChangePlan, ChangeState> state,
         IReadOnlyList<AppVersionUsage> versions,
@@ -65,14 +67,14 @@ public static partial class OnlineVerifier
                             await Execute(connection, transaction, statement.Sql, cancellation);
                             await Execute(connection, transaction, "RELEASE SAVEPOINT migrator_verify_ddl", cancellation);
                         }
-                        catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal))
+                        catch (DbException e) when (e.SqlState is not null && e.SqlState.StartsWith("23", StringComparison.Ordinal))
                         {
                             await Execute(connection, transaction, "ROLLBACK TO SAVEPOINT migrator_verify_ddl", cancellation);
                             bool backfilled = current >= ChangeState.Backfilled;
                             findings.Add(new Finding(RuleIds.VerifyFailed, backfilled ? Severity.Error : Severity.Info,
                                 backfilled
-                                    ? $"contract of change {plan.Id} will fail on today's rows: {e.SqlState} {e.MessageText}"
-                                    : $"contract of change {plan.Id} not proven on today's rows, which wait for its backfill ({e.SqlState} {e.MessageText}); `gate` and `contract` check its preconditions after the backfill")
+                                    ? $"contract of change {plan.Id} will fail on today's rows: {e.SqlState} {PostgresErrorText.MessageText(e)}"
+                                    : $"contract of change {plan.Id} not proven on today's rows, which wait for its backfill ({e.SqlState} {PostgresErrorText.MessageText(e)}); `gate` and `contract` check its preconditions after the backfill")
                             {
                                 ChangeId = plan.Id,
                                 Phase = phaseName(phase),
@@ -98,11 +100,11 @@ public static partial class OnlineVerifier
                                 await PrepareOnlyAsync(connection, transaction, DapperParameters.ToPositional(usage.Sql), cancellation);
                                 await Execute(connection, transaction, "RELEASE SAVEPOINT migrator_verify", cancellation);
                             }
-                            catch (PostgresException e) when (e.SqlState != PostgresErrorCodes.LockNotAvailable && e.SqlState != "42P18")
+                            catch (DbException e) when (e.SqlState is not null && e.SqlState != "55P03" && e.SqlState != "42P18")
                             {
                                 await Execute(connection, transaction, "ROLLBACK TO SAVEPOINT migrator_verify", cancellation);
                                 findings.Add(new Finding(RuleIds.VerifyFailed, Severity.Error,
-                                    $"after {phaseName(phase)} of change {plan.Id}, PostgreSQL rejects this statement of {version}: {e.SqlState} {e.MessageText}")
+                                    $"after {phaseName(phase)} of change {plan.Id}, PostgreSQL rejects this statement of {version}: {e.SqlState} {PostgresErrorText.MessageText(e)}")
                                 {
                                     ChangeId = plan.Id,
                                     Phase = phaseName(phase),
@@ -111,7 +113,7 @@ public static partial class OnlineVerifier
                                     Sql = usage.Sql,
                                 });
                             }
-                            catch (PostgresException e) when (e.SqlState == "42P18")
+                            catch (DbException e) when (e.SqlState is not null && e.SqlState == "42P18")
                             {
                                 // Indeterminate parameter type: PostgreSQL cannot plan it without the values' types; not a break.
                                 await Execute(connection, transaction, "ROLLBACK TO SAVEPOINT migrator_verify", cancellation);
@@ -124,7 +126,7 @@ public static partial class OnlineVerifier
         finally
         {
             await transaction.RollbackAsync(CancellationToken.None);
-            connection.UnprepareAll();
+            PreparedStatement.ForgetAll(connection);
         }
 
         return new VerifyResult(findings, phases, ddl, prepared, versionsChecked.Count);
@@ -169,25 +171,16 @@ public static partial class OnlineVerifier
         return order;
     }
 
-    /// <summary>
-    /// Plans one app statement without running it: a single protocol-level Parse (and Describe), sent
-    /// by Npgsql as one batch command it never splits or rewrites. PostgreSQL itself refuses a Parse
-    /// holding more than one statement ("cannot insert multiple commands into a prepared statement"),
-    /// so text such as <c>SELECT 1; COMMIT; DROP TABLE t</c> can never execute here.
-    /// </summary>
-    private static async Task PrepareOnlyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellation)
-    {
-        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { new NpgsqlBatchCommand(sql) } };
-        await batch.PrepareAsync(cancellation);
+    /// <summary>Plans one app statement without running it (<see cref="PreparedStatement.PrepareOnlyAsync"/>:
+    /// one protocol-level Parse, which PostgreSQL refuses for more than one statement).</summary>
+    private static Task PrepareOnlyAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellation) =>
+        PreparedStatement.PrepareOnlyAsync(connection, transaction, sql, cancellation);
 
-        // Npgsql keeps prepared statements by their text: the same statement after a later phase must
-        // be parsed again, against the schema as that phase leaves it.
-        connection.UnprepareAll();
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellation)
+    private static async Task Execute(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellation)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
         await command.ExecuteNonQueryAsync(cancellation);
     }
 

@@ -22,7 +22,9 @@ public static class UsageExtractor
     {
         var paths = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).ToList();
         paths.Add(typeof(Dapper.SqlMapper).Assembly.Location);
-        paths.Add(typeof(Npgsql.NpgsqlConnection).Assembly.Location);
+        // Npgsql's assembly sits beside the tool's (the PostgreSQL dialect loads it); named by file so
+        // this layer holds no reference to the driver.
+        paths.Add(Path.Combine(Path.GetDirectoryName(typeof(Dapper.SqlMapper).Assembly.Location)!, "Npgsql.dll"));
         return paths.Where(File.Exists).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
     });
 

@@ -1,6 +1,6 @@
 using Dapper;
 using Migrator.Analyzers.Sql;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Compatibility;
 
@@ -113,7 +113,7 @@ public sealed class VisibleSchema : ISchemaLookup
     }
 
     /// <summary>The tables and views of a live database (the ledger schema and the catalogs left out).</summary>
-    public static async Task<VisibleSchema> ReadAsync(NpgsqlConnection connection, string ledgerSchema)
+    public static async Task<VisibleSchema> ReadAsync(DbConnection connection, string ledgerSchema)
     {
         var schema = new VisibleSchema();
         var rows = await connection.QueryAsync<(string Schema, string Table, string Kind, string? Column, string? Type, bool NotNull, bool HasDefault)>(

@@ -7,7 +7,7 @@ using Migrator.Dialects;
 using Migrator.Dialects.Postgres;
 using Migrator.Ledger;
 using Migrator.Planning;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Execution;
 
@@ -23,7 +23,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
     private const string LockNotAvailable = "55P03";
     private readonly Action<string> _log = log ?? (_ => { });
 
-    private NpgsqlConnection Connection => ledger.Connection;
+    private DbConnection Connection => ledger.Connection;
 
     /// <summary>With true, a phase that stopped part-way after its change was edited continues with
     /// the edited steps that have not run yet (the steps that did run must be unchanged).</summary>
@@ -89,7 +89,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
             {
                 await RunStepAsync(plan.Id, phase, steps[i], i, last: i == steps.Count - 1, cancellation);
             }
-            catch (PostgresException e)
+            catch (DbException e) when (e.SqlState is not null)
             {
                 string message = $"change {plan.Id} {LedgerStore.Name(phase)} step {i + 1}/{steps.Count} failed: {PostgresErrorText.Describe(e)}";
                 await ledger.FailPhaseAsync(plan.Id, phase, message);
@@ -148,7 +148,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
     /// its object exists and the ledger proves this change created (or renamed) it; the others are
     /// skipped and the object is kept. Evaluated once, before the step's first statement.
     /// </summary>
-    private async Task<IReadOnlyList<PlannedStatement>> AllowedAsync(long changeId, Phase phase, IReadOnlyList<PlannedStatement> statements, NpgsqlTransaction? tx)
+    private async Task<IReadOnlyList<PlannedStatement>> AllowedAsync(long changeId, Phase phase, IReadOnlyList<PlannedStatement> statements, DbTransaction? tx)
     {
         if (phase != Phase.Rollback || statements.All(s => s.Guard is null))
         {
@@ -207,7 +207,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
                 _log($"  step {index + 1} done in {clock.ElapsedMilliseconds} ms{(attempt > 1 ? $" (attempt {attempt})" : "")}");
                 return;
             }
-            catch (PostgresException e) when (e.SqlState == LockNotAvailable)
+            catch (DbException e) when (e.SqlState is not null && e.SqlState == LockNotAvailable)
             {
                 // Autovacuum yields its lock only to a waiter that waits longer than deadlock_timeout,
                 // and our lock_timeout is shorter: name it as the blocker and deal with it rather than
@@ -278,7 +278,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
         {
             return await Connection.ExecuteScalarAsync<bool>("SELECT pg_cancel_backend(@pid)", new { pid });
         }
-        catch (PostgresException e) when (e.SqlState == "42501")
+        catch (DbException e) when (e.SqlState is not null && e.SqlState == "42501")
         {
             return false;
         }
@@ -293,7 +293,9 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
         var before = await CatalogIdentity.ReadAsync(Connection, tx);
         foreach (var statement in statements)
         {
-            await using var command = new NpgsqlCommand(statement.Sql, Connection, tx);
+            await using var command = Connection.CreateCommand();
+            command.CommandText = statement.Sql;
+            command.Transaction = tx;
             await command.ExecuteNonQueryAsync(cancellation);
         }
 
@@ -342,11 +344,12 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
 
             try
             {
-                await using var command = new NpgsqlCommand(statement.Sql, Connection);
+                await using var command = Connection.CreateCommand();
+                command.CommandText = statement.Sql;
                 command.CommandTimeout = 0;
                 await command.ExecuteNonQueryAsync(cancellation);
             }
-            catch (PostgresException) when (statement.IndexBuilt is not null)
+            catch (DbException e) when (e.SqlState is not null && statement.IndexBuilt is not null)
             {
                 await DropInvalidIndexAsync(changeId, statement.IndexBuilt);
                 throw;
@@ -388,7 +391,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
                 await Connection.ExecuteAsync($"DROP INDEX CONCURRENTLY IF EXISTS {index}");
             }
         }
-        catch (PostgresException e) when (e.SqlState == LockNotAvailable)
+        catch (DbException e) when (e.SqlState is not null && e.SqlState == LockNotAvailable)
         {
             _log($"  the INVALID index {index} could not be dropped yet (lock not available); the next attempt drops it");
         }

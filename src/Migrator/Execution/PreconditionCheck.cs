@@ -1,7 +1,7 @@
 using Dapper;
 using Migrator.Dialects;
 using Migrator.Planning;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Execution;
 
@@ -9,7 +9,7 @@ namespace Migrator.Execution;
 /// look for one breaking row each).</summary>
 public static class PreconditionCheck
 {
-    public static async Task<IReadOnlyList<(ContractPrecondition Precondition, bool Holds)>> RunAsync(NpgsqlConnection connection, ChangePlan plan)
+    public static async Task<IReadOnlyList<(ContractPrecondition Precondition, bool Holds)>> RunAsync(DbConnection connection, ChangePlan plan)
     {
         var results = new List<(ContractPrecondition, bool)>(plan.Preconditions.Count);
         foreach (var precondition in plan.Preconditions)

@@ -2,16 +2,16 @@ using Dapper;
 using Migrator.Authoring;
 using Migrator.Dialects.Postgres;
 using Migrator.Planning;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Ledger;
 
 /// <summary>Reads and writes the ledger: changes, phases, deployments, checkpoints and history.</summary>
-public sealed class LedgerStore(NpgsqlConnection connection, string schema)
+public sealed class LedgerStore(DbConnection connection, string schema)
 {
     private readonly string _s = PgSql.Ident(schema);
 
-    public NpgsqlConnection Connection { get; } = connection;
+    public DbConnection Connection { get; } = connection;
 
     /// <summary>False when a read-only session found no ledger in the database: every read returns
     /// nothing (no change has run, no version is registered), and nothing is created.</summary>
@@ -73,7 +73,7 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
     }
 
     /// <summary>Records the schema as Migrator left it after <paramref name="after"/> (e.g. "expand 3").</summary>
-    public Task RecordSchemaStateAsync(string after, string snapshot, NpgsqlTransaction? transaction = null) =>
+    public Task RecordSchemaStateAsync(string after, string snapshot, DbTransaction? transaction = null) =>
         Connection.ExecuteAsync(
             $"""
             INSERT INTO {_s}.schema_state (after, snapshot) VALUES (@after, @snapshot)
@@ -175,7 +175,7 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             new { changeId, phase = Name(phase), checksum, steps = stepsJson });
 
     /// <summary>Marks one more step done; runs inside the step's own transaction when it has one.</summary>
-    public Task StepDoneAsync(long changeId, Phase phase, int stepsDone, bool last, NpgsqlTransaction? transaction) =>
+    public Task StepDoneAsync(long changeId, Phase phase, int stepsDone, bool last, DbTransaction? transaction) =>
         Connection.ExecuteAsync(
             $"""
             UPDATE {_s}.phases SET steps_done = @stepsDone,
@@ -186,7 +186,7 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             new { changeId, phase = Name(phase), stepsDone, last },
             transaction);
 
-    public Task FinishPhaseAsync(long changeId, Phase phase, NpgsqlTransaction? transaction = null) =>
+    public Task FinishPhaseAsync(long changeId, Phase phase, DbTransaction? transaction = null) =>
         Connection.ExecuteAsync(
             $"UPDATE {_s}.phases SET status = 'done', finished_at = now(), error = NULL WHERE change_id = @changeId AND phase = @phase",
             new { changeId, phase = Name(phase) },
@@ -229,7 +229,7 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
     }
 
     /// <summary>Records objects a step created or renamed (in the step's transaction when it has one).</summary>
-    public async Task RecordOwnedAsync(long changeId, Phase phase, IEnumerable<(string Identity, string How, string Description)> owned, NpgsqlTransaction? transaction)
+    public async Task RecordOwnedAsync(long changeId, Phase phase, IEnumerable<(string Identity, string How, string Description)> owned, DbTransaction? transaction)
     {
         foreach (var (identity, how, description) in owned)
         {
@@ -245,7 +245,7 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
     }
 
     /// <summary>What the ledger proves a change created or renamed: identity → how.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> OwnedAsync(long changeId, NpgsqlTransaction? transaction = null)
+    public async Task<IReadOnlyDictionary<string, string>> OwnedAsync(long changeId, DbTransaction? transaction = null)
     {
         var rows = await Connection.QueryAsync<(string Identity, string How)>(
             $"SELECT identity, how FROM {_s}.owned_objects WHERE change_id = @changeId", new { changeId }, transaction);
@@ -317,7 +317,7 @@ public sealed class LedgerStore(NpgsqlConnection connection, string schema)
             {
                 await release();
             }
-            catch (NpgsqlException)
+            catch (DbException)
             {
                 // The connection is gone, and the session lock with it.
             }

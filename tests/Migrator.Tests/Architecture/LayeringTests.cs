@@ -57,6 +57,29 @@ public sealed class LayeringTests
         Assert.That(result.FailingTypeNames ?? [], Is.Empty, "MigratorException and ExitCodes are used by every layer");
     }
 
+    /// <summary>The PostgreSQL driver is the PostgreSQL dialect's: no other namespace of the engine names
+    /// an Npgsql type (the backfill library, PostgreSQL's implementation of the backfill, is its own
+    /// assembly). The layers above talk to the database through ADO.NET's DbConnection.</summary>
+    [Test]
+    public void Only_the_postgres_dialect_uses_Npgsql()
+    {
+        var result = Types.InAssembly(Engine).That().DoNotResideInNamespace("Migrator.Dialects.Postgres")
+            .ShouldNot().HaveDependencyOn("Npgsql").GetResult();
+        Assert.That(result.FailingTypeNames ?? [], Is.Empty);
+        Assert.That(Types.InAssembly(Engine).That().ResideInNamespace("Migrator.Dialects.Postgres").And().HaveDependencyOn("Npgsql").GetTypes(), Is.Not.Empty,
+            "the check sees Npgsql where it is used (not a vacuous pass)");
+    }
+
+    /// <summary>Operations say what they want; the dialect writes the SQL: nothing under Authoring names
+    /// either engine's dialect.</summary>
+    [Test]
+    public void Operations_use_no_engine_specific_dialect()
+    {
+        var result = Types.InAssembly(Engine).That().ResideInNamespace("Migrator.Authoring")
+            .ShouldNot().HaveDependencyOnAny("Migrator.Dialects.Postgres", "Migrator.Dialects.SqlServer").GetResult();
+        Assert.That(result.FailingTypeNames ?? [], Is.Empty);
+    }
+
     /// <summary>Every layer but the last, which may use all the others.</summary>
     private static IEnumerable<int> LayerIndexes() => Enumerable.Range(0, Layers.Length - 1);
 }

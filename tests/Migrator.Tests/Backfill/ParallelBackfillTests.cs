@@ -59,7 +59,7 @@ public sealed class ParallelBackfillTests : BackfillTest
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellation) => await DataSource.OpenConnectionAsync(cancellation);
+    private async Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellation) => await DataSource.OpenConnectionAsync(cancellation);
 
     private async Task<long> FinalPassAsync()
     {

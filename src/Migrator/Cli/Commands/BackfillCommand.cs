@@ -5,7 +5,7 @@ using System.Text.Json;
 using Migrator.Authoring;
 using Migrator.Backfill;
 using Migrator.Planning;
-using Npgsql;
+using System.Data.Common;
 using Spectre.Console;
 
 namespace Migrator.Cli.Commands;
@@ -142,7 +142,7 @@ public static class BackfillCommand
                             await session.RequireLedger.FailPhaseAsync(plan.Id, Phase.Backfill, why);
                             await session.HistoryAsync("backfill", plan.Id, "failed", why);
                         }
-                        catch (Exception inner) when (inner is NpgsqlException or InvalidOperationException)
+                        catch (Exception inner) when (inner is DbException or InvalidOperationException)
                         {
                         }
 

@@ -1,6 +1,6 @@
 using Dapper;
 using Migrator.Dialects;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Dialects.Postgres;
 
@@ -20,7 +20,7 @@ public static class CatalogIdentity
     /// <paramref name="writtenByThisTransaction"/>, only objects whose catalog row this transaction
     /// wrote (created or changed, e.g. renamed): the read after a step's statements, while the step
     /// holds its locks, then returns a handful of rows whatever the size of the schema.</summary>
-    public static async Task<Dictionary<string, (string Name, string Description)>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, bool writtenByThisTransaction = false)
+    public static async Task<Dictionary<string, (string Name, string Description)>> ReadAsync(DbConnection connection, DbTransaction? transaction, bool writtenByThisTransaction = false)
     {
         string mine(string alias) => writtenByThisTransaction ? $" AND {alias}.xmin = pg_current_xact_id()::xid" : "";
         var rows = await connection.QueryAsync<(string Identity, string Name, string Description)>(
@@ -77,7 +77,7 @@ public static class CatalogIdentity
     public static string Building(string qualifiedIndex) => "building:" + qualifiedIndex;
 
     /// <summary>The identity the object has now, or null when no such object exists.</summary>
-    public static Task<string?> ResolveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, OwnedObject owned)
+    public static Task<string?> ResolveAsync(DbConnection connection, DbTransaction? transaction, OwnedObject owned)
     {
         string relation = PgSql.Qualified(owned.Schema, owned.Table ?? owned.Name);
         string sql = owned.Kind switch

@@ -1,7 +1,7 @@
 using Dapper;
 using Migrator.Analyzers.Sql;
 using Migrator.Dialects;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Dialects.Postgres;
 
@@ -27,7 +27,7 @@ public static class DependentObjects
     /// <summary>For each target the steps remove, the objects that depend on it ("view public.v").
     /// Renames inside the steps are followed back to the live name (a column renamed aside and then
     /// dropped is the live column).</summary>
-    public static async Task<IReadOnlyList<Found>> FindAsync(NpgsqlConnection connection, IReadOnlyList<PhaseStep> steps, string ledgerSchema)
+    public static async Task<IReadOnlyList<Found>> FindAsync(DbConnection connection, IReadOnlyList<PhaseStep> steps, string ledgerSchema)
     {
         var statements = steps.SelectMany(s => s.Statements).Where(s => !s.IsBoundary).ToList();
         var held = statements.Where(s => s.RecreatesViewsOf is not null).Select(s => s.RecreatesViewsOf!.Value)

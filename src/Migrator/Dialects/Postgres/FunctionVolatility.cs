@@ -1,5 +1,5 @@
 using Dapper;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Dialects.Postgres;
 
@@ -7,7 +7,7 @@ namespace Migrator.Dialects.Postgres;
 /// the app's, and the extensions'), from pg_proc.provolatile; a name with a volatile overload counts as volatile.</summary>
 public static class FunctionVolatility
 {
-    public static async Task<IReadOnlyDictionary<string, bool>> ReadAsync(NpgsqlConnection connection)
+    public static async Task<IReadOnlyDictionary<string, bool>> ReadAsync(DbConnection connection)
     {
         var rows = await connection.QueryAsync<(string Name, bool Volatile)>(
             """

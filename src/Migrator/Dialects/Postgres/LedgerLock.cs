@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dapper;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Dialects.Postgres;
 
@@ -15,7 +15,7 @@ public static class LedgerLock
 {
     private const string KeySql = "hashtextextended('migrator ledger ' || @schema, 0)";
 
-    public static async Task AcquireAsync(NpgsqlConnection connection, string schema, TimeSpan wait, CancellationToken cancellation = default, bool shared = false)
+    public static async Task AcquireAsync(DbConnection connection, string schema, TimeSpan wait, CancellationToken cancellation = default, bool shared = false)
     {
         string function = shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock";
         var clock = Stopwatch.StartNew();
@@ -51,7 +51,7 @@ public static class LedgerLock
     /// with its backend). Without it, a command that starts right after this one exits can find the lock
     /// still held by a backend that has not yet noticed its client is gone.
     /// </summary>
-    public static async Task ReleaseAsync(NpgsqlConnection connection)
+    public static async Task ReleaseAsync(DbConnection connection)
     {
         if (connection.State != System.Data.ConnectionState.Open)
         {
@@ -62,7 +62,7 @@ public static class LedgerLock
         {
             await connection.ExecuteAsync("SELECT pg_advisory_unlock_all()");
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        catch (Exception e) when (e is DbException or InvalidOperationException)
         {
             // The connection is gone or busy; closing it releases the lock on the server.
         }

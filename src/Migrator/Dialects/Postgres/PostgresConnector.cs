@@ -43,7 +43,7 @@ public static class PostgresConnector
         }
     }
 
-    public static async Task<NpgsqlConnection> OpenAsync(NpgsqlDataSource source, CancellationToken cancellation = default)
+    public static async Task<System.Data.Common.DbConnection> OpenAsync(System.Data.Common.DbDataSource source, CancellationToken cancellation = default)
     {
         try
         {

@@ -1,6 +1,6 @@
 using Dapper;
 using Migrator.Schema;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Dialects.Postgres;
 
@@ -19,7 +19,7 @@ public static class SchemaReader
 
     private const string NotExtension = "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = {0} AND e.deptype = 'e')";
 
-    public static async Task<DatabaseSchema> ReadAsync(NpgsqlConnection connection, string ledgerSchema, CancellationToken cancellation = default)
+    public static async Task<DatabaseSchema> ReadAsync(DbConnection connection, string ledgerSchema, CancellationToken cancellation = default)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellation);
         var args = new { ledger = ledgerSchema };
@@ -67,7 +67,7 @@ public static class SchemaReader
         };
     }
 
-    private static async Task<IReadOnlyList<TypeInfo>> ReadTypesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, object args)
+    private static async Task<IReadOnlyList<TypeInfo>> ReadTypesAsync(DbConnection connection, DbTransaction transaction, object args)
     {
         var rows = await connection.QueryAsync<(string Schema, string Name, string Kind, string[]? Labels, string? Definition)>(
             $"""
@@ -92,7 +92,7 @@ public static class SchemaReader
         return [.. rows.Select(r => new TypeInfo(r.Schema, r.Name, r.Kind, r.Labels, r.Definition))];
     }
 
-    private static async Task<IReadOnlyList<TableInfo>> ReadTablesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, object args)
+    private static async Task<IReadOnlyList<TableInfo>> ReadTablesAsync(DbConnection connection, DbTransaction transaction, object args)
     {
         string tablesCte = $"""
             WITH rels AS (
@@ -174,7 +174,7 @@ public static class SchemaReader
         ];
     }
 
-    private static async Task<IReadOnlyList<ViewInfo>> ReadViewsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, object args)
+    private static async Task<IReadOnlyList<ViewInfo>> ReadViewsAsync(DbConnection connection, DbTransaction transaction, object args)
     {
         var rows = await connection.QueryAsync<(long Oid, string Schema, string Name, bool Materialized, string Definition, string[] DependsOn, string? Comment)>(
             $"""

@@ -1,5 +1,5 @@
 using Dapper;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Dialects.Postgres;
 
@@ -11,7 +11,7 @@ namespace Migrator.Dialects.Postgres;
 /// </summary>
 public static class SchemaSnapshot
 {
-    public static async Task<IReadOnlyList<string>> ReadAsync(NpgsqlConnection connection, string ledgerSchema = "migrator")
+    public static async Task<IReadOnlyList<string>> ReadAsync(DbConnection connection, string ledgerSchema = "migrator")
     {
         var lines = await connection.QueryAsync<string>(
             """

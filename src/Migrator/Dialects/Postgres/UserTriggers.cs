@@ -1,6 +1,6 @@
 using Dapper;
 using Migrator.Backfill;
-using Npgsql;
+using System.Data.Common;
 
 namespace Migrator.Dialects.Postgres;
 
@@ -8,7 +8,7 @@ namespace Migrator.Dialects.Postgres;
 /// as foreign-key checks, not disabled), on the table and on its partitions.</summary>
 public static class UserTriggers
 {
-    public static async Task<IReadOnlyList<(string Name, bool Always)>> OnUpdateAsync(NpgsqlConnection connection, BackfillSpec spec)
+    public static async Task<IReadOnlyList<(string Name, bool Always)>> OnUpdateAsync(DbConnection connection, BackfillSpec spec)
     {
         var rows = await connection.QueryAsync<(string Name, bool Always)>(
             $"""
