@@ -266,6 +266,22 @@ public sealed class SqlServerOperationTests
         Assert.That(drop.Rollback(context).Select(s => s.Sql), Has.Some.Contains("WITH CHECK CHECK CONSTRAINT"), "the rollback proves it NOT NULL again");
     }
 
+    /// <summary>SQL Server refuses to drop a column a default or a CHECK reads: a dropped column loses its
+    /// default constraint and Migrator's own NOT NULL checks first, in the same statement; a user's own
+    /// CHECK is not touched (the drop then fails whole).</summary>
+    [Test]
+    public void A_dropped_column_loses_its_default_and_migrators_own_checks_first()
+    {
+        var context = new OperationContext(3, Model(), Dialect);
+        string drop = new DropColumn("dbo", "customers", "full_name").Contract(context).Single().Sql;
+        int defaultAt = drop.IndexOf("sys.default_constraints", StringComparison.Ordinal);
+        int checksAt = drop.IndexOf("cc.name LIKE N'migrator[_]nn[_]%'", StringComparison.Ordinal);
+        int dropAt = drop.IndexOf("ALTER TABLE [dbo].[customers] DROP COLUMN [full_name];", StringComparison.Ordinal);
+        Assert.That(new[] { defaultAt, checksAt, dropAt }, Is.All.GreaterThanOrEqualTo(0), drop);
+        Assert.That(new[] { defaultAt, checksAt, dropAt }, Is.Ordered, drop);
+        Assert.That(Parse(drop, out _), Is.Empty);
+    }
+
     [Test]
     public void An_expression_index_and_a_bad_referential_action_are_refused_with_one_clear_line()
     {

@@ -77,7 +77,26 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
 
     /// <summary>The column's default constraint (SQL Server refuses to drop a column that has one), then the column.</summary>
     private PlannedStatement DropColumnWithDefault(string schema, string table, string column) =>
-        new(DropDefaultSql(schema, table, column) + "\n" + $"ALTER TABLE {Qualified(schema, table)} DROP COLUMN {Quote(column)};");
+        new(DropDefaultSql(schema, table, column) + "\n" + DropOwnChecksSql(schema, table, column) + "\n" + $"ALTER TABLE {Qualified(schema, table)} DROP COLUMN {Quote(column)};");
+
+    /// <summary>The NOT NULL checks Migrator made on a column (<c>migrator_nn_…</c>, the trusted CHECK that
+    /// is SQL Server's NOT NULL here): SQL Server refuses to drop a column a CHECK reads. A user's own
+    /// CHECK on the column is left, and the drop then fails and rolls back rather than lose it silently.</summary>
+    private string DropOwnChecksSql(string schema, string table, string column)
+    {
+        string name = Literal(Qualified(schema, table));
+        return $"""
+            DECLARE @own_checks nvarchar(max);
+            SELECT @own_checks = CONCAT(@own_checks, N'ALTER TABLE {Qualified(schema, table).Replace("'", "''", StringComparison.Ordinal)} DROP CONSTRAINT ', QUOTENAME(cc.name), N'; ')
+                FROM sys.check_constraints AS cc
+                WHERE cc.parent_object_id = OBJECT_ID({name}) AND cc.name LIKE N'migrator[_]nn[_]%'
+                  AND (cc.parent_column_id = COLUMNPROPERTY(OBJECT_ID({name}), {Literal(column)}, 'ColumnId')
+                       OR EXISTS (SELECT 1 FROM sys.sql_expression_dependencies AS dep
+                                  WHERE dep.referencing_id = cc.object_id AND dep.referenced_id = cc.parent_object_id
+                                    AND dep.referenced_minor_id = COLUMNPROPERTY(OBJECT_ID({name}), {Literal(column)}, 'ColumnId')));
+            IF @own_checks IS NOT NULL EXEC sp_executesql @own_checks;
+            """;
+    }
 
     /// <summary>A default as SQL: raw SQL as written, a value as FluentMigrator's SQL Server quoter
     /// writes it (strings N'…' with quotes doubled).</summary>
@@ -296,7 +315,8 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
 
     /// <summary>
     /// sp_rename the old column aside and the new one into its place, drop the old column's default
-    /// constraint (SQL Server refuses to drop a column that has one) and the old column, refresh the
+    /// constraint and Migrator's own NOT NULL checks on it (SQL Server refuses to drop a column that has
+    /// either) and the old column, refresh the
     /// views that are not schema-bound over the table (their metadata names columns), and give the
     /// column its final name. The change's own checks on the old column (<paramref name="ownChecks"/>)
     /// are dropped first. A schema-bound view, an index or a user's CHECK on the old column makes
@@ -310,8 +330,7 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
         {
             RenameColumn(schema, table, old, aside),
             RenameColumn(schema, table, physical, old),
-            new(DropDefaultSql(schema, table, aside)),
-            new($"ALTER TABLE {Qualified(schema, table)} DROP COLUMN {Quote(aside)};"),
+            DropColumnWithDefault(schema, table, aside),
             new(RefreshViewsSql(schema, table)),
         };
         if (final != old)

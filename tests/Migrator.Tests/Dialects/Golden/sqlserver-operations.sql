@@ -279,7 +279,15 @@ DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
     WHERE dc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'migrator_old_email', 'ColumnId'));
 DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ' + QUOTENAME(@default);
 IF @default IS NOT NULL EXEC sp_executesql @drop_default;
--- contract
+DECLARE @own_checks nvarchar(max);
+SELECT @own_checks = CONCAT(@own_checks, N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ', QUOTENAME(cc.name), N'; ')
+    FROM sys.check_constraints AS cc
+    WHERE cc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND cc.name LIKE N'migrator[_]nn[_]%'
+      AND (cc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'migrator_old_email', 'ColumnId')
+           OR EXISTS (SELECT 1 FROM sys.sql_expression_dependencies AS dep
+                      WHERE dep.referencing_id = cc.object_id AND dep.referenced_id = cc.parent_object_id
+                        AND dep.referenced_minor_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'migrator_old_email', 'ColumnId')));
+IF @own_checks IS NOT NULL EXEC sp_executesql @own_checks;
 ALTER TABLE [dbo].[customers] DROP COLUMN [migrator_old_email];
 -- contract
 DECLARE @view nvarchar(776);
@@ -360,7 +368,15 @@ DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
     WHERE dc.parent_object_id = OBJECT_ID(N'[sales].[order_lines]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[sales].[order_lines]'), N'migrator_old_price_cents', 'ColumnId'));
 DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [sales].[order_lines] DROP CONSTRAINT ' + QUOTENAME(@default);
 IF @default IS NOT NULL EXEC sp_executesql @drop_default;
--- contract
+DECLARE @own_checks nvarchar(max);
+SELECT @own_checks = CONCAT(@own_checks, N'ALTER TABLE [sales].[order_lines] DROP CONSTRAINT ', QUOTENAME(cc.name), N'; ')
+    FROM sys.check_constraints AS cc
+    WHERE cc.parent_object_id = OBJECT_ID(N'[sales].[order_lines]') AND cc.name LIKE N'migrator[_]nn[_]%'
+      AND (cc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[sales].[order_lines]'), N'migrator_old_price_cents', 'ColumnId')
+           OR EXISTS (SELECT 1 FROM sys.sql_expression_dependencies AS dep
+                      WHERE dep.referencing_id = cc.object_id AND dep.referenced_id = cc.parent_object_id
+                        AND dep.referenced_minor_id = COLUMNPROPERTY(OBJECT_ID(N'[sales].[order_lines]'), N'migrator_old_price_cents', 'ColumnId')));
+IF @own_checks IS NOT NULL EXEC sp_executesql @own_checks;
 ALTER TABLE [sales].[order_lines] DROP COLUMN [migrator_old_price_cents];
 -- contract
 DECLARE @view nvarchar(776);
@@ -439,7 +455,15 @@ DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
     WHERE dc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'migrator_old_email', 'ColumnId'));
 DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ' + QUOTENAME(@default);
 IF @default IS NOT NULL EXEC sp_executesql @drop_default;
--- contract
+DECLARE @own_checks nvarchar(max);
+SELECT @own_checks = CONCAT(@own_checks, N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ', QUOTENAME(cc.name), N'; ')
+    FROM sys.check_constraints AS cc
+    WHERE cc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND cc.name LIKE N'migrator[_]nn[_]%'
+      AND (cc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'migrator_old_email', 'ColumnId')
+           OR EXISTS (SELECT 1 FROM sys.sql_expression_dependencies AS dep
+                      WHERE dep.referencing_id = cc.object_id AND dep.referenced_id = cc.parent_object_id
+                        AND dep.referenced_minor_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'migrator_old_email', 'ColumnId')));
+IF @own_checks IS NOT NULL EXEC sp_executesql @own_checks;
 ALTER TABLE [dbo].[customers] DROP COLUMN [migrator_old_email];
 -- contract
 DECLARE @view nvarchar(776);
@@ -512,7 +536,15 @@ DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
     WHERE dc.parent_object_id = OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]'), N'migrator_old_old]col', 'ColumnId'));
 DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [we]]ird].[t''; DROP TABLE x; --] DROP CONSTRAINT ' + QUOTENAME(@default);
 IF @default IS NOT NULL EXEC sp_executesql @drop_default;
--- contract
+DECLARE @own_checks nvarchar(max);
+SELECT @own_checks = CONCAT(@own_checks, N'ALTER TABLE [we]]ird].[t''; DROP TABLE x; --] DROP CONSTRAINT ', QUOTENAME(cc.name), N'; ')
+    FROM sys.check_constraints AS cc
+    WHERE cc.parent_object_id = OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]') AND cc.name LIKE N'migrator[_]nn[_]%'
+      AND (cc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]'), N'migrator_old_old]col', 'ColumnId')
+           OR EXISTS (SELECT 1 FROM sys.sql_expression_dependencies AS dep
+                      WHERE dep.referencing_id = cc.object_id AND dep.referenced_id = cc.parent_object_id
+                        AND dep.referenced_minor_id = COLUMNPROPERTY(OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]'), N'migrator_old_old]col', 'ColumnId')));
+IF @own_checks IS NOT NULL EXEC sp_executesql @own_checks;
 ALTER TABLE [we]]ird].[t'; DROP TABLE x; --] DROP COLUMN [migrator_old_old]]col];
 -- contract
 DECLARE @view nvarchar(776);
@@ -591,6 +623,15 @@ DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
     WHERE dc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'full_name', 'ColumnId'));
 DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ' + QUOTENAME(@default);
 IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+DECLARE @own_checks nvarchar(max);
+SELECT @own_checks = CONCAT(@own_checks, N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ', QUOTENAME(cc.name), N'; ')
+    FROM sys.check_constraints AS cc
+    WHERE cc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND cc.name LIKE N'migrator[_]nn[_]%'
+      AND (cc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'full_name', 'ColumnId')
+           OR EXISTS (SELECT 1 FROM sys.sql_expression_dependencies AS dep
+                      WHERE dep.referencing_id = cc.object_id AND dep.referenced_id = cc.parent_object_id
+                        AND dep.referenced_minor_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'full_name', 'ColumnId')));
+IF @own_checks IS NOT NULL EXEC sp_executesql @own_checks;
 ALTER TABLE [dbo].[customers] DROP COLUMN [full_name];
 -- rollback
 DROP TRIGGER IF EXISTS [dbo].[migrator_sync_202612030001_full_name];
@@ -639,12 +680,30 @@ DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
     WHERE dc.parent_object_id = OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]'), N'old]col', 'ColumnId'));
 DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [we]]ird].[t''; DROP TABLE x; --] DROP CONSTRAINT ' + QUOTENAME(@default);
 IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+DECLARE @own_checks nvarchar(max);
+SELECT @own_checks = CONCAT(@own_checks, N'ALTER TABLE [we]]ird].[t''; DROP TABLE x; --] DROP CONSTRAINT ', QUOTENAME(cc.name), N'; ')
+    FROM sys.check_constraints AS cc
+    WHERE cc.parent_object_id = OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]') AND cc.name LIKE N'migrator[_]nn[_]%'
+      AND (cc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]'), N'old]col', 'ColumnId')
+           OR EXISTS (SELECT 1 FROM sys.sql_expression_dependencies AS dep
+                      WHERE dep.referencing_id = cc.object_id AND dep.referenced_id = cc.parent_object_id
+                        AND dep.referenced_minor_id = COLUMNPROPERTY(OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]'), N'old]col', 'ColumnId')));
+IF @own_checks IS NOT NULL EXEC sp_executesql @own_checks;
 ALTER TABLE [we]]ird].[t'; DROP TABLE x; --] DROP COLUMN [old]]col];
 -- contract
 DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
     WHERE dc.parent_object_id = OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]'), N'néw col', 'ColumnId'));
 DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [we]]ird].[t''; DROP TABLE x; --] DROP CONSTRAINT ' + QUOTENAME(@default);
 IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+DECLARE @own_checks nvarchar(max);
+SELECT @own_checks = CONCAT(@own_checks, N'ALTER TABLE [we]]ird].[t''; DROP TABLE x; --] DROP CONSTRAINT ', QUOTENAME(cc.name), N'; ')
+    FROM sys.check_constraints AS cc
+    WHERE cc.parent_object_id = OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]') AND cc.name LIKE N'migrator[_]nn[_]%'
+      AND (cc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]'), N'néw col', 'ColumnId')
+           OR EXISTS (SELECT 1 FROM sys.sql_expression_dependencies AS dep
+                      WHERE dep.referencing_id = cc.object_id AND dep.referenced_id = cc.parent_object_id
+                        AND dep.referenced_minor_id = COLUMNPROPERTY(OBJECT_ID(N'[we]]ird].[t''; DROP TABLE x; --]'), N'néw col', 'ColumnId')));
+IF @own_checks IS NOT NULL EXEC sp_executesql @own_checks;
 ALTER TABLE [we]]ird].[t'; DROP TABLE x; --] DROP COLUMN [néw col];
 -- rollback
 DROP TRIGGER IF EXISTS [we]]ird].[migrator_sync_202612030001_both];
@@ -657,6 +716,15 @@ DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
     WHERE dc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'full_name', 'ColumnId'));
 DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ' + QUOTENAME(@default);
 IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+DECLARE @own_checks nvarchar(max);
+SELECT @own_checks = CONCAT(@own_checks, N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ', QUOTENAME(cc.name), N'; ')
+    FROM sys.check_constraints AS cc
+    WHERE cc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND cc.name LIKE N'migrator[_]nn[_]%'
+      AND (cc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'full_name', 'ColumnId')
+           OR EXISTS (SELECT 1 FROM sys.sql_expression_dependencies AS dep
+                      WHERE dep.referencing_id = cc.object_id AND dep.referenced_id = cc.parent_object_id
+                        AND dep.referenced_minor_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'full_name', 'ColumnId')));
+IF @own_checks IS NOT NULL EXEC sp_executesql @own_checks;
 ALTER TABLE [dbo].[customers] DROP COLUMN [full_name];
 
 -- ==== drop column with a down expression: drop column dbo.customers.legacy_code
@@ -680,6 +748,15 @@ DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
     WHERE dc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'legacy_code', 'ColumnId'));
 DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ' + QUOTENAME(@default);
 IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+DECLARE @own_checks nvarchar(max);
+SELECT @own_checks = CONCAT(@own_checks, N'ALTER TABLE [dbo].[customers] DROP CONSTRAINT ', QUOTENAME(cc.name), N'; ')
+    FROM sys.check_constraints AS cc
+    WHERE cc.parent_object_id = OBJECT_ID(N'[dbo].[customers]') AND cc.name LIKE N'migrator[_]nn[_]%'
+      AND (cc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'legacy_code', 'ColumnId')
+           OR EXISTS (SELECT 1 FROM sys.sql_expression_dependencies AS dep
+                      WHERE dep.referencing_id = cc.object_id AND dep.referenced_id = cc.parent_object_id
+                        AND dep.referenced_minor_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[customers]'), N'legacy_code', 'ColumnId')));
+IF @own_checks IS NOT NULL EXEC sp_executesql @own_checks;
 ALTER TABLE [dbo].[customers] DROP COLUMN [legacy_code];
 -- rollback
 DROP TRIGGER IF EXISTS [dbo].[migrator_fill_202612030001_legacy_code];

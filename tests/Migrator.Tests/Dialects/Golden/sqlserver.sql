@@ -461,6 +461,15 @@ DECLARE @default sysname = (SELECT dc.name FROM sys.default_constraints AS dc
     WHERE dc.parent_object_id = OBJECT_ID(N'[dbo].[products]') AND dc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[products]'), N'title', 'ColumnId'));
 DECLARE @drop_default nvarchar(max) = N'ALTER TABLE [dbo].[products] DROP CONSTRAINT ' + QUOTENAME(@default);
 IF @default IS NOT NULL EXEC sp_executesql @drop_default;
+DECLARE @own_checks nvarchar(max);
+SELECT @own_checks = CONCAT(@own_checks, N'ALTER TABLE [dbo].[products] DROP CONSTRAINT ', QUOTENAME(cc.name), N'; ')
+    FROM sys.check_constraints AS cc
+    WHERE cc.parent_object_id = OBJECT_ID(N'[dbo].[products]') AND cc.name LIKE N'migrator[_]nn[_]%'
+      AND (cc.parent_column_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[products]'), N'title', 'ColumnId')
+           OR EXISTS (SELECT 1 FROM sys.sql_expression_dependencies AS dep
+                      WHERE dep.referencing_id = cc.object_id AND dep.referenced_id = cc.parent_object_id
+                        AND dep.referenced_minor_id = COLUMNPROPERTY(OBJECT_ID(N'[dbo].[products]'), N'title', 'ColumnId')));
+IF @own_checks IS NOT NULL EXEC sp_executesql @own_checks;
 ALTER TABLE [dbo].[products] DROP COLUMN [title];
 
 -- FluentMigrator RenameTableExpression
