@@ -117,13 +117,6 @@ public sealed class SqlServerDialectTests
         yield return new RenameTableExpression { SchemaName = "dbo", OldName = "products", NewName = "catalog_items" };
     }
 
-    private static IList<ParseError> Parse(string sql, out TSqlFragment fragment)
-    {
-        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
-        fragment = parser.Parse(new StringReader(sql), out IList<ParseError> errors);
-        return errors;
-    }
-
     [Test]
     public void Every_generated_statement_parses_with_ScriptDom_no_live_server_used()
     {
@@ -132,7 +125,7 @@ public sealed class SqlServerDialectTests
         string[] single = ["add column", "drop column", "rename column", "online index", "unique index", "prove NOT NULL", "sync trigger", "drop sync trigger", "lock timeout", "edition", "drop table", "drop index", "rename table", "pass-through view", "drop view"];
         foreach (var (label, sql) in statements)
         {
-            var errors = Parse(sql, out var fragment);
+            var errors = TSqlTree.Parse(sql, out var fragment);
             Assert.That(errors.Select(e => $"line {e.Line}: {e.Message}"), Is.Empty, $"{label}:\n{sql}");
 
             // A hostile name never splits a statement in two: one statement where one is written.
@@ -167,8 +160,8 @@ public sealed class SqlServerDialectTests
     {
         var (schema, table, key, old, @new) = Tables[which];
         var trigger = Dialect.SyncTrigger(new SyncColumns(7, schema, table, key, old, @new, Dialect.Quote(old), Dialect.Quote(@new)));
-        Assert.That(Parse(trigger.Create.Single(), out var fragment), Is.Empty);
-        var create = Find<CreateOrAlterTriggerStatement>(fragment).Single();
+        Assert.That(TSqlTree.Parse(trigger.Create.Single(), out var fragment), Is.Empty);
+        var create = TSqlTree.Find<CreateOrAlterTriggerStatement>(fragment).Single();
 
         Assert.That(create.TriggerType, Is.EqualTo(TriggerType.After));
         Assert.That(create.TriggerActions.Select(a => a.TriggerActionType), Is.EquivalentTo(new[] { TriggerActionType.Insert, TriggerActionType.Update }));
@@ -176,23 +169,23 @@ public sealed class SqlServerDialectTests
 
         // Never a row read into a variable (the classic trigger bug: only one row of a multi-row
         // statement handled).
-        Assert.That(Find<SelectSetVariable>(fragment), Is.Empty);
-        Assert.That(Find<DeclareVariableStatement>(fragment), Is.Empty);
+        Assert.That(TSqlTree.Find<SelectSetVariable>(fragment), Is.Empty);
+        Assert.That(TSqlTree.Find<DeclareVariableStatement>(fragment), Is.Empty);
 
         // Two updates, each joining the table to inserted on every key column, and deleted with a LEFT
         // JOIN (absent for inserted rows).
-        var updates = Find<UpdateStatement>(fragment).ToList();
+        var updates = TSqlTree.Find<UpdateStatement>(fragment).ToList();
         Assert.That(updates, Has.Count.EqualTo(2));
         foreach (var update in updates)
         {
-            var joins = Find<QualifiedJoin>(update).ToList();
+            var joins = TSqlTree.Find<QualifiedJoin>(update).ToList();
             var inserted = joins.Single(j => Names(j.SecondTableReference).Contains("inserted"));
             Assert.That(inserted.QualifiedJoinType, Is.EqualTo(QualifiedJoinType.Inner));
             var deleted = joins.Single(j => Names(j.SecondTableReference).Contains("deleted"));
             Assert.That(deleted.QualifiedJoinType, Is.EqualTo(QualifiedJoinType.LeftOuter));
             foreach (var join in new[] { inserted, deleted })
             {
-                var compared = Find<BooleanComparisonExpression>(join.SearchCondition)
+                var compared = TSqlTree.Find<BooleanComparisonExpression>(join.SearchCondition)
                     .Where(c => c.ComparisonType == BooleanComparisonType.Equals)
                     .Select(c => ((ColumnReferenceExpression)c.FirstExpression).MultiPartIdentifier.Identifiers[^1].Value)
                     .ToList();
@@ -222,7 +215,7 @@ public sealed class SqlServerDialectTests
 
         string backfill = statements.First(s => s.Label == "backfill batch with key types dbo.customers").Sql.Trim();
         Assert.That(script, Does.Contain(backfill.Replace("'", "''", StringComparison.Ordinal)));
-        Assert.That(Parse(script, out _).Select(e => $"line {e.Line}: {e.Message}"), Is.Empty);
+        Assert.That(TSqlTree.Parse(script, out _).Select(e => $"line {e.Line}: {e.Message}"), Is.Empty);
     }
 
     [Test]
@@ -230,7 +223,7 @@ public sealed class SqlServerDialectTests
     {
         foreach (var (name, sql) in SqlServerCatalogQueries.All)
         {
-            Assert.That(Parse(sql, out _).Select(e => e.Message), Is.Empty, name);
+            Assert.That(TSqlTree.Parse(sql, out _).Select(e => e.Message), Is.Empty, name);
         }
     }
 
@@ -257,28 +250,6 @@ public sealed class SqlServerDialectTests
         Assert.That(dialects[1].ProveNotNull("dbo", "t", "c", "nvarchar(10)", "nn").Count, Is.EqualTo(2));
     }
 
-    private static IEnumerable<T> Find<T>(TSqlFragment fragment)
-        where T : TSqlFragment
-    {
-        var visitor = new Collector<T>();
-        fragment.Accept(visitor);
-        return visitor.Found;
-    }
-
     private static IEnumerable<string> Names(TableReference reference) =>
-        Find<NamedTableReference>(reference).Select(n => n.SchemaObject.BaseIdentifier.Value);
-
-    private sealed class Collector<T> : TSqlFragmentVisitor
-        where T : TSqlFragment
-    {
-        public List<T> Found { get; } = [];
-
-        public override void Visit(TSqlFragment fragment)
-        {
-            if (fragment is T found)
-            {
-                Found.Add(found);
-            }
-        }
-    }
+        TSqlTree.Find<NamedTableReference>(reference).Select(n => n.SchemaObject.BaseIdentifier.Value);
 }

@@ -151,12 +151,6 @@ public sealed class SqlServerOperationTests
         }
     }
 
-    private static IList<ParseError> Parse(string sql, out TSqlFragment fragment)
-    {
-        fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out IList<ParseError> errors);
-        return errors;
-    }
-
     [Test]
     public void Every_operation_type_is_covered_and_supported_on_sqlserver()
     {
@@ -181,7 +175,7 @@ public sealed class SqlServerOperationTests
             Assert.That(plan.Where(p => p.Phase == "expand" || p.Phase == "contract"), Is.Not.Empty, label);
             foreach (var (phase, sql) in plan)
             {
-                Assert.That(Parse(sql, out _).Select(e => $"line {e.Line}: {e.Message}"), Is.Empty, $"{label}, {phase}:\n{sql}");
+                Assert.That(TSqlTree.Parse(sql, out _).Select(e => $"line {e.Line}: {e.Message}"), Is.Empty, $"{label}, {phase}:\n{sql}");
                 Assert.That(sql, Does.Not.Contain("::").And.Not.Contain("\"").And.Not.Contain(" NOT VALID").And.Not.Contain("CONCURRENTLY"),
                     $"{label}, {phase}: PostgreSQL syntax in T-SQL:\n{sql}");
             }
@@ -217,31 +211,31 @@ public sealed class SqlServerOperationTests
     {
         var split = Operations().Single(o => o.Label == "split column").Operation;
         string trigger = split.Expand(new OperationContext(7, Model(), Dialect)).Single(s => s.Sql.StartsWith("CREATE OR ALTER TRIGGER", StringComparison.Ordinal)).Sql;
-        Assert.That(Parse(trigger, out var fragment), Is.Empty);
-        var create = Find<CreateOrAlterTriggerStatement>(fragment).Single();
+        Assert.That(TSqlTree.Parse(trigger, out var fragment), Is.Empty);
+        var create = TSqlTree.Find<CreateOrAlterTriggerStatement>(fragment).Single();
         Assert.That(create.TriggerType, Is.EqualTo(TriggerType.After));
-        Assert.That(Find<DeclareVariableStatement>(fragment), Is.Empty);
-        Assert.That(Find<SelectSetVariable>(fragment), Is.Empty);
+        Assert.That(TSqlTree.Find<DeclareVariableStatement>(fragment), Is.Empty);
+        Assert.That(TSqlTree.Find<SelectSetVariable>(fragment), Is.Empty);
 
         // Down (old from new), the required first_name completed from the old side, then up.
-        var updates = Find<UpdateStatement>(fragment).ToList();
+        var updates = TSqlTree.Find<UpdateStatement>(fragment).ToList();
         Assert.That(updates, Has.Count.EqualTo(3));
         foreach (var update in updates)
         {
-            var inserted = Find<QualifiedJoin>(update).Single(j => j.SecondTableReference is NamedTableReference { SchemaObject.BaseIdentifier.Value: "inserted" });
+            var inserted = TSqlTree.Find<QualifiedJoin>(update).Single(j => j.SecondTableReference is NamedTableReference { SchemaObject.BaseIdentifier.Value: "inserted" });
             Assert.That(inserted.QualifiedJoinType, Is.EqualTo(QualifiedJoinType.Inner));
-            var keys = Find<BooleanComparisonExpression>(inserted.SearchCondition)
+            var keys = TSqlTree.Find<BooleanComparisonExpression>(inserted.SearchCondition)
                 .Select(c => ((ColumnReferenceExpression)c.FirstExpression).MultiPartIdentifier.Identifiers[^1].Value);
             Assert.That(keys, Is.EquivalentTo(new[] { "id" }));
-            var apply = Find<UnqualifiedJoin>(update).Single();
+            var apply = TSqlTree.Find<UnqualifiedJoin>(update).Single();
             Assert.That(apply.UnqualifiedJoinType, Is.EqualTo(UnqualifiedJoinType.CrossApply));
-            Assert.That(Find<InlineDerivedTable>(apply).Single().Columns.Select(c => c.Value), Is.Not.Empty);
+            Assert.That(TSqlTree.Find<InlineDerivedTable>(apply).Single().Columns.Select(c => c.Value), Is.Not.Empty);
         }
 
         // The down direction sees the new shape (first_name, last_name, and the kept columns); the up
         // direction the old shape (full_name).
-        var downNames = Find<InlineDerivedTable>(updates[0]).Single().Columns.Select(c => c.Value).ToList();
-        var upNames = Find<InlineDerivedTable>(updates[2]).Single().Columns.Select(c => c.Value).ToList();
+        var downNames = TSqlTree.Find<InlineDerivedTable>(updates[0]).Single().Columns.Select(c => c.Value).ToList();
+        var upNames = TSqlTree.Find<InlineDerivedTable>(updates[2]).Single().Columns.Select(c => c.Value).ToList();
         Assert.That(downNames, Does.Contain("first_name").And.Contain("last_name").And.Not.Contain("full_name"));
         Assert.That(upNames, Does.Contain("full_name").And.Not.Contain("first_name"));
         Assert.That(trigger, Does.Contain("IF TRIGGER_NESTLEVEL(@@PROCID) > 1 RETURN;"));
@@ -279,7 +273,7 @@ public sealed class SqlServerOperationTests
         int dropAt = drop.IndexOf("ALTER TABLE [dbo].[customers] DROP COLUMN [full_name];", StringComparison.Ordinal);
         Assert.That(new[] { defaultAt, checksAt, dropAt }, Is.All.GreaterThanOrEqualTo(0), drop);
         Assert.That(new[] { defaultAt, checksAt, dropAt }, Is.Ordered, drop);
-        Assert.That(Parse(drop, out _), Is.Empty);
+        Assert.That(TSqlTree.Parse(drop, out _), Is.Empty);
     }
 
     [Test]
@@ -290,27 +284,5 @@ public sealed class SqlServerOperationTests
         var error = Assert.Throws<MigratorException>(() => new AddForeignKey("sales", "order_lines", "fk", ["customer_id"], "dbo.customers", ["id"], "CASCADE; DROP TABLE x")
             .Expand(new OperationContext(1, Model(), Dialect)));
         Assert.That(error!.Message, Does.Contain("ON DELETE must be one of"));
-    }
-
-    private static IEnumerable<T> Find<T>(TSqlFragment fragment)
-        where T : TSqlFragment
-    {
-        var visitor = new Finder<T>();
-        fragment.Accept(visitor);
-        return visitor.Found;
-    }
-
-    private sealed class Finder<T> : TSqlFragmentVisitor
-        where T : TSqlFragment
-    {
-        public List<T> Found { get; } = [];
-
-        public override void Visit(TSqlFragment fragment)
-        {
-            if (fragment is T match)
-            {
-                Found.Add(match);
-            }
-        }
     }
 }
