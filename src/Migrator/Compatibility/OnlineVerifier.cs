@@ -113,7 +113,7 @@ public static partial class OnlineVerifier
                                     Sql = usage.Sql,
                                 });
                             }
-                            catch (DbException e) when (e.SqlState is not null && e.SqlState == "42P18")
+                            catch (DbException e) when (e.SqlState == "42P18")
                             {
                                 // Indeterminate parameter type: PostgreSQL cannot plan it without the values' types; not a break.
                                 await Execute(connection, transaction, "ROLLBACK TO SAVEPOINT migrator_verify", cancellation);

@@ -207,7 +207,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
                 _log($"  step {index + 1} done in {clock.ElapsedMilliseconds} ms{(attempt > 1 ? $" (attempt {attempt})" : "")}");
                 return;
             }
-            catch (DbException e) when (e.SqlState is not null && e.SqlState == LockNotAvailable)
+            catch (DbException e) when (e.SqlState == LockNotAvailable)
             {
                 // Autovacuum yields its lock only to a waiter that waits longer than deadlock_timeout,
                 // and our lock_timeout is shorter: name it as the blocker and deal with it rather than
@@ -278,7 +278,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
         {
             return await Connection.ExecuteScalarAsync<bool>("SELECT pg_cancel_backend(@pid)", new { pid });
         }
-        catch (DbException e) when (e.SqlState is not null && e.SqlState == "42501")
+        catch (DbException e) when (e.SqlState == "42501")
         {
             return false;
         }
@@ -391,7 +391,7 @@ public sealed class PhaseExecutor(LedgerStore ledger, ExecutionOptions options, 
                 await Connection.ExecuteAsync($"DROP INDEX CONCURRENTLY IF EXISTS {index}");
             }
         }
-        catch (DbException e) when (e.SqlState is not null && e.SqlState == LockNotAvailable)
+        catch (DbException e) when (e.SqlState == LockNotAvailable)
         {
             _log($"  the INVALID index {index} could not be dropped yet (lock not available); the next attempt drops it");
         }

@@ -76,9 +76,11 @@ public sealed class DropColumn(string schema, string table, string column, strin
     }
 
     /// <summary>Whether the expand lets the column hold NULL so that a fill trigger running after the
-    /// checks can fill it.</summary>
+    /// checks can fill it (a NOT NULL column with no default: with one, the new version's inserts get
+    /// the default and never reach the trigger as NULL).</summary>
     private bool MadeNullable(OperationContext context) =>
-        down is not null && !context.Dialect.TriggersFillBeforeChecks && !context.Schema.GetTable(schema, table).GetColumn(column).IsNullable;
+        down is not null && !context.Dialect.TriggersFillBeforeChecks
+        && context.Schema.GetTable(schema, table).GetColumn(column) is { IsNullable: false, HasDefault: false };
 
     public void ApplyTo(SchemaModel model) => model.GetTable(schema, table).RemoveColumn(column);
 }
