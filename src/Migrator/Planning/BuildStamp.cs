@@ -38,9 +38,12 @@ public static class BuildStamp
         {
             foreach (string input in Inputs(project))
             {
-                // A folder's time changes when a file in it is added, renamed or deleted.
+                // A folder's time changes when a file in it is added, renamed or deleted. The file
+                // system's clock ticks coarsely (a few ms): an input changed in the tick the stamp was
+                // written in may be newer than the build, so "not older" means a build, never a stale
+                // assembly.
                 var changed = Directory.Exists(input) ? Directory.GetLastWriteTimeUtc(input) : File.GetLastWriteTimeUtc(input);
-                if (changed > stampTime)
+                if (changed >= stampTime)
                 {
                     return null;
                 }
