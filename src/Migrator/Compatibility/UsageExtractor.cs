@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Migrator.Analyzers.Sql;
 using Migrator.Analyzers.Usage;
 using Migrator.Dialects.SqlServer;
@@ -78,7 +79,87 @@ public static class UsageExtractor
             }
         }
 
+        statements.AddRange(EfStatements(trees, dialect));
+        foreach (var tree in trees)
+        {
+            var model = compilation.GetSemanticModel(tree);
+            foreach (var (call, method) in EfRawSqlCalls(tree))
+            {
+                int line = call.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                var (sql, reason) = SqlTextResolver.Resolve(call.ArgumentList.Arguments[0].Expression, model);
+                if (sql is not null && method.Contains("Raw", StringComparison.Ordinal))
+                {
+                    // The Raw methods take string.Format-style placeholders, which EF sends as parameters.
+                    sql = System.Text.RegularExpressions.Regex.Replace(sql, @"\{(\d+)\}", "@p$1");
+                }
+
+                if (sql is null)
+                {
+                    unresolved.Add(new UnresolvedSql(tree.FilePath, line, method, reason ?? "unknown"));
+                    continue;
+                }
+
+                IReadOnlyList<string> pieces = dialect == "sqlserver" ? [sql] : PgStatements.Split(sql);
+                foreach (string piece in pieces)
+                {
+                    var analysis = Analyze(piece, dialect, null);
+                    statements.Add(Describe(tree.FilePath, line, new DapperCall(method, call.GetLocation(), piece, null, call), piece, analysis));
+                }
+            }
+        }
+
         return new UsageManifest(UsageManifest.CurrentFormat, appVersion, Path.GetFileName(directory), dialect, statements, unresolved);
+    }
+
+    /// <summary>EF Core's raw SQL: the SQL of <c>FromSql*</c>, <c>ExecuteSql*</c> and <c>SqlQuery*</c> (an
+    /// interpolated string's holes are parameters, as EF sends them).</summary>
+    private static readonly HashSet<string> EfRawSqlMethods = new(
+    [
+        "FromSqlRaw", "FromSqlInterpolated", "FromSql", "ExecuteSqlRaw", "ExecuteSqlRawAsync", "ExecuteSqlInterpolated",
+        "ExecuteSqlInterpolatedAsync", "ExecuteSql", "ExecuteSqlAsync", "SqlQuery", "SqlQueryRaw",
+    ], StringComparer.Ordinal);
+
+    private static IEnumerable<(InvocationExpressionSyntax Call, string Method)> EfRawSqlCalls(SyntaxTree tree) =>
+        tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>()
+            .Select(i => (Call: i, Method: i.Expression switch
+            {
+                MemberAccessExpressionSyntax { Name: var name } => name.Identifier.Text,
+                _ => "",
+            }))
+            .Where(c => EfRawSqlMethods.Contains(c.Method) && c.Call.ArgumentList.Arguments.Count > 0)
+            .Select(c => (c.Call, "EF Core " + c.Method));
+
+    /// <summary>
+    /// What an EF Core app sends for every entity its model snapshot maps (<see cref="EfCore.EfModelSnapshot"/>):
+    /// EF selects every mapped column of an entity and inserts every one, so each mapping is a SELECT of
+    /// all its columns (the entity as the row type) and an INSERT of all of them, at the snapshot's line.
+    /// </summary>
+    private static IEnumerable<UsageStatement> EfStatements(IEnumerable<SyntaxTree> trees, string dialect)
+    {
+        Dialects.ISqlDialect quoting = dialect == "sqlserver" ? new Dialects.SqlServer.SqlServerDialect() : new Dialects.Postgres.PostgresDialect();
+        var mappings = EfCore.EfModelSnapshot.Read(trees);
+        foreach (var mapping in mappings.Where(m => m.SplitOwner is null))
+        {
+            // An owned type in its owner's table is read and written with its owner, in one statement.
+            var columns = mapping.Columns
+                .Concat(mappings.Where(o => o.SplitOwner == mapping.Entity && o.Table == mapping.Table && o.Schema == mapping.Schema).SelectMany(o => o.Columns))
+                .DistinctBy(c => c.Name).ToList();
+            string table = mapping.Schema is null ? quoting.Quote(mapping.Table) : quoting.Qualified(mapping.Schema, mapping.Table);
+            string list = string.Join(", ", columns.Select(c => quoting.Quote(c.Name)));
+            string method = $"EF Core model: {mapping.Entity}";
+            string select = $"SELECT {list} FROM {table}";
+            var read = Describe(mapping.File, mapping.Line, new DapperCall(method, Location.None, select, null, SyntaxFactory.IdentifierName("model"))
+            {
+                ResultType = mapping.Entity,
+                ResultMembers = [.. columns.Select(c => new MappedMember(c.Name, c.ClrType, c.Nullable))],
+            }, select, Analyze(select, dialect, null));
+            yield return read;
+            if (!mapping.IsView)
+            {
+                string insert = $"INSERT INTO {table} ({list}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
+                yield return Describe(mapping.File, mapping.Line, new DapperCall(method, Location.None, insert, null, SyntaxFactory.IdentifierName("model")), insert, Analyze(insert, dialect, null));
+            }
+        }
     }
 
     /// <summary>Analyses SQL in the given dialect, optionally with a schema to settle ambiguous columns.</summary>
