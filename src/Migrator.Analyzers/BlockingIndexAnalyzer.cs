@@ -18,7 +18,23 @@ namespace Migrator.Analyzers
             RuleIds.BlockingIndexBuild,
             "Index {0} on {1} is built without CONCURRENTLY (PostgreSQL) or ONLINE (SQL Server): writes to the table wait for the whole build; add .WithOptions().AsConcurrently() (using FluentMigrator.Postgres) and, in a plain migration, [Migration(…, TransactionBehavior.None)] with the index alone in it, or use Migrator's CreateIndex operation");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+        public static readonly DiagnosticDescriptor EfRule = Descriptor(
+            RuleIds.BlockingIndexBuild,
+            "migrationBuilder.CreateIndex on {0} blocks writes to the table for the whole build; add .Annotation(\"Npgsql:CreatedConcurrently\", true) and run that migration outside a transaction (SQL Server: .Annotation(\"SqlServer:Online\", true))");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, EfRule);
+
+        protected override bool HandlesEfCore => true;
+
+        /// <summary>EF Core: CreateIndex on a table the migration does not create, without EF's concurrent
+        /// (PostgreSQL) or online (SQL Server) annotation.</summary>
+        protected override void AnalyzeEf(EfMigrationCall call)
+        {
+            if (call.Name == "CreateIndex" && call.Text("table") is { } table && !call.BuiltOnline && !call.CreatesTable(table))
+            {
+                call.Report(EfRule, table);
+            }
+        }
 
         protected override void Analyze(MigrationBody body)
         {

@@ -27,7 +27,32 @@ namespace Migrator.Analyzers
             RuleIds.ChangeColumnType,
             "Alter.Column changes the type of {0} in place: a table rewrite under lock, and the running version may not map it; use Migrator's ChangeColumnType operation");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, TypeRule);
+        public static readonly DiagnosticDescriptor EfRule = Descriptor(
+            RuleIds.DestructiveInExpand,
+            "migrationBuilder.{0} runs while the previous app version is still live and breaks it; remove it from the model first, and drop it in a later migration once no live version maps it (or in a Migrator change's Contract)");
+
+        public static readonly DiagnosticDescriptor EfTypeRule = Descriptor(
+            RuleIds.ChangeColumnType,
+            "migrationBuilder.AlterColumn changes the type of {0} in place: a rewrite under lock, and the running version reads the old type; write it as a Migrator change with ChangeColumnType");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, TypeRule, EfRule, EfTypeRule);
+
+        protected override bool HandlesEfCore => true;
+
+        /// <summary>EF Core: DropColumn, DropTable, DropIndex, DropForeignKey … (MIG0041) and an AlterColumn
+        /// whose type differs from its oldType (MIG0007).</summary>
+        protected override void AnalyzeEf(EfMigrationCall call)
+        {
+            if (call.Name.StartsWith("Drop", System.StringComparison.Ordinal))
+            {
+                call.Report(EfRule, call.Name);
+            }
+            else if (call.Name == "AlterColumn" && call.Text("type") is { } type && call.Text("oldType") is { } oldType
+                     && !string.Equals(type, oldType, System.StringComparison.OrdinalIgnoreCase))
+            {
+                call.Report(EfTypeRule, $"{call.Text("table")}.{call.Text("name")} from {oldType} to {type}");
+            }
+        }
 
         protected override void Analyze(MigrationBody body)
         {

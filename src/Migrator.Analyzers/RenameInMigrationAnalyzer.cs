@@ -21,7 +21,29 @@ namespace Migrator.Analyzers
             RuleIds.RenameTable,
             "Rename.Table breaks the app version that still uses the old name; use Migrator's RenameTable operation (the old name stays as a view until contract)");
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, TableRule);
+        public static readonly DiagnosticDescriptor EfRule = Descriptor(
+            RuleIds.RenameInMigration,
+            "migrationBuilder.RenameColumn breaks the app version that still uses the old name; write this rename as a Migrator change with RenameColumn (expand, sync trigger, backfill, contract)");
+
+        public static readonly DiagnosticDescriptor EfTableRule = Descriptor(
+            RuleIds.RenameTable,
+            "migrationBuilder.RenameTable breaks the app version that still uses the old name; write it as a Migrator change with RenameTable (the old name stays as a view until contract)");
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, TableRule, EfRule, EfTableRule);
+
+        protected override bool HandlesEfCore => true;
+
+        protected override void AnalyzeEf(EfMigrationCall call)
+        {
+            if (call.Name == "RenameColumn")
+            {
+                call.Report(EfRule);
+            }
+            else if (call.Name == "RenameTable")
+            {
+                call.Report(EfTableRule);
+            }
+        }
 
         protected override void Analyze(MigrationBody body)
         {

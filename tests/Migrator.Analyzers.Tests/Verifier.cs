@@ -9,7 +9,7 @@ namespace Migrator.Analyzers.Tests;
 /// <summary>
 /// Runs analyzers and code fixes with Microsoft.CodeAnalysis.Testing, fully offline: the .NET 10 reference
 /// assemblies come from Basic.Reference.Assemblies.Net100 (nothing to download), plus FluentMigrator, its
-/// PostgreSQL extensions, Dapper and Migrator. Diagnostics are marked in the source as {|MIG0004:…|}.
+/// PostgreSQL extensions, Dapper, Migrator and EF Core (Relational, for MigrationBuilder). Diagnostics are marked in the source as {|MIG0004:…|}.
 /// </summary>
 public static class Verifier
 {
@@ -21,14 +21,20 @@ public static class Verifier
         MetadataReference.CreateFromFile(typeof(FluentMigrator.Postgres.PostgresExtensions).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(Dapper.SqlMapper).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(Migrator.Authoring.Change).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(Microsoft.EntityFrameworkCore.Migrations.Migration).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(Microsoft.EntityFrameworkCore.DbContext).Assembly.Location),
     ];
 
     private static readonly ReferenceAssemblies Local = new("net10.0-local");
 
+    /// <summary>A rule has one descriptor for FluentMigrator and one for EF Core under the same id: a
+    /// {|MIGnnnn:…|} mark checks the id and the place, whichever descriptor reported it.</summary>
+    private const MarkupOptions SameIdTwice = MarkupOptions.UseFirstDescriptor;
+
     public static Task AnalyzeAsync<TAnalyzer>(string source, string? schemaFile = null)
         where TAnalyzer : DiagnosticAnalyzer, new()
     {
-        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = source, ReferenceAssemblies = Local };
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = source, ReferenceAssemblies = Local, MarkupOptions = SameIdTwice };
         Configure(test.TestState, schemaFile);
         return test.RunAsync();
     }
@@ -37,7 +43,7 @@ public static class Verifier
     public static Task AnalyzeWithOtherFileAsync<TAnalyzer>(string source, string otherFile)
         where TAnalyzer : DiagnosticAnalyzer, new()
     {
-        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { ReferenceAssemblies = Local };
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { ReferenceAssemblies = Local, MarkupOptions = SameIdTwice };
         test.TestState.Sources.Add(("Migration.cs", source));
         test.TestState.Sources.Add(("Names.cs", otherFile));
         Configure(test.TestState, null);
@@ -48,7 +54,7 @@ public static class Verifier
         where TAnalyzer : DiagnosticAnalyzer, new()
         where TFix : CodeFixProvider, new()
     {
-        var test = new CSharpCodeFixTest<TAnalyzer, TFix, DefaultVerifier> { TestCode = source, FixedCode = fixedSource, ReferenceAssemblies = Local };
+        var test = new CSharpCodeFixTest<TAnalyzer, TFix, DefaultVerifier> { TestCode = source, FixedCode = fixedSource, ReferenceAssemblies = Local, MarkupOptions = SameIdTwice };
         Configure(test.TestState, null);
         Configure(test.FixedState, null);
         return test.RunAsync();

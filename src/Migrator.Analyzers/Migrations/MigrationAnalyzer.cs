@@ -22,13 +22,40 @@ namespace Migrator.Analyzers.Migrations
                 // Nothing to judge without FluentMigrator. Method bodies are picked by syntax first and only the
                 // ones of migration types get an operation tree: symbol-start actions on every type, measured,
                 // cost more build time than all the rules together (docs/benchmarks.md).
-                if (start.Compilation.GetTypeByMetadataName("FluentMigrator.MigrationBase") is null)
+                if (start.Compilation.GetTypeByMetadataName("FluentMigrator.MigrationBase") is not null)
                 {
-                    return;
+                    start.RegisterSyntaxNodeAction(Analyze, SyntaxKind.MethodDeclaration, SyntaxKind.ConstructorDeclaration);
                 }
 
-                start.RegisterSyntaxNodeAction(Analyze, SyntaxKind.MethodDeclaration, SyntaxKind.ConstructorDeclaration);
+                // EF Core migrations: only the Up methods of types deriving from EF's Migration, and only for
+                // the rules that judge them.
+                if (HandlesEfCore && start.Compilation.GetTypeByMetadataName(EfMigrationCall.MigrationType) is { } efMigration)
+                {
+                    start.RegisterSyntaxNodeAction(c => AnalyzeEfCore(c, efMigration), SyntaxKind.MethodDeclaration);
+                }
             });
+        }
+
+        /// <summary>True for a rule that also judges EF Core migrations (<see cref="AnalyzeEf"/>).</summary>
+        protected virtual bool HandlesEfCore => false;
+
+        /// <summary>Judges one <c>migrationBuilder</c> call of an EF Core migration's <c>Up</c>.</summary>
+        protected virtual void AnalyzeEf(EfMigrationCall call)
+        {
+        }
+
+        private void AnalyzeEfCore(SyntaxNodeAnalysisContext context, INamedTypeSymbol efMigration)
+        {
+            var method = (MethodDeclarationSyntax)context.Node;
+            if (method.Identifier.Text != "Up" || method.Parent is not ClassDeclarationSyntax { BaseList: not null })
+            {
+                return;
+            }
+
+            foreach (var call in EfMigrationCall.In(method, context.SemanticModel, efMigration, context.ReportDiagnostic, RuleDocs.BaseUrl(context.Options), context.CancellationToken))
+            {
+                AnalyzeEf(call);
+            }
         }
 
         private void Analyze(SyntaxNodeAnalysisContext context)
