@@ -57,12 +57,36 @@ public static class UsageExtractor
 
         var statements = new List<UsageStatement>();
         var unresolved = new List<UnresolvedSql>();
+        var calls = new Lazy<ILookup<ISymbol, (InvocationExpressionSyntax Call, SemanticModel Model)>>(() => CallSites(trees, compilation));
         foreach (var tree in trees)
         {
             var model = compilation.GetSemanticModel(tree);
             foreach (var call in DapperCallFinder.Find(tree, model))
             {
                 int line = call.Location.GetLineSpan().StartLinePosition.Line + 1;
+                if (call.Sql is null && ThroughParameter(call, model, calls.Value) is { Count: > 0 } sites)
+                {
+                    // A wrapper taking the SQL as a parameter: each call site's argument is the SQL.
+                    foreach (var site in sites)
+                    {
+                        int at = site.Location.GetLineSpan().StartLinePosition.Line + 1;
+                        string file = site.Location.SourceTree?.FilePath ?? tree.FilePath;
+                        if (site.Sql is null)
+                        {
+                            unresolved.Add(new UnresolvedSql(file, at, site.Method, site.UnresolvedReason ?? "unknown"));
+                            continue;
+                        }
+
+                        IReadOnlyList<string> parts = dialect == "sqlserver" ? [site.Sql] : PgStatements.Split(site.Sql);
+                        foreach (string piece in parts)
+                        {
+                            statements.Add(Describe(file, at, site, piece, Analyze(piece, dialect, null)));
+                        }
+                    }
+
+                    continue;
+                }
+
                 if (call.Sql is null)
                 {
                     unresolved.Add(new UnresolvedSql(tree.FilePath, line, call.Method, call.UnresolvedReason ?? "unknown"));
@@ -109,6 +133,53 @@ public static class UsageExtractor
         }
 
         return new UsageManifest(UsageManifest.CurrentFormat, appVersion, Path.GetFileName(directory), dialect, statements, unresolved);
+    }
+
+    /// <summary>How deep SQL is followed through wrappers that pass it on as a parameter.</summary>
+    private const int WrapperDepth = 3;
+
+    /// <summary>Every call in the app, by the method it calls (for following SQL into wrappers).</summary>
+    private static ILookup<ISymbol, (InvocationExpressionSyntax Call, SemanticModel Model)> CallSites(IEnumerable<SyntaxTree> trees, CSharpCompilation compilation) =>
+        trees.SelectMany(t =>
+            {
+                var model = compilation.GetSemanticModel(t);
+                return t.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>()
+                    .Select(i => (Call: i, Model: model, Method: model.GetSymbolInfo(i).Symbol as IMethodSymbol));
+            })
+            .Where(c => c.Method is not null)
+            .ToLookup(c => (ISymbol)c.Method!.OriginalDefinition, c => (c.Call, c.Model), SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// When a Dapper call's SQL is a parameter of the method around it (a repository's
+    /// <c>QueryAsync&lt;T&gt;(string sql, object args)</c>), the SQL of each place that calls that method:
+    /// the argument given for the parameter, resolved there (constants, interpolation), followed through
+    /// up to <see cref="WrapperDepth"/> wrappers. Null when the SQL is not a parameter, or the method is
+    /// never called in the app.
+    /// </summary>
+    private static List<DapperCall>? ThroughParameter(DapperCall call, SemanticModel model, ILookup<ISymbol, (InvocationExpressionSyntax Call, SemanticModel Model)> calls, int depth = 0)
+    {
+        if (depth >= WrapperDepth || call.SqlExpression is not ExpressionSyntax expression
+            || model.GetSymbolInfo(expression).Symbol is not IParameterSymbol { ContainingSymbol: IMethodSymbol wrapper } parameter)
+        {
+            return null;
+        }
+
+        var sites = new List<DapperCall>();
+        foreach (var (site, siteModel) in calls[wrapper.OriginalDefinition])
+        {
+            if (siteModel.GetOperation(site) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation
+                || invocation.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter?.OriginalDefinition, parameter.OriginalDefinition)) is not { Syntax: ArgumentSyntax argument })
+            {
+                continue;
+            }
+
+            var (sql, reason) = SqlTextResolver.Resolve(argument.Expression, siteModel);
+            var found = new DapperCall($"{call.Method} via {wrapper.Name}", site.GetLocation(), sql, reason, argument.Expression);
+            var deeper = sql is null ? ThroughParameter(found, siteModel, calls, depth + 1) : null;
+            sites.AddRange(deeper is { Count: > 0 } ? deeper : [found]);
+        }
+
+        return sites;
     }
 
     /// <summary>EF Core's raw SQL: the SQL of <c>FromSql*</c>, <c>ExecuteSql*</c> and <c>SqlQuery*</c> (an

@@ -40,6 +40,46 @@ public class UsageExtractionTests
         namespace Shop;
         """;
 
+    /// <summary>A repository that takes the SQL as a parameter: the SQL of each call site is read there,
+    /// through a wrapper of a wrapper too; a call site whose SQL is built at run time is unresolved at its
+    /// own line, and the wrapper's own Dapper call is no longer reported as unresolved.</summary>
+    [Test]
+    public void Sql_passed_to_a_wrapper_is_read_at_each_call_site()
+    {
+        Write("Db.cs", Header + """
+
+            public sealed class Db(IDbConnection connection)
+            {
+                public Task<IEnumerable<T>> Many<T>(string sql, object? args = null) => connection.QueryAsync<T>(sql, args);
+                public Task<int> Run(string statement) => Exec(statement);
+                private Task<int> Exec(string text) => connection.ExecuteAsync(text);
+            }
+            """);
+        Write("Customers.cs", Header + """
+
+            public sealed class Customer { public long Id { get; set; } public string Email { get; set; } = ""; }
+
+            public sealed class Customers(Db db)
+            {
+                private const string Active = "SELECT id, email FROM customers WHERE active";
+                public Task<IEnumerable<Customer>> All() => db.Many<Customer>(Active); // all
+                public Task<IEnumerable<Customer>> ById(long id) => db.Many<Customer>("SELECT id, email FROM customers WHERE id = @id", new { id }); // by id
+                public Task<int> Touch() => db.Run("UPDATE customers SET seen_at = now()"); // touch
+                public Task<int> Drop(string table) => db.Run("DELETE FROM " + table); // dynamic
+            }
+            """);
+        var manifest = Extract();
+        var found = manifest.Statements.Select(s => (s.File, s.Line, s.Method, s.Kind)).ToList();
+        Assert.That(found, Is.EquivalentTo(new[]
+        {
+            ("Customers.cs", LineOf("Customers.cs", "// all"), "QueryAsync via Many", "select"),
+            ("Customers.cs", LineOf("Customers.cs", "// by id"), "QueryAsync via Many", "select"),
+            ("Customers.cs", LineOf("Customers.cs", "// touch"), "ExecuteAsync via Exec via Run", "update"),
+        }));
+        Assert.That(manifest.Statements.Single(s => s.Kind == "update").Writes.Select(w => w.Column), Is.EqualTo(new[] { "seen_at" }));
+        Assert.That(manifest.Unresolved.Select(u => (u.File, u.Line)), Is.EqualTo(new[] { ("Customers.cs", LineOf("Customers.cs", "// dynamic")) }));
+    }
+
     [Test]
     public void Sql_built_from_constants_concatenation_interpolation_raw_strings_nameof_and_locals_is_resolved()
     {
