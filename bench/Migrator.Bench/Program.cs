@@ -12,6 +12,24 @@ if (args.FirstOrDefault() == "sql")
     return;
 }
 
+// dotnet run -c Release --project bench/Migrator.Bench -- wrappers [files] [--out docs/benchmarks.md]
+//   (usage extract on a generated app of Dapper behind wrappers, with HTTP/retry/cache decoys: found vs there, and time)
+if (args.FirstOrDefault() == "wrappers")
+{
+    int files = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out int n) ? n : 1600;
+    string table = WrapperCorpusBench.Run(files, Console.Out);
+    Console.WriteLine(table);
+    if (args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
+    {
+        const string start = "<!-- wrappers:start -->", end = "<!-- wrappers:end -->";
+        string text = await File.ReadAllTextAsync(file);
+        int from = text.IndexOf(start, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, text[..(from + start.Length)] + "\n" + table + text[to..]);
+    }
+
+    return;
+}
+
 // dotnet run -c Release --project bench/Migrator.Bench -- build-time [--rounds 7] [--keep] [--out docs/benchmarks.md]
 //   (packs Migrator.Analyzers into a temporary feed and builds a generated app with and without it)
 if (args.FirstOrDefault() is "compatibility" or "build-time")

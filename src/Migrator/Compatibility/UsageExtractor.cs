@@ -57,7 +57,7 @@ public static class UsageExtractor
 
         var statements = new List<UsageStatement>();
         var unresolved = new List<UnresolvedSql>();
-        var calls = new Lazy<ILookup<ISymbol, (InvocationExpressionSyntax Call, SemanticModel Model)>>(() => CallSites(trees, compilation));
+        var calls = new Lazy<ILookup<string, (InvocationExpressionSyntax Call, SemanticModel Model)>>(() => CallSites(trees, compilation));
         foreach (var tree in trees)
         {
             var model = compilation.GetSemanticModel(tree);
@@ -138,16 +138,21 @@ public static class UsageExtractor
     /// <summary>How deep SQL is followed through wrappers that pass it on as a parameter.</summary>
     private const int WrapperDepth = 3;
 
-    /// <summary>Every call in the app, by the method it calls (for following SQL into wrappers).</summary>
-    private static ILookup<ISymbol, (InvocationExpressionSyntax Call, SemanticModel Model)> CallSites(IEnumerable<SyntaxTree> trees, CSharpCompilation compilation) =>
+    /// <summary>Every call in the app, by the name of the method it calls (for following SQL into
+    /// wrappers): read from syntax alone; only the calls of a wrapper's name are bound later.</summary>
+    private static ILookup<string, (InvocationExpressionSyntax Call, SemanticModel Model)> CallSites(IEnumerable<SyntaxTree> trees, CSharpCompilation compilation) =>
         trees.SelectMany(t =>
             {
-                var model = compilation.GetSemanticModel(t);
+                var model = new Lazy<SemanticModel>(() => compilation.GetSemanticModel(t));
                 return t.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>()
-                    .Select(i => (Call: i, Model: model, Method: model.GetSymbolInfo(i).Symbol as IMethodSymbol));
+                    .Select(i => (Call: i, Model: model, Name: i.Expression switch
+                    {
+                        MemberAccessExpressionSyntax member => member.Name.Identifier.Text,
+                        SimpleNameSyntax name => name.Identifier.Text,
+                        _ => "",
+                    }));
             })
-            .Where(c => c.Method is not null)
-            .ToLookup(c => (ISymbol)c.Method!.OriginalDefinition, c => (c.Call, c.Model), SymbolEqualityComparer.Default);
+            .ToLookup(c => c.Name, c => (c.Call, c.Model.Value), StringComparer.Ordinal);
 
     /// <summary>
     /// When a Dapper call's SQL is a parameter of the method around it (a repository's
@@ -156,7 +161,7 @@ public static class UsageExtractor
     /// up to <see cref="WrapperDepth"/> wrappers. Null when the SQL is not a parameter, or the method is
     /// never called in the app.
     /// </summary>
-    private static List<DapperCall>? ThroughParameter(DapperCall call, SemanticModel model, ILookup<ISymbol, (InvocationExpressionSyntax Call, SemanticModel Model)> calls, int depth = 0)
+    private static List<DapperCall>? ThroughParameter(DapperCall call, SemanticModel model, ILookup<string, (InvocationExpressionSyntax Call, SemanticModel Model)> calls, int depth = 0)
     {
         if (depth >= WrapperDepth || call.SqlExpression is not ExpressionSyntax expression
             || model.GetSymbolInfo(expression).Symbol is not IParameterSymbol { ContainingSymbol: IMethodSymbol wrapper } parameter)
@@ -165,9 +170,10 @@ public static class UsageExtractor
         }
 
         var sites = new List<DapperCall>();
-        foreach (var (site, siteModel) in calls[wrapper.OriginalDefinition])
+        foreach (var (site, siteModel) in calls[wrapper.Name])
         {
             if (siteModel.GetOperation(site) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation
+                || !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, wrapper.OriginalDefinition)
                 || invocation.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter?.OriginalDefinition, parameter.OriginalDefinition)) is not { Syntax: ArgumentSyntax argument })
             {
                 continue;
