@@ -156,6 +156,11 @@ namespace Migrator.Analyzers.Usage
 
         private static (string? Sql, string? Reason) Symbol(ExpressionSyntax expression, SemanticModel model, int depth)
         {
+            if (expression is MemberAccessExpressionSyntax access && SqlBuilderTemplate.Read(access, model, e => Resolve(e, model, depth + 1)) is { } template)
+            {
+                return template;
+            }
+
             var symbol = model.GetSymbolInfo(expression).Symbol;
             switch (symbol)
             {

@@ -40,6 +40,44 @@ public class UsageExtractionTests
         namespace Shop;
         """;
 
+    /// <summary>Dapper.SqlBuilder: the template's markers are filled with every clause the method adds
+    /// (conditional ones too), without a reference to the SqlBuilder package.</summary>
+    [Test]
+    public void A_SqlBuilder_template_is_read_with_every_clause_the_method_adds()
+    {
+        Write("Search.cs", Header + """
+
+            public sealed class Order { public long Id { get; set; } public string Status { get; set; } = ""; }
+
+            public sealed class Search(IDbConnection db)
+            {
+                public IEnumerable<Order> Find(string? status, long? customer)
+                {
+                    var builder = new SqlBuilder();
+                    var template = builder.AddTemplate("SELECT /**select**/ FROM orders o /**innerjoin**/ /**where**/ /**orderby**/");
+                    builder.Select("o.id").Select("o.status");
+                    if (status is not null)
+                    {
+                        builder.Where("o.status = @status", new { status });
+                    }
+
+                    if (customer is not null)
+                    {
+                        builder.InnerJoin("customers c ON c.id = o.customer_id").Where("c.id = @customer", new { customer });
+                    }
+
+                    builder.OrderBy("o.placed_at DESC");
+                    return db.Query<Order>(template.RawSql, template.Parameters); // query
+                }
+            }
+            """);
+        var statement = Extract().Statements.Single();
+        Assert.That(statement.Line, Is.EqualTo(LineOf("Search.cs", "// query")));
+        Assert.That(statement.Sql, Is.EqualTo("SELECT o.id, o.status FROM orders o INNER JOIN customers c ON c.id = o.customer_id WHERE o.status = @status AND c.id = @customer ORDER BY o.placed_at DESC"));
+        Assert.That(statement.Tables.Select(t => t.Name), Is.EquivalentTo(new[] { "orders", "customers" }));
+        Assert.That(statement.Reads.Select(r => $"{r.Table}.{r.Column}"), Does.Contain("orders.placed_at").And.Contain("customers.id").And.Contain("orders.customer_id"));
+    }
+
     /// <summary>A repository that takes the SQL as a parameter: the SQL of each call site is read there,
     /// through a wrapper of a wrapper too; a call site whose SQL is built at run time is unresolved at its
     /// own line, and the wrapper's own Dapper call is no longer reported as unresolved.</summary>
