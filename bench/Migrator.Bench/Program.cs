@@ -19,13 +19,7 @@ if (args.FirstOrDefault() == "wrappers")
     int files = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out int n) ? n : 1600;
     string table = WrapperCorpusBench.Run(files, Console.Out);
     Console.WriteLine(table);
-    if (args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
-    {
-        const string start = "<!-- wrappers:start -->", end = "<!-- wrappers:end -->";
-        string text = await File.ReadAllTextAsync(file);
-        int from = text.IndexOf(start, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(file, text[..(from + start.Length)] + "\n" + table + text[to..]);
-    }
+    await WriteSectionAsync(args, "wrappers", table);
 
     return;
 }
@@ -38,13 +32,7 @@ if (args.FirstOrDefault() is "compatibility" or "build-time")
     int rounds = args.SkipWhile(a => a != "--rounds").Skip(1).FirstOrDefault() is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 7;
     string table = buildTime ? await new BuildTimeBench(Console.Out, args.Contains("--keep")).RunAsync(rounds) : await new CompatibilityBench(Console.Out).RunAsync();
     Console.WriteLine(table);
-    if (args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
-    {
-        string start = $"<!-- {args[0]}:start -->", end = $"<!-- {args[0]}:end -->";
-        string text = await File.ReadAllTextAsync(file);
-        int from = text.IndexOf(start, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(file, text[..(from + start.Length)] + "\n" + table + text[to..]);
-    }
+    await WriteSectionAsync(args, args[0], table);
 
     return;
 }
@@ -58,13 +46,7 @@ if (args.FirstOrDefault() == "latency")
     string table = new CommandLatencyBench(db, Console.Out).Run();
     latencyCluster.DropDatabase(db);
     Console.WriteLine(table);
-    if (args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
-    {
-        const string start = "<!-- latency:start -->", end = "<!-- latency:end -->";
-        string text = await File.ReadAllTextAsync(file);
-        int from = text.IndexOf(start, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(file, text[..(from + start.Length)] + "\n" + table + text[to..]);
-    }
+    await WriteSectionAsync(args, "latency", table);
 
     return;
 }
@@ -120,11 +102,9 @@ if (args.FirstOrDefault() == "pacing")
     if (args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
     {
         PacingBench.Plot(all[0], Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "pacing-tradeoff.png"));
-        const string start = "<!-- pacing:start -->", end = "<!-- pacing:end -->";
-        string text = await File.ReadAllTextAsync(file);
-        int from = text.IndexOf(start, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
-        await File.WriteAllTextAsync(file, text[..(from + start.Length)] + "\n" + pacingReport + text[to..]);
     }
+
+    await WriteSectionAsync(args, "pacing", pacingReport.ToString());
 
     pacingCluster.DropDatabase(db);
     return;
@@ -157,3 +137,15 @@ if (output is not null)
 }
 
 cluster.DropDatabase(connection);
+
+// Replaces the section between <!-- name:start --> and <!-- name:end --> of the file given with --out, if any.
+static async Task WriteSectionAsync(string[] args, string name, string table)
+{
+    if (args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
+    {
+        string start = $"<!-- {name}:start -->", end = $"<!-- {name}:end -->";
+        string text = await File.ReadAllTextAsync(file);
+        int from = text.IndexOf(start, StringComparison.Ordinal), to = text.IndexOf(end, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, text[..(from + start.Length)] + "\n" + table + text[to..]);
+    }
+}
