@@ -58,80 +58,49 @@ public static class UsageExtractor
         var statements = new List<UsageStatement>();
         var unresolved = new List<UnresolvedSql>();
         var calls = new Lazy<ILookup<string, (InvocationExpressionSyntax Call, SemanticModel Model)>>(() => CallSites(trees, compilation));
+        // One manifest entry per SQL statement (`plan --verify` prepares each alone, and an entry holding
+        // several is refused when loaded); a call whose SQL is only known at run time is unresolved.
+        void Add(string file, DapperCall call)
+        {
+            int line = call.Location.GetLineSpan().StartLinePosition.Line + 1;
+            if (call.Sql is null)
+            {
+                unresolved.Add(new UnresolvedSql(file, line, call.Method, call.UnresolvedReason ?? "unknown"));
+                return;
+            }
+
+            foreach (string piece in dialect == "sqlserver" ? [call.Sql] : PgStatements.Split(call.Sql))
+            {
+                statements.Add(Describe(file, line, call, piece, Analyze(piece, dialect, null)));
+            }
+        }
+
         foreach (var tree in trees)
         {
             var model = compilation.GetSemanticModel(tree);
             foreach (var call in DapperCallFinder.Find(tree, model))
             {
-                int line = call.Location.GetLineSpan().StartLinePosition.Line + 1;
                 if (call.Sql is null && ThroughParameter(call, model, calls.Value) is { Count: > 0 } sites)
                 {
                     // A wrapper taking the SQL as a parameter: each call site's argument is the SQL.
                     foreach (var site in sites)
                     {
-                        int at = site.Location.GetLineSpan().StartLinePosition.Line + 1;
-                        string file = site.Location.SourceTree?.FilePath ?? tree.FilePath;
-                        if (site.Sql is null)
-                        {
-                            unresolved.Add(new UnresolvedSql(file, at, site.Method, site.UnresolvedReason ?? "unknown"));
-                            continue;
-                        }
-
-                        IReadOnlyList<string> parts = dialect == "sqlserver" ? [site.Sql] : PgStatements.Split(site.Sql);
-                        foreach (string piece in parts)
-                        {
-                            statements.Add(Describe(file, at, site, piece, Analyze(piece, dialect, null)));
-                        }
+                        Add(site.Location.SourceTree?.FilePath ?? tree.FilePath, site);
                     }
-
-                    continue;
                 }
-
-                if (call.Sql is null)
+                else
                 {
-                    unresolved.Add(new UnresolvedSql(tree.FilePath, line, call.Method, call.UnresolvedReason ?? "unknown"));
-                    continue;
+                    Add(tree.FilePath, call);
                 }
+            }
 
-                // One manifest entry per SQL statement: `plan --verify` prepares each alone, and a
-                // manifest entry holding several is refused when loaded.
-                IReadOnlyList<string> pieces = dialect == "sqlserver" ? [call.Sql] : PgStatements.Split(call.Sql);
-                foreach (string piece in pieces)
-                {
-                    statements.Add(Describe(tree.FilePath, line, call, piece, Analyze(piece, dialect, null)));
-                }
+            foreach (var call in EfRawSqlCalls(tree, model))
+            {
+                Add(tree.FilePath, call);
             }
         }
 
         statements.AddRange(EfStatements(trees, dialect));
-        foreach (var tree in trees)
-        {
-            var model = compilation.GetSemanticModel(tree);
-            foreach (var (call, method) in EfRawSqlCalls(tree))
-            {
-                int line = call.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-                var (sql, reason) = SqlTextResolver.Resolve(call.ArgumentList.Arguments[0].Expression, model);
-                if (sql is not null && method.Contains("Raw", StringComparison.Ordinal))
-                {
-                    // The Raw methods take string.Format-style placeholders, which EF sends as parameters.
-                    sql = System.Text.RegularExpressions.Regex.Replace(sql, @"\{(\d+)\}", "@p$1");
-                }
-
-                if (sql is null)
-                {
-                    unresolved.Add(new UnresolvedSql(tree.FilePath, line, method, reason ?? "unknown"));
-                    continue;
-                }
-
-                IReadOnlyList<string> pieces = dialect == "sqlserver" ? [sql] : PgStatements.Split(sql);
-                foreach (string piece in pieces)
-                {
-                    var analysis = Analyze(piece, dialect, null);
-                    statements.Add(Describe(tree.FilePath, line, new DapperCall(method, call.GetLocation(), piece, null, call), piece, analysis));
-                }
-            }
-        }
-
         return new UsageManifest(UsageManifest.CurrentFormat, appVersion, Path.GetFileName(directory), dialect, statements, unresolved);
     }
 
@@ -196,15 +165,25 @@ public static class UsageExtractor
         "ExecuteSqlInterpolatedAsync", "ExecuteSql", "ExecuteSqlAsync", "SqlQuery", "SqlQueryRaw",
     ], StringComparer.Ordinal);
 
-    private static IEnumerable<(InvocationExpressionSyntax Call, string Method)> EfRawSqlCalls(SyntaxTree tree) =>
-        tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>()
-            .Select(i => (Call: i, Method: i.Expression switch
+    private static IEnumerable<DapperCall> EfRawSqlCalls(SyntaxTree tree, SemanticModel model)
+    {
+        foreach (var call in tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>())
+        {
+            if (call.Expression is not MemberAccessExpressionSyntax { Name: var name } || !EfRawSqlMethods.Contains(name.Identifier.Text) || call.ArgumentList.Arguments.Count == 0)
             {
-                MemberAccessExpressionSyntax { Name: var name } => name.Identifier.Text,
-                _ => "",
-            }))
-            .Where(c => EfRawSqlMethods.Contains(c.Method) && c.Call.ArgumentList.Arguments.Count > 0)
-            .Select(c => (c.Call, "EF Core " + c.Method));
+                continue;
+            }
+
+            var (sql, reason) = SqlTextResolver.Resolve(call.ArgumentList.Arguments[0].Expression, model);
+            if (sql is not null && name.Identifier.Text.Contains("Raw", StringComparison.Ordinal))
+            {
+                // The Raw methods take string.Format-style placeholders, which EF sends as parameters.
+                sql = System.Text.RegularExpressions.Regex.Replace(sql, @"\{(\d+)\}", "@p$1");
+            }
+
+            yield return new DapperCall("EF Core " + name.Identifier.Text, call.GetLocation(), sql, reason, call);
+        }
+    }
 
     /// <summary>
     /// What an EF Core app sends for every entity its model snapshot maps (<see cref="EfCore.EfModelSnapshot"/>):

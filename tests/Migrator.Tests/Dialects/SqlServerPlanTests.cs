@@ -99,6 +99,8 @@ public sealed class SqlServerPlanTests
         Assert.That(statements, Has.Some.EqualTo("EXEC sp_rename N'[dbo].[catalog_items].[migrator_new_price_cents]', N'price_cents', N'COLUMN';"), "change type: the new column takes the old one's name");
         Assert.That(statements, Has.Some.StartsWith("CREATE OR ALTER TRIGGER [dbo].[migrator_fill_202612030005_currency]"), "add column with a fill: its fill trigger");
         Assert.That(statements, Has.Some.EqualTo("ALTER TABLE [dbo].[catalog_items] WITH NOCHECK ADD CONSTRAINT [ck_price] CHECK ([price_cents] >= 0);"));
+        Assert.That(statements, Has.Some.EqualTo("ALTER TABLE [dbo].[catalog_items] ALTER COLUMN [sku] NVARCHAR(40) NULL /* migrator: filled by a trigger in the same statement during the window */;"),
+            "the renamed NOT NULL column is opened for the window, in the type FluentMigrator's SQL Server type map gives it");
         foreach (string sql in statements)
         {
             Assert.That(TSqlTree.Parse(sql, out _).Select(e => e.Message), Is.Empty, sql);

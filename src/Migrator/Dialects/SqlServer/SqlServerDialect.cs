@@ -264,33 +264,17 @@ public sealed class SqlServerDialect(string ledgerSchema = "migrator", bool onli
 
     /// <summary>ALTER COLUMN … NULL with the column's own type (from FluentMigrator's SQL Server type
     /// map): a metadata change.</summary>
-    public PlannedStatement DropNotNull(string schema, string table, ColumnModel column, bool filledByTrigger = false)
-    {
-        var definition = (FluentMigrator.Model.ColumnDefinition)column.Definition.Clone();
-        definition.IsNullable = true;
-        definition.DefaultValue = new FluentMigrator.Model.ColumnDefinition.UndefinedDefaultValue();
-        definition.IsIdentity = false;
-        definition.IsPrimaryKey = false;
-        definition.ModificationType = FluentMigrator.Model.ColumnModificationType.Alter;
-        string type = TypeOf(definition);
-        return new($"ALTER TABLE {Qualified(schema, table)} ALTER COLUMN {Quote(column.Name)} {type} NULL{(filledByTrigger ? " " + TSqlDdlReader.FilledByTrigger : "")};");
-    }
+    public PlannedStatement DropNotNull(string schema, string table, ColumnModel column, bool filledByTrigger = false) =>
+        new($"ALTER TABLE {Qualified(schema, table)} ALTER COLUMN {Quote(column.Name)} {TypeOf(column.Definition)} NULL{(filledByTrigger ? " " + TSqlDdlReader.FilledByTrigger : "")};");
 
     /// <summary>A column's type as SQL Server spells it: its own text when the model has one (a baseline
     /// or an operation gave it), else FluentMigrator's SQL Server type map.</summary>
-    private string TypeOf(FluentMigrator.Model.ColumnDefinition definition)
-    {
-        if (!string.IsNullOrWhiteSpace(definition.CustomType))
-        {
-            return definition.CustomType;
-        }
+    private static string TypeOf(FluentMigrator.Model.ColumnDefinition definition) =>
+        !string.IsNullOrWhiteSpace(definition.CustomType) ? definition.CustomType
+        : definition.Type is { } type ? TypeMap.GetTypeMap(type, definition.Size, definition.Precision)
+        : throw new MigratorException(ExitCodes.BadInput, $"column {definition.Name} has no type Migrator can write for SQL Server");
 
-        string sql = Dispatch(new CreateColumnExpression { SchemaName = "s", TableName = "t", Column = definition });
-        int at = sql.IndexOf(" ADD ", StringComparison.Ordinal);
-        string rest = sql[(at + 5)..].Trim().TrimEnd(';');
-        rest = rest[(rest.IndexOf(' ', StringComparison.Ordinal) + 1)..];
-        return rest.EndsWith(" NULL", StringComparison.Ordinal) ? rest[..^5] : rest;
-    }
+    private static readonly FluentMigrator.Runner.Generators.SqlServer.SqlServer2008TypeMap TypeMap = new();
 
     /// <summary>WITH NOCHECK unless <paramref name="validated"/>: the rows already there are proven later
     /// by <see cref="ValidateConstraint"/>.</summary>
