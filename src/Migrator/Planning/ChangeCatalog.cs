@@ -1,5 +1,7 @@
 using System.Reflection;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Migrator.Authoring;
+using Migrator.Authoring.EfCore;
 using Semver;
 
 namespace Migrator.Planning;
@@ -35,9 +37,11 @@ public static class ChangeCatalog
             changes.Add(Create(type, attribute));
         }
 
+        changes.AddRange(EfCoreMigrations(types));
+
         if (changes.Count == 0 && !allowNone)
         {
-            throw new MigratorException(ExitCodes.BadInput, $"no changes found in {source} (public classes deriving from Change, marked [Change(id, description)])");
+            throw new MigratorException(ExitCodes.BadInput, $"no changes found in {source} (public classes deriving from Change, marked [Change(id, description)], or EF Core migrations marked [AppVersion])");
         }
 
         var duplicate = changes.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);
@@ -64,6 +68,50 @@ public static class ChangeCatalog
         }
 
         return version;
+    }
+
+    /// <summary>
+    /// EF Core migrations (<c>[Migration("20261201093000_AddTier")]</c>) as changes: the id is the
+    /// timestamp EF gives the migration, the description its name, the app version
+    /// <see cref="AppVersionAttribute"/>; the operations its <c>Up</c> records become phases
+    /// (<see cref="EfOperationTranslator"/>).
+    /// </summary>
+    private static IEnumerable<ChangeInfo> EfCoreMigrations(IEnumerable<Type> types)
+    {
+        foreach (var type in types.Where(t => typeof(Migration).IsAssignableFrom(t) && !t.IsAbstract).OrderBy(t => t.FullName))
+        {
+            string? efId = type.GetCustomAttribute<MigrationAttribute>()?.Id;
+            if (efId is null)
+            {
+                continue; // EF Core itself ignores a migration without [Migration]
+            }
+
+            string what = $"EF Core migration {efId}";
+            var match = System.Text.RegularExpressions.Regex.Match(efId, @"^(?<stamp>[0-9]{1,18})_(?<name>.+)$");
+            if (!match.Success)
+            {
+                throw new MigratorException(ExitCodes.BadInput, $"{what}: the id must be a timestamp and a name, as `dotnet ef migrations add` writes it (20261201093000_AddTier)");
+            }
+
+            var version = type.GetCustomAttribute<AppVersionAttribute>()
+                ?? throw new MigratorException(ExitCodes.BadInput, $"{what} ({type.FullName}) has no [AppVersion(\"x.y.z\")]: give the first app version that needs it (docs/efcore.md)");
+            var appVersion = ParseVersion(version.AppVersion, what);
+            var contractAfter = version.ContractAfter is null ? appVersion : ParseVersion(version.ContractAfter, what + " ContractAfter");
+            IReadOnlyList<Microsoft.EntityFrameworkCore.Migrations.Operations.MigrationOperation> up;
+            try
+            {
+                var migration = (Migration)Activator.CreateInstance(type)!;
+                migration.ActiveProvider = EfOperationTranslator.Provider;
+                up = migration.UpOperations;
+            }
+            catch (Exception e) when (e is MissingMethodException or TargetInvocationException or InvalidOperationException or ArgumentException)
+            {
+                throw new MigratorException(ExitCodes.BadInput, $"{what}: cannot read its Up operations ({(e.InnerException ?? e).Message})");
+            }
+
+            long id = long.Parse(match.Groups["stamp"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            yield return new ChangeInfo(id, match.Groups["name"].Value, appVersion, contractAfter, EfOperationTranslator.Translate(type, up));
+        }
     }
 
     private static ChangeInfo Create(Type type, ChangeAttribute attribute)

@@ -1,0 +1,179 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+using Migrator.Authoring;
+using Migrator.Dialects.Postgres;
+using Migrator.Planning;
+using Migrator.Schema;
+
+namespace Migrator.Tests.Planning;
+
+/// <summary>
+/// EF Core migrations as authoring: what `dotnet ef migrations add` writes becomes phased changes. The
+/// migrations below are written as EF Core's scaffolder writes them (Npgsql provider).
+/// </summary>
+public sealed class EfCoreMigrationTests
+{
+    [Test]
+    public void A_migration_is_a_change_with_the_id_name_and_version_it_carries()
+    {
+        var changes = ChangeCatalog.FromTypes([typeof(Initial), typeof(RenameEmail)], "ef");
+
+        Assert.That(changes.Select(c => (c.Id, c.Description, c.AppVersion.ToString(), c.Name)), Is.EqualTo(new[]
+        {
+            (20261201090000L, "Initial", "1.0.0", nameof(Initial)),
+            (20261202090000L, "RenameEmail", "2.0.0", nameof(RenameEmail)),
+        }));
+    }
+
+    [Test]
+    public void New_tables_with_their_keys_and_indexes_are_plain_ddl_in_expand()
+    {
+        var plan = Compile(typeof(Initial))[0];
+        string expand = plan.Sql(Phase.Expand);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(expand, Does.Contain("CREATE TABLE \"public\".\"Customers\""));
+            Assert.That(expand, Does.Contain("\"Email\" character varying(200) NOT NULL"));
+            Assert.That(expand, Does.Contain("CONSTRAINT \"PK_Customers\" PRIMARY KEY (\"Id\")"));
+            Assert.That(expand, Does.Contain("FOREIGN KEY (\"CustomerId\") REFERENCES \"public\".\"Customers\" (\"Id\") ON DELETE CASCADE"));
+            Assert.That(expand, Does.Contain("CREATE INDEX \"IX_Orders_CustomerId\" ON \"public\".\"Orders\" (\"CustomerId\" ASC)"));
+            Assert.That(plan.Contract, Is.Empty, "a new table has nothing to contract");
+            Assert.That(plan.RollbackUnavailable, Is.Null);
+            Assert.That(plan.Sql(Phase.Rollback), Does.Contain("DROP TABLE IF EXISTS \"public\".\"Customers\""));
+        });
+    }
+
+    [Test]
+    public void Operations_on_existing_tables_become_phased_operations()
+    {
+        var plans = Compile(typeof(Initial), typeof(RenameEmail));
+        var rename = plans[1];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rename.Operations, Is.EqualTo(new[]
+            {
+                "rename column public.Customers.Email to ContactEmail",
+                "add column public.Orders.Note text",
+                "change type of public.Orders.Total to numeric(12,2)",
+                "set default of public.Customers.Name to ''",
+                "set NOT NULL on public.Customers.Name",
+                "create index IX_Orders_PlacedAt on public.Orders (PlacedAt)",
+                "add foreign key FK_Orders_Customers_ReferredBy on public.Orders (ReferredBy) → public.Customers (Id)",
+            }));
+            Assert.That(rename.Sql(Phase.Expand), Does.Contain("CREATE INDEX CONCURRENTLY"));
+            Assert.That(rename.Sql(Phase.Expand), Does.Contain("NOT VALID"));
+            Assert.That(rename.HasBackfill, Is.True, "the rename and the type change copy rows");
+            Assert.That(rename.Sql(Phase.Contract), Does.Contain("DROP COLUMN"), "the old column goes at contract");
+        });
+    }
+
+    [Test]
+    public void An_operation_with_no_safe_phased_form_is_refused_by_name()
+    {
+        var e = Assert.Throws<MigratorException>(() => ChangeCatalog.FromTypes([typeof(Initial), typeof(ReKey)], "ef"));
+
+        Assert.That(e!.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(e.Message, Does.StartWith("EF Core migration ReKey: DropPrimaryKey on public.Orders has no safe phased form"));
+    }
+
+    [Test]
+    public void A_migration_without_an_app_version_is_refused()
+    {
+        var e = Assert.Throws<MigratorException>(() => ChangeCatalog.FromTypes([typeof(NoVersion)], "ef"));
+
+        Assert.That(e!.Message, Does.Contain("EF Core migration 20261203090000_NoVersion").And.Contain("[AppVersion(\"x.y.z\")]"));
+    }
+
+    [Test]
+    public void Hostile_default_values_are_literals()
+    {
+        var plans = Compile(typeof(Initial), typeof(HostileDefault));
+
+        Assert.That(plans[1].Sql(Phase.Expand), Does.Contain("DEFAULT 'x''; DROP TABLE \"Customers\"; --'"));
+    }
+
+    private static IReadOnlyList<ChangePlan> Compile(params Type[] migrations) =>
+        new PhaseCompiler(new PostgresDialect()).Compile(ChangeCatalog.FromTypes(migrations, "ef"), new SchemaModel());
+
+    [Migration("20261201090000_Initial")]
+    [AppVersion("1.0.0")]
+    public sealed class Initial : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Customers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", "IdentityByDefaultColumn"),
+                    Name = table.Column<string>(type: "text", nullable: true),
+                    Email = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                },
+                constraints: table => table.PrimaryKey("PK_Customers", x => x.Id));
+
+            migrationBuilder.CreateTable(
+                name: "Orders",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", "IdentityByDefaultColumn"),
+                    CustomerId = table.Column<long>(type: "bigint", nullable: false),
+                    ReferredBy = table.Column<long>(type: "bigint", nullable: true),
+                    Total = table.Column<decimal>(type: "numeric(10,2)", nullable: false),
+                    PlacedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()"),
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Orders", x => x.Id);
+                    table.ForeignKey("FK_Orders_Customers_CustomerId", x => x.CustomerId, "Customers", "Id", onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(name: "IX_Orders_CustomerId", table: "Orders", column: "CustomerId");
+        }
+    }
+
+    [Migration("20261202090000_RenameEmail")]
+    [AppVersion("2.0.0")]
+    public sealed class RenameEmail : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.RenameColumn(name: "Email", table: "Customers", newName: "ContactEmail");
+            migrationBuilder.AddColumn<string>(name: "Note", table: "Orders", type: "text", nullable: true);
+            migrationBuilder.AlterColumn<decimal>(name: "Total", table: "Orders", type: "numeric(12,2)", nullable: false,
+                oldClrType: typeof(decimal), oldType: "numeric(10,2)");
+            migrationBuilder.AlterColumn<string>(name: "Name", table: "Customers", type: "text", nullable: false, defaultValue: "",
+                oldClrType: typeof(string), oldType: "text", oldNullable: true);
+            migrationBuilder.CreateIndex(name: "IX_Orders_PlacedAt", table: "Orders", column: "PlacedAt");
+            migrationBuilder.AddForeignKey(name: "FK_Orders_Customers_ReferredBy", table: "Orders", column: "ReferredBy",
+                principalTable: "Customers", principalColumn: "Id");
+        }
+    }
+
+    [Migration("20261203090000_ReKey")]
+    [AppVersion("2.0.0")]
+    public sealed class ReKey : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropPrimaryKey(name: "PK_Orders", table: "Orders");
+        }
+    }
+
+    [Migration("20261203090000_NoVersion")]
+    public sealed class NoVersion : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder) =>
+            migrationBuilder.AddColumn<string>(name: "Note", table: "Orders", type: "text", nullable: true);
+    }
+
+    [Migration("20261204090000_HostileDefault")]
+    [AppVersion("2.0.0")]
+    public sealed class HostileDefault : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder) =>
+            migrationBuilder.AddColumn<string>(name: "Tag", table: "Customers", type: "text", nullable: false, defaultValue: "x'; DROP TABLE \"Customers\"; --");
+    }
+}
