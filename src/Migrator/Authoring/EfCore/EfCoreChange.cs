@@ -1,5 +1,6 @@
 using FluentMigrator;
 using FluentMigrator.Builders.Create.Table;
+using FluentMigrator.Postgres;
 using Migrator.Authoring.Operations;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
@@ -70,9 +71,9 @@ internal sealed class EfCoreChange : Change
                 options = options.PrimaryKey(key.Name);
             }
 
-            if (EfOperationTranslator.IsIdentity(column))
+            if (EfOperationTranslator.Identity(column) is { } generation)
             {
-                options = options.Identity();
+                options = options.Identity(generation);
             }
 
             if (EfOperationTranslator.DefaultSql(column) is { } defaultSql)

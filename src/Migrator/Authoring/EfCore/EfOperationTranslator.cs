@@ -64,8 +64,17 @@ public static class EfOperationTranslator
             : column.ColumnType;
 
     /// <summary>Whether EF asks PostgreSQL to generate the column's values (identity or serial).</summary>
-    internal static bool IsIdentity(ColumnOperation column) =>
-        column["Npgsql:ValueGenerationStrategy"]?.ToString() is "IdentityByDefaultColumn" or "IdentityAlwaysColumn" or "SerialColumn";
+    internal static bool IsIdentity(ColumnOperation column) => Identity(column) is not null;
+
+    /// <summary>How PostgreSQL generates the column's values, as EF's Npgsql provider asks: GENERATED
+    /// ALWAYS for IdentityAlwaysColumn, BY DEFAULT for IdentityByDefaultColumn (EF's default) and for
+    /// SerialColumn (a serial takes explicit values too); null when it does not.</summary>
+    internal static PostgresGenerationType? Identity(ColumnOperation column) => column["Npgsql:ValueGenerationStrategy"]?.ToString() switch
+    {
+        "IdentityAlwaysColumn" => PostgresGenerationType.Always,
+        "IdentityByDefaultColumn" or "SerialColumn" => PostgresGenerationType.ByDefault,
+        _ => null,
+    };
 
     internal static string? DefaultSql(ColumnOperation column) =>
         column.DefaultValueSql ?? (column.DefaultValue is { } value ? EfLiteral.Of(value) : null);
