@@ -197,29 +197,32 @@ public static class CompatibilityChecker
             }
 
             var analysis = UsageExtractor.Analyze(statement.Sql, version.Manifest.Dialect, before);
-            foreach (var finding in StatementFindings(statement, analysis, before, after))
+            foreach (var (finding, column) in StatementFindings(statement, analysis, before, after))
             {
+                // An EF Core model's statement: the finding points at the property that maps the column.
+                var property = column is null ? null : statement.PropertyOf(column.Table, column.Column);
                 yield return finding with
                 {
                     ChangeId = plan.Id,
                     Phase = phaseName,
                     AppVersion = version.ToString(),
-                    Location = statement.Location,
+                    Location = property is null ? statement.Location : $"{statement.File}:{property.Line}",
                     Sql = statement.Sql,
-                    Message = $"{phaseName} of change {plan.Id} breaks {version}: {finding.Message}",
+                    Message = $"{phaseName} of change {plan.Id} breaks {version}: {finding.Message}"
+                        + (property is null ? "" : $" (EF Core property {statement.ResultType ?? statement.Method}.{property.Property})"),
                 };
             }
         }
     }
 
     /// <summary>What is wrong for one app statement when the schema goes from <paramref name="before"/> to <paramref name="after"/>.</summary>
-    internal static IEnumerable<Finding> StatementFindings(UsageStatement statement, SqlAnalysis analysis, VisibleSchema before, VisibleSchema after)
+    internal static IEnumerable<(Finding Finding, ColumnUse? Column)> StatementFindings(UsageStatement statement, SqlAnalysis analysis, VisibleSchema before, VisibleSchema after)
     {
         foreach (var table in analysis.Tables)
         {
             if (before.Find(table.Schema, table.Name) is not null && after.Find(table.Schema, table.Name) is null)
             {
-                yield return new Finding(RuleIds.MissingObject, Severity.Error, $"{Verb(table.Written)} table {table}, which will no longer exist");
+                yield return (new Finding(RuleIds.MissingObject, Severity.Error, $"{Verb(table.Written)} table {table}, which will no longer exist"), null);
             }
         }
 
@@ -235,20 +238,20 @@ public static class CompatibilityChecker
             bool written = column.Access == ColumnAccess.Write;
             if (!relation.Columns.TryGetValue(column.Column, out var now))
             {
-                yield return new Finding(RuleIds.MissingObject, Severity.Error, $"{Verb(written)} column {column.Table}.{column.Column}, which will no longer exist");
+                yield return (new Finding(RuleIds.MissingObject, Severity.Error, $"{Verb(written)} column {column.Table}.{column.Column}, which will no longer exist"), column);
                 continue;
             }
 
             if (!SameType(old.Type, now.Type))
             {
-                yield return new Finding(RuleIds.TypeChanged, written ? Severity.Error : Severity.Warning,
-                    $"{Verb(written)} column {column.Table}.{column.Column}, whose type changes from {old.Type} to {now.Type}: values may no longer fit or map");
+                yield return (new Finding(RuleIds.TypeChanged, written ? Severity.Error : Severity.Warning,
+                    $"{Verb(written)} column {column.Table}.{column.Column}, whose type changes from {old.Type} to {now.Type}: values may no longer fit or map"), column);
             }
 
             if (old.NotNull && !now.NotNull && !written && statement.ResultColumns.FirstOrDefault(m => Matches(m, column.Column) || m.Name == "(scalar)") is { Nullable: false } member)
             {
-                yield return new Finding(RuleIds.NullIntoNonNullable, Severity.Error,
-                    $"reads {column.Table}.{column.Column} into {member.Type} {(member.Name == "(scalar)" ? "" : member.Name + " ")}(not nullable), and the column will allow NULL");
+                yield return (new Finding(RuleIds.NullIntoNonNullable, Severity.Error,
+                    $"reads {column.Table}.{column.Column} into {member.Type} {(member.Name == "(scalar)" ? "" : member.Name + " ")}(not nullable), and the column will allow NULL"), column);
             }
         }
 
@@ -267,8 +270,8 @@ public static class CompatibilityChecker
                 bool wasRequired = previous.Columns.TryGetValue(name, out var was) && was.NotNull && !was.HasDefault;
                 if (shape.NotNull && !shape.HasDefault && !wasRequired && !listed.Contains(name))
                 {
-                    yield return new Finding(RuleIds.InsertOmitsRequired, Severity.Error,
-                        $"inserts into {insert} without {name}, which becomes NOT NULL with no default: the INSERT will fail; add {name} to this INSERT in the version, or give the column a default in the change");
+                    yield return (new Finding(RuleIds.InsertOmitsRequired, Severity.Error,
+                        $"inserts into {insert} without {name}, which becomes NOT NULL with no default: the INSERT will fail; add {name} to this INSERT in the version, or give the column a default in the change"), null);
                 }
             }
         }
@@ -287,8 +290,8 @@ public static class CompatibilityChecker
                 string? lost = old.Columns.Keys.FirstOrDefault(c => Matches(member, c) && !relation.Columns.ContainsKey(c));
                 if (lost is not null)
                 {
-                    yield return new Finding(RuleIds.SelectStarLosesColumn, Severity.Error,
-                        $"SELECT * from {star} fills {statement.ResultType}.{member.Name} from column {lost}, which will no longer exist");
+                    yield return (new Finding(RuleIds.SelectStarLosesColumn, Severity.Error,
+                        $"SELECT * from {star} fills {statement.ResultType}.{member.Name} from column {lost}, which will no longer exist"), null);
                 }
             }
         }

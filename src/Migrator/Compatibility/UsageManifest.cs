@@ -107,11 +107,21 @@ public sealed record UsageStatement(
     string? ResultType,
     IReadOnlyList<MappedColumn> ResultColumns,
     IReadOnlyList<string> UnresolvedColumns,
-    IReadOnlyList<string> Errors)
+    IReadOnlyList<string> Errors,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PropertySource>? Properties = null)
 {
     [JsonIgnore]
     public string Location => $"{File}:{Line}";
+
+    /// <summary>Where the app maps <paramref name="table"/>.<paramref name="column"/> to a property (an EF
+    /// Core model), or null.</summary>
+    public PropertySource? PropertyOf(string table, string column) =>
+        Properties?.FirstOrDefault(p => p.Table == table && p.Column == column);
 }
+
+/// <summary>An EF Core property mapped to a column, with its line in the model snapshot (in the
+/// statement's file): findings about the column point there.</summary>
+public sealed record PropertySource(string Table, string Column, string Property, int Line);
 
 public sealed record TableUsage(string? Schema, string Name, bool Written);
 

@@ -97,12 +97,13 @@ public static class ChangeCatalog
                 ?? throw new MigratorException(ExitCodes.BadInput, $"{what} ({type.FullName}) has no [AppVersion(\"x.y.z\")]: give the first app version that needs it (docs/efcore.md)");
             var appVersion = ParseVersion(version.AppVersion, what);
             var contractAfter = version.ContractAfter is null ? appVersion : ParseVersion(version.ContractAfter, what + " ContractAfter");
-            IReadOnlyList<Microsoft.EntityFrameworkCore.Migrations.Operations.MigrationOperation> up;
+            IReadOnlyList<Microsoft.EntityFrameworkCore.Migrations.Operations.MigrationOperation> up, down;
             try
             {
                 var migration = (Migration)Activator.CreateInstance(type)!;
                 migration.ActiveProvider = EfOperationTranslator.Provider;
                 up = migration.UpOperations;
+                down = DownOperations(migration);
             }
             catch (Exception e) when (e is MissingMethodException or TargetInvocationException or InvalidOperationException or ArgumentException)
             {
@@ -110,7 +111,20 @@ public static class ChangeCatalog
             }
 
             long id = long.Parse(match.Groups["stamp"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            yield return new ChangeInfo(id, match.Groups["name"].Value, appVersion, contractAfter, EfOperationTranslator.Translate(type, up));
+            yield return new ChangeInfo(id, match.Groups["name"].Value, appVersion, contractAfter, EfOperationTranslator.Translate(type, up, down));
+        }
+    }
+
+    /// <summary>A migration's Down operations, or none when it has no Down (EF's base throws).</summary>
+    private static IReadOnlyList<Microsoft.EntityFrameworkCore.Migrations.Operations.MigrationOperation> DownOperations(Migration migration)
+    {
+        try
+        {
+            return migration.DownOperations;
+        }
+        catch (NotSupportedException)
+        {
+            return [];
         }
     }
 

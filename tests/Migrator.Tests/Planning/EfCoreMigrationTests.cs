@@ -177,3 +177,38 @@ public sealed class EfCoreMigrationTests
             migrationBuilder.AddColumn<string>(name: "Tag", table: "Customers", type: "text", nullable: false, defaultValue: "x'; DROP TABLE \"Customers\"; --");
     }
 }
+
+/// <summary>The checker on an EF Core app: EF reads and writes every column it maps, so removing one
+/// that a live version's model maps is an error that points at the property in its model snapshot.</summary>
+public sealed class EfCoreCheckerTests
+{
+    [Test]
+    public void Dropping_a_column_the_live_model_maps_is_an_error_at_the_property()
+    {
+        string app = Path.Combine(Infrastructure.CliRunner.RepoRoot, "sample-schemas", "ef-shop", "EfShop.App.V2");
+        var manifest = Migrator.Compatibility.UsageExtractor.Extract(app, "2.0.0");
+        var changes = ChangeCatalog.FromTypes([typeof(EfShop.V2.Migrations.Initial), typeof(EfShop.V2.Migrations.RenameEmail), typeof(DropName)], "ef");
+        var plans = new PhaseCompiler(new PostgresDialect()).Compile(changes, new SchemaModel());
+
+        var errors = Migrator.Compatibility.CompatibilityChecker.Check(plans, null, [new(Semver.SemVersion.Parse("2.0.0"), manifest)])
+            .Where(f => f.Severity == Migrator.Compatibility.Severity.Error).ToList();
+
+        string snapshot = File.ReadAllText(Path.Combine(app, "Migrations", "ShopContextModelSnapshot.cs"));
+        int line = 1 + snapshot[..snapshot.IndexOf("b.Property<string>(\"Name\")", StringComparison.Ordinal)].Count(c => c == '\n');
+        Assert.That(errors.Select(e => (e.ChangeId, e.Phase, e.Location)).Distinct(), Is.EqualTo(new[] { ((long?)20261205000000, "contract", $"Migrations/ShopContextModelSnapshot.cs:{line}") }));
+        Assert.That(errors[0].Message, Does.Contain("column Customers.Name, which will no longer exist").And.EndWith("(EF Core property EfShop.V2.Customer.Name)"));
+    }
+
+    [Migration("20261205000000_DropName")]
+    [AppVersion("2.0.0")]
+    public sealed class DropName : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder) =>
+            migrationBuilder.DropColumn(name: "Name", table: "Customers");
+
+        // As EF scaffolds it: the required column comes back with a default, which is also what the
+        // old version reads in rows the new version inserts while both are live.
+        protected override void Down(MigrationBuilder migrationBuilder) =>
+            migrationBuilder.AddColumn<string>(name: "Name", table: "Customers", type: "text", nullable: false, defaultValue: "");
+    }
+}

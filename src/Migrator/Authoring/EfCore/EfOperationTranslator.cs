@@ -19,8 +19,10 @@ public static class EfOperationTranslator
     /// <summary>The provider a migration's <c>migrationBuilder.ActiveProvider</c> reports.</summary>
     public const string Provider = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
-    /// <summary>The change an EF Core migration's Up operations make.</summary>
-    public static Change Translate(Type migration, IReadOnlyList<MigrationOperation> up)
+    /// <summary>The change an EF Core migration's Up operations make. Its Down operations give what a
+    /// dropped column holds for the old version meanwhile: the default EF puts on the column when it
+    /// adds it back.</summary>
+    public static Change Translate(Type migration, IReadOnlyList<MigrationOperation> up, IReadOnlyList<MigrationOperation>? down = null)
     {
         var tables = new List<CreateTableOperation>();
         var onNewTables = new List<MigrationOperation>();
@@ -43,7 +45,7 @@ public static class EfOperationTranslator
                 }
                 else
                 {
-                    operations.AddRange(Phased(operation));
+                    operations.AddRange(Phased(operation, down ?? []));
                 }
             }
             catch (NotSupportedException e)
@@ -164,7 +166,7 @@ public static class EfOperationTranslator
         }
     }
 
-    private static IEnumerable<IOperation> Phased(MigrationOperation operation)
+    private static IEnumerable<IOperation> Phased(MigrationOperation operation, IReadOnlyList<MigrationOperation> down)
     {
         switch (operation)
         {
@@ -179,7 +181,8 @@ public static class EfOperationTranslator
 
                 return [new AddColumn(SchemaOf(add.Schema), add.Table, add.Name, TypeOf(add), add.IsNullable, DefaultSql(add))];
             case DropColumnOperation drop:
-                return [new DropColumn(SchemaOf(drop.Schema), drop.Table, drop.Name)];
+                var readded = down.OfType<AddColumnOperation>().FirstOrDefault(a => a.Table == drop.Table && a.Name == drop.Name && SchemaOf(a.Schema) == SchemaOf(drop.Schema));
+                return [new DropColumn(SchemaOf(drop.Schema), drop.Table, drop.Name, readded is null ? null : DefaultSql(readded))];
             case AlterColumnOperation alter:
                 return Altered(alter);
             case CreateIndexOperation index:
