@@ -61,7 +61,7 @@ namespace Migrator.Analyzers.CodeFixes
             }
 
             var type = invocation.FirstAncestorOrSelf<ClassDeclarationSyntax>();
-            if (type is null)
+            if (type is null || EfConcurrentIndexCodeFix.IsEfCreateIndex(invocation))
             {
                 return null;
             }

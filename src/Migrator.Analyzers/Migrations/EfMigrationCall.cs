@@ -9,12 +9,17 @@ namespace Migrator.Analyzers.Migrations
     /// <summary>
     /// One <c>migrationBuilder.X(…)</c> call in an EF Core migration's <c>Up</c> (what `dotnet ef migrations add`
     /// writes; it runs while the previous app version is live). The migration rules judge these beside
-    /// FluentMigrator's expressions, under the same ids. <c>Down</c> is a rollback and is not judged.
+    /// FluentMigrator's expressions, under the same ids. <c>Down</c> is a rollback and is not judged, and
+    /// neither is a migration marked <c>[AppVersion]</c>, which Migrator runs in phases.
     /// </summary>
     public sealed class EfMigrationCall
     {
         public const string MigrationType = "Microsoft.EntityFrameworkCore.Migrations.Migration";
         public const string BuilderType = "Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder";
+
+        /// <summary>Marks a migration Migrator runs as a phased change (docs/efcore.md): its renames,
+        /// drops and index builds become expand/backfill/contract, so the rules do not flag them.</summary>
+        public const string AppVersionType = "Migrator.Authoring.AppVersionAttribute";
 
         private readonly IInvocationOperation _invocation;
         private readonly System.Action<Diagnostic> _report;
@@ -33,7 +38,8 @@ namespace Migrator.Analyzers.Migrations
         /// <summary>The calls on MigrationBuilder in an <c>Up</c> method of a type deriving from EF's Migration.</summary>
         internal static System.Collections.Generic.IEnumerable<EfMigrationCall> In(MethodDeclarationSyntax up, SemanticModel model, INamedTypeSymbol migration, System.Action<Diagnostic> report, string? docsUrl, System.Threading.CancellationToken cancellation)
         {
-            if (up.Identifier.Text != "Up" || !(model.GetDeclaredSymbol(up, cancellation) is IMethodSymbol method) || !DerivesFrom(method.ContainingType, migration))
+            if (up.Identifier.Text != "Up" || !(model.GetDeclaredSymbol(up, cancellation) is IMethodSymbol method) || !DerivesFrom(method.ContainingType, migration)
+                || method.ContainingType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AppVersionType))
             {
                 yield break;
             }

@@ -99,4 +99,72 @@ public sealed class EfCoreMigrationTests
                 migrationBuilder.RenameColumn(name: "A", table: "T", newName: "B");
         }
         """);
+
+    [Test]
+    public Task The_index_fix_adds_the_concurrent_annotation() => FixAsync<BlockingIndexAnalyzer, Migrator.Analyzers.CodeFixes.EfConcurrentIndexCodeFix>(Header + """
+        public partial class Indexes : Migration
+        {
+            protected override void Up(MigrationBuilder migrationBuilder)
+            {
+                {|MIG0021:migrationBuilder.CreateIndex(
+                    name: "IX_Orders_PlacedAt",
+                    table: "Orders",
+                    column: "PlacedAt")|};
+            }
+        }
+        """, Header + """
+        public partial class Indexes : Migration
+        {
+            protected override void Up(MigrationBuilder migrationBuilder)
+            {
+                migrationBuilder.CreateIndex(
+                    name: "IX_Orders_PlacedAt",
+                    table: "Orders",
+                    column: "PlacedAt").Annotation("Npgsql:CreatedConcurrently", true);
+            }
+        }
+        """);
+
+    [Test]
+    public Task The_fluent_migrator_index_fix_leaves_an_EF_call_alone() => FixAsync<BlockingIndexAnalyzer, Migrator.Analyzers.CodeFixes.ConcurrentIndexCodeFix>(Header + """
+        public partial class Indexes : Migration
+        {
+            protected override void Up(MigrationBuilder migrationBuilder)
+            {
+                {|MIG0021:migrationBuilder.CreateIndex(name: "IX_Orders_PlacedAt", table: "Orders", column: "PlacedAt")|};
+            }
+        }
+        """, Header + """
+        public partial class Indexes : Migration
+        {
+            protected override void Up(MigrationBuilder migrationBuilder)
+            {
+                {|MIG0021:migrationBuilder.CreateIndex(name: "IX_Orders_PlacedAt", table: "Orders", column: "PlacedAt")|};
+            }
+        }
+        """);
+
+    [Test]
+    public Task A_migration_Migrator_runs_in_phases_is_not_flagged() => AnalyzeWithOtherFileAsync<RenameInMigrationAnalyzer>(Header + """
+        [Migrator.Authoring.AppVersion("2.0.0")]
+        public partial class RenameEmail : Migration
+        {
+            protected override void Up(MigrationBuilder migrationBuilder) =>
+                migrationBuilder.RenameColumn(name: "Email", table: "Customers", newName: "ContactEmail");
+        }
+
+        public partial class RenamePhone : Migration
+        {
+            protected override void Up(MigrationBuilder migrationBuilder) =>
+                {|MIG0004:migrationBuilder.RenameColumn(name: "Phone", table: "Customers", newName: "PhoneNumber")|};
+        }
+        """, """
+        namespace Migrator.Authoring;
+
+        [System.AttributeUsage(System.AttributeTargets.Class)]
+        public sealed class AppVersionAttribute(string appVersion) : System.Attribute
+        {
+            public string AppVersion { get; } = appVersion;
+        }
+        """);
 }
