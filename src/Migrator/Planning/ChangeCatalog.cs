@@ -101,7 +101,7 @@ public static class ChangeCatalog
             try
             {
                 var migration = (Migration)Activator.CreateInstance(type)!;
-                migration.ActiveProvider = EfOperationTranslator.Provider;
+                migration.ActiveProvider = Dialects.Postgres.PostgresDialect.EfCoreProvider;
                 up = migration.UpOperations;
                 down = DownOperations(migration);
             }

@@ -16,9 +16,6 @@ namespace Migrator.Authoring.EfCore;
 /// </summary>
 public static class EfOperationTranslator
 {
-    /// <summary>The provider a migration's <c>migrationBuilder.ActiveProvider</c> reports.</summary>
-    public const string Provider = "Npgsql.EntityFrameworkCore.PostgreSQL";
-
     /// <summary>The change an EF Core migration's Up operations make. Its Down operations give what a
     /// dropped column holds for the old version meanwhile: the default EF puts on the column when it
     /// adds it back.</summary>

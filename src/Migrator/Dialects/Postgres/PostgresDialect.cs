@@ -14,6 +14,10 @@ namespace Migrator.Dialects.Postgres;
 /// </summary>
 public sealed partial class PostgresDialect
 {
+    /// <summary>EF Core's PostgreSQL provider, the <c>ActiveProvider</c> an EF Core migration's
+    /// operations are read with (docs/efcore.md).</summary>
+    public const string EfCoreProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
     private readonly Postgres15_0Generator _generator = new(new PostgresQuoter(new PostgresOptions()));
     private readonly DefaultConventionSet _conventions = new();
 
