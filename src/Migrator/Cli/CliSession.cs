@@ -108,7 +108,7 @@ public sealed class CliSession : IAsyncDisposable
         IReadOnlyList<ChangeInfo> changes;
         try
         {
-            changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations, noBuild: parse.GetValue(CommonOptions.NoBuild)), allowNone: allowNoChanges || baseline is not null);
+            changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations, noBuild: parse.GetValue(CommonOptions.NoBuild)), allowNone: allowNoChanges || baseline is not null, efCoreThrough: baseline?.EfCoreMigrationsThrough);
         }
         catch
         {

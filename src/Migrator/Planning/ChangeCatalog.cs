@@ -10,7 +10,9 @@ namespace Migrator.Planning;
 public static class ChangeCatalog
 {
     /// <param name="allowNone">True when a baseline describes the database, so a project with no change yet is fine.</param>
-    public static IReadOnlyList<ChangeInfo> FromAssembly(Assembly assembly, bool allowNone = false)
+    /// <param name="efCoreThrough">EF Core migrations up to this id (ordinal) were applied by EF Core before
+    /// the database was adopted (the baseline's <see cref="Schema.DatabaseSchema.EfCoreMigrationsThrough"/>): not changes.</param>
+    public static IReadOnlyList<ChangeInfo> FromAssembly(Assembly assembly, bool allowNone = false, string? efCoreThrough = null)
     {
         Type[] types;
         try
@@ -23,11 +25,11 @@ public static class ChangeCatalog
                 $"cannot load the types of {assembly.GetName().Name}: {e.LoaderExceptions.FirstOrDefault()?.Message}");
         }
 
-        return FromTypes(types, assembly.GetName().Name ?? "the assembly", allowNone);
+        return FromTypes(types, assembly.GetName().Name ?? "the assembly", allowNone, efCoreThrough);
     }
 
     /// <summary>The changes among <paramref name="types"/>, checked and ordered by id.</summary>
-    public static IReadOnlyList<ChangeInfo> FromTypes(IEnumerable<Type> types, string source, bool allowNone = false)
+    public static IReadOnlyList<ChangeInfo> FromTypes(IEnumerable<Type> types, string source, bool allowNone = false, string? efCoreThrough = null)
     {
         var changes = new List<ChangeInfo>();
         foreach (var type in types.Where(t => typeof(Change).IsAssignableFrom(t) && !t.IsAbstract).OrderBy(t => t.FullName))
@@ -37,7 +39,7 @@ public static class ChangeCatalog
             changes.Add(Create(type, attribute));
         }
 
-        changes.AddRange(EfCoreMigrations(types));
+        changes.AddRange(EfCoreMigrations(types, efCoreThrough));
 
         if (changes.Count == 0 && !allowNone)
         {
@@ -76,14 +78,16 @@ public static class ChangeCatalog
     /// <see cref="AppVersionAttribute"/>; the operations its <c>Up</c> records become phases
     /// (<see cref="EfOperationTranslator"/>).
     /// </summary>
-    private static IEnumerable<ChangeInfo> EfCoreMigrations(IEnumerable<Type> types)
+    private static IEnumerable<ChangeInfo> EfCoreMigrations(IEnumerable<Type> types, string? efCoreThrough)
     {
         foreach (var type in types.Where(t => typeof(Migration).IsAssignableFrom(t) && !t.IsAbstract).OrderBy(t => t.FullName))
         {
             string? efId = type.GetCustomAttribute<MigrationAttribute>()?.Id;
-            if (efId is null)
+            if (efId is null || (efCoreThrough is not null && string.CompareOrdinal(efId, efCoreThrough) <= 0))
             {
-                continue; // EF Core itself ignores a migration without [Migration]
+                // EF Core ignores a migration without [Migration]; one the adopted database's EF history
+                // lists is part of its baseline.
+                continue;
             }
 
             string what = $"EF Core migration {efId}";

@@ -17,6 +17,11 @@ public sealed record DatabaseSchema
     /// <c>--replace</c>): the baseline includes what they did, so they are not replayed on it.</summary>
     public long? IncludesChangesThrough { get; init; }
 
+    /// <summary>The newest EF Core migration the database's <c>__EFMigrationsHistory</c> listed when the
+    /// baseline was taken: EF Core applied it and every earlier one (ids in ordinal order, as EF orders
+    /// them), so they are part of this schema and are not run again (docs/efcore.md).</summary>
+    public string? EfCoreMigrationsThrough { get; init; }
+
     public IReadOnlyList<string> Schemas { get; init; } = [];
 
     public IReadOnlyList<ExtensionInfo> Extensions { get; init; } = [];

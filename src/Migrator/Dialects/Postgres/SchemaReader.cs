@@ -54,9 +54,11 @@ public static class SchemaReader
               AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = 'pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i')
             ORDER BY 1, 2, 3
             """, args, transaction);
+        string? efThrough = await EfCoreMigrationsThroughAsync(connection, transaction, tables);
         await transaction.CommitAsync(cancellation);
         return new DatabaseSchema
         {
+            EfCoreMigrationsThrough = efThrough,
             Schemas = [.. schemas],
             Extensions = [.. extensions],
             Types = types,
@@ -65,6 +67,24 @@ public static class SchemaReader
             Views = views,
             Functions = [.. functions],
         };
+    }
+
+    /// <summary>The newest migration EF Core's history table lists (<c>__EFMigrationsHistory</c>, in any
+    /// schema; several: the newest of all), or null when the database has none.</summary>
+    private static async Task<string?> EfCoreMigrationsThroughAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TableInfo> tables)
+    {
+        string? newest = null;
+        foreach (var history in tables.Where(t => t.Name == "__EFMigrationsHistory" && t.Columns.Any(c => c.Name == "MigrationId")))
+        {
+            string? last = await connection.ExecuteScalarAsync<string?>(
+                $"SELECT max(\"MigrationId\" COLLATE \"C\") FROM {PgSql.Ident(history.Schema)}.{PgSql.Ident(history.Name)}", transaction: transaction);
+            if (last is not null && (newest is null || string.CompareOrdinal(last, newest) > 0))
+            {
+                newest = last;
+            }
+        }
+
+        return newest;
     }
 
     private static async Task<IReadOnlyList<TypeInfo>> ReadTypesAsync(DbConnection connection, DbTransaction transaction, object args)
