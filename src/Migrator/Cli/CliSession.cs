@@ -69,7 +69,8 @@ public sealed class CliSession : IAsyncDisposable
             parse.GetValue(CommonOptions.LockRetries),
             parse.GetValue(CommonOptions.RetireWait),
             parse.GetValue(CommonOptions.RuleDocsUrl),
-            parse.GetValue(CommonOptions.Provider));
+            parse.GetValue(CommonOptions.Provider),
+            parse.GetValue(CommonOptions.EfAppVersion));
         if (parse.GetValue(CommonOptions.LockTimeout) is <= 0)
         {
             throw new MigratorException(ExitCodes.BadInput, "--lock-timeout must be a positive number of milliseconds");
@@ -108,7 +109,7 @@ public sealed class CliSession : IAsyncDisposable
         IReadOnlyList<ChangeInfo> changes;
         try
         {
-            changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations, noBuild: parse.GetValue(CommonOptions.NoBuild)), allowNone: allowNoChanges || baseline is not null, efCoreThrough: baseline?.EfCoreMigrationsThrough);
+            changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations, noBuild: parse.GetValue(CommonOptions.NoBuild)), allowNone: allowNoChanges || baseline is not null, efCoreThrough: baseline?.EfCoreMigrationsThrough, efCoreVersions: config.EfCoreAppVersions);
         }
         catch
         {

@@ -77,6 +77,13 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    public static readonly Option<string[]> EfAppVersion = new Option<string[]>("--ef-app-version")
+    {
+        Description = "MIGRATION=VERSION: the app version of an EF Core migration without [AppVersion] (repeatable)",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public static readonly Option<bool> NoBuild = new Option<bool>("--no-build")
     {
         Description = "Do not build the migrations project: use the assembly of its last build",
@@ -114,6 +121,7 @@ public static class CommonOptions
         root.Options.Add(RetireWait);
         root.Options.Add(RuleDocsUrl);
         root.Options.Add(Provider);
+        root.Options.Add(EfAppVersion);
         root.Options.Add(NoBuild);
         root.Options.Add(Quiet);
         root.Options.Add(Verbose);

@@ -49,6 +49,11 @@ public sealed class MigratorConfig
     /// gets its default (60 s for DDL, none for validations and CONCURRENTLY builds).</summary>
     public int? StatementTimeoutMs { get; set; }
 
+    /// <summary>App versions of EF Core migrations that carry no <c>[AppVersion]</c>: the migration's id
+    /// (<c>20261204022036_RenameEmail</c>) or name (<c>RenameEmail</c>) → the first app version that needs
+    /// it (docs/efcore.md).</summary>
+    public Dictionary<string, string>? EfCoreAppVersions { get; set; }
+
     /// <summary>`lint`: the PostgreSQL major version the .sql migrations run on.</summary>
     public int PgVersion { get; set; } = 15;
 
@@ -134,6 +139,11 @@ public sealed class MigratorConfig
             }
 
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (type.IsGenericType)
+            {
+                throw new MigratorException(ExitCodes.BadInput, $"{variable}: {key} is set in migrator.json, not in the environment");
+            }
+
             object value;
             if (type == typeof(string))
             {
@@ -175,11 +185,23 @@ public sealed class MigratorConfig
 
     /// <summary>Sets the keys given as flags (they override the environment and the file) and checks
     /// the result again.</summary>
-    public void ApplyFlags(string? baseline, string? ledgerSchema, int? lockRetries, double? retireWait, string? ruleDocsUrl, string? provider = null)
+    public void ApplyFlags(string? baseline, string? ledgerSchema, int? lockRetries, double? retireWait, string? ruleDocsUrl, string? provider = null, IReadOnlyList<string>? efAppVersions = null)
     {
-        if (baseline is null && ledgerSchema is null && lockRetries is null && retireWait is null && ruleDocsUrl is null && provider is null)
+        if (baseline is null && ledgerSchema is null && lockRetries is null && retireWait is null && ruleDocsUrl is null && provider is null && efAppVersions is not { Count: > 0 })
         {
             return;
+        }
+
+        foreach (string pair in efAppVersions ?? [])
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == pair.Length - 1)
+            {
+                throw new MigratorException(ExitCodes.BadInput, $"--ef-app-version expects MIGRATION=VERSION (e.g. RenameEmail=2.0.0), got '{pair}'");
+            }
+
+            EfCoreAppVersions ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            EfCoreAppVersions[pair[..eq]] = pair[(eq + 1)..];
         }
 
         if (baseline is not null)
@@ -208,6 +230,8 @@ public sealed class MigratorConfig
         Check(Baseline is null || !string.IsNullOrWhiteSpace(Baseline), "baseline must not be empty");
         Check(StatementTimeoutMs is null or (>= 0 and <= 86_400_000), "statementTimeoutMs must be a whole number from 0 (none) to 86400000");
         Check(PgVersion is >= 9 and <= 18, "pgVersion must be a PostgreSQL major version from 9 to 18");
+        Check(EfCoreAppVersions is null || EfCoreAppVersions.All(e => !string.IsNullOrWhiteSpace(e.Key) && !string.IsNullOrWhiteSpace(e.Value)),
+            "efCoreAppVersions maps each EF Core migration (its id or name) to an app version, e.g. { \"RenameEmail\": \"2.0.0\" }");
         Check(LintTransaction is "none" or "file", $"lintTransaction must be none or file, not '{LintTransaction}'");
         Check(LintExclude is null || System.Text.RegularExpressions.Regex.IsMatch(LintExclude, @"^\s*(MIG\d{4}\s*(,\s*|$))*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase),
             "lintExclude must be rule ids separated by commas, e.g. MIG0026,MIG0037");

@@ -205,17 +205,19 @@ public static class UsageExtractor
             string method = $"EF Core model: {mapping.Entity}";
             var properties = columns.Select(c => new PropertySource(mapping.Table, c.Name, c.Property, c.Line)).ToList();
             string select = $"SELECT {list} FROM {table}";
-            var read = Describe(mapping.File, mapping.Line, new DapperCall(method, Location.None, select, null, SyntaxFactory.IdentifierName("model"))
+            var reader = new DapperCall(method, Location.None, select, null, SyntaxFactory.IdentifierName("model"))
             {
                 ResultType = mapping.Entity,
                 ResultMembers = [.. columns.Select(c => new MappedMember(c.Name, c.ClrType, c.Nullable))],
-            }, select, Analyze(select, dialect, null)) with { Properties = properties };
-            yield return read;
+            };
+            var read = Describe(mapping.File, mapping.Line, reader, select, Analyze(select, dialect, null));
+            yield return read with { Properties = properties };
             if (!mapping.IsView)
             {
                 string insert = $"INSERT INTO {table} ({list}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
-                yield return Describe(mapping.File, mapping.Line, new DapperCall(method, Location.None, insert, null, SyntaxFactory.IdentifierName("model")), insert, Analyze(insert, dialect, null))
-                    with { Properties = properties };
+                var writer = new DapperCall(method, Location.None, insert, null, SyntaxFactory.IdentifierName("model"));
+                var write = Describe(mapping.File, mapping.Line, writer, insert, Analyze(insert, dialect, null));
+                yield return write with { Properties = properties };
             }
         }
     }

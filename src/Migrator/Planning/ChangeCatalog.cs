@@ -12,7 +12,9 @@ public static class ChangeCatalog
     /// <param name="allowNone">True when a baseline describes the database, so a project with no change yet is fine.</param>
     /// <param name="efCoreThrough">EF Core migrations up to this id (ordinal) were applied by EF Core before
     /// the database was adopted (the baseline's <see cref="Schema.DatabaseSchema.EfCoreMigrationsThrough"/>): not changes.</param>
-    public static IReadOnlyList<ChangeInfo> FromAssembly(Assembly assembly, bool allowNone = false, string? efCoreThrough = null)
+    /// <param name="efCoreVersions">App versions of EF Core migrations without <c>[AppVersion]</c>, by id or name
+    /// (migrator.json's <c>efCoreAppVersions</c>).</param>
+    public static IReadOnlyList<ChangeInfo> FromAssembly(Assembly assembly, bool allowNone = false, string? efCoreThrough = null, IReadOnlyDictionary<string, string>? efCoreVersions = null)
     {
         Type[] types;
         try
@@ -25,11 +27,11 @@ public static class ChangeCatalog
                 $"cannot load the types of {assembly.GetName().Name}: {e.LoaderExceptions.FirstOrDefault()?.Message}");
         }
 
-        return FromTypes(types, assembly.GetName().Name ?? "the assembly", allowNone, efCoreThrough);
+        return FromTypes(types, assembly.GetName().Name ?? "the assembly", allowNone, efCoreThrough, efCoreVersions);
     }
 
     /// <summary>The changes among <paramref name="types"/>, checked and ordered by id.</summary>
-    public static IReadOnlyList<ChangeInfo> FromTypes(IEnumerable<Type> types, string source, bool allowNone = false, string? efCoreThrough = null)
+    public static IReadOnlyList<ChangeInfo> FromTypes(IEnumerable<Type> types, string source, bool allowNone = false, string? efCoreThrough = null, IReadOnlyDictionary<string, string>? efCoreVersions = null)
     {
         var changes = new List<ChangeInfo>();
         foreach (var type in types.Where(t => typeof(Change).IsAssignableFrom(t) && !t.IsAbstract).OrderBy(t => t.FullName))
@@ -39,7 +41,7 @@ public static class ChangeCatalog
             changes.Add(Create(type, attribute));
         }
 
-        changes.AddRange(EfCoreMigrations(types, efCoreThrough));
+        changes.AddRange(EfCoreMigrations(types, efCoreThrough, efCoreVersions ?? new Dictionary<string, string>(), source));
 
         if (changes.Count == 0 && !allowNone)
         {
@@ -78,16 +80,21 @@ public static class ChangeCatalog
     /// <see cref="AppVersionAttribute"/>; the operations its <c>Up</c> records become phases
     /// (<see cref="EfOperationTranslator"/>).
     /// </summary>
-    private static IEnumerable<ChangeInfo> EfCoreMigrations(IEnumerable<Type> types, string? efCoreThrough)
+    private static List<ChangeInfo> EfCoreMigrations(IEnumerable<Type> types, string? efCoreThrough, IReadOnlyDictionary<string, string> versions, string source)
     {
-        foreach (var type in types.Where(t => typeof(Migration).IsAssignableFrom(t) && !t.IsAbstract).OrderBy(t => t.FullName))
+        var migrations = types.Where(t => typeof(Migration).IsAssignableFrom(t) && !t.IsAbstract)
+            .Select(t => (Type: t, Id: t.GetCustomAttribute<MigrationAttribute>()?.Id ?? "")).Where(m => m.Id.Length > 0).OrderBy(m => m.Type.FullName).ToList();
+        if (versions.Keys.FirstOrDefault(k => !migrations.Any(m => m.Id == k || m.Id.EndsWith("_" + k, StringComparison.Ordinal))) is { } unknown)
         {
-            string? efId = type.GetCustomAttribute<MigrationAttribute>()?.Id;
-            if (efId is null || (efCoreThrough is not null && string.CompareOrdinal(efId, efCoreThrough) <= 0))
+            throw new MigratorException(ExitCodes.BadInput, $"efCoreAppVersions names {unknown}, which is not an EF Core migration of {source}");
+        }
+
+        var changes = new List<ChangeInfo>();
+        foreach (var (type, efId) in migrations)
+        {
+            if (efCoreThrough is not null && string.CompareOrdinal(efId, efCoreThrough) <= 0)
             {
-                // EF Core ignores a migration without [Migration]; one the adopted database's EF history
-                // lists is part of its baseline.
-                continue;
+                continue; // the adopted database's EF history lists it: part of its baseline
             }
 
             string what = $"EF Core migration {efId}";
@@ -97,8 +104,16 @@ public static class ChangeCatalog
                 throw new MigratorException(ExitCodes.BadInput, $"{what}: the id must be a timestamp and a name, as `dotnet ef migrations add` writes it (20261201093000_AddTier)");
             }
 
-            var version = type.GetCustomAttribute<AppVersionAttribute>()
-                ?? throw new MigratorException(ExitCodes.BadInput, $"{what} ({type.FullName}) has no [AppVersion(\"x.y.z\")]: give the first app version that needs it (docs/efcore.md)");
+            string name = match.Groups["name"].Value;
+            string? configured = versions.GetValueOrDefault(efId) ?? versions.GetValueOrDefault(name);
+            var attribute = type.GetCustomAttribute<AppVersionAttribute>();
+            if (attribute is not null && configured is not null)
+            {
+                throw new MigratorException(ExitCodes.BadInput, $"{what} has [AppVersion] and an entry in efCoreAppVersions: keep one");
+            }
+
+            var version = attribute ?? (configured is null ? null : new AppVersionAttribute(configured))
+                ?? throw new MigratorException(ExitCodes.BadInput, $"{what} ({type.FullName}) has no [AppVersion(\"x.y.z\")] and no entry in efCoreAppVersions: give the first app version that needs it (docs/efcore.md)");
             var appVersion = ParseVersion(version.AppVersion, what);
             var contractAfter = version.ContractAfter is null ? appVersion : ParseVersion(version.ContractAfter, what + " ContractAfter");
             IReadOnlyList<Microsoft.EntityFrameworkCore.Migrations.Operations.MigrationOperation> up, down;
@@ -115,8 +130,10 @@ public static class ChangeCatalog
             }
 
             long id = long.Parse(match.Groups["stamp"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            yield return new ChangeInfo(id, match.Groups["name"].Value, appVersion, contractAfter, EfOperationTranslator.Translate(type, up, down));
+            changes.Add(new ChangeInfo(id, name, appVersion, contractAfter, EfOperationTranslator.Translate(type, up, down)));
         }
+
+        return changes;
     }
 
     /// <summary>A migration's Down operations, or none when it has no Down (EF's base throws).</summary>

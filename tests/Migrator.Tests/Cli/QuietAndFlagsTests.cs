@@ -97,6 +97,7 @@ public sealed class QuietAndFlagsTests : DatabaseTest
             ["statementTimeoutMs"] = "--statement-timeout",
             ["lintTransaction"] = "--transaction",
             ["lintExclude"] = "--exclude",
+            ["efCoreAppVersions"] = "--ef-app-version",
         };
         Assert.That(MigratorConfig.Keys, Is.EquivalentTo(flags.Keys), "a new key needs a flag here and in the docs");
 

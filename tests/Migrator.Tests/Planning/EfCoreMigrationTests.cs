@@ -78,11 +78,42 @@ public sealed class EfCoreMigrationTests
     }
 
     [Test]
+    public void A_key_from_an_existing_table_to_a_new_one_is_refused()
+    {
+        var e = Assert.Throws<MigratorException>(() => ChangeCatalog.FromTypes([typeof(Initial), typeof(Coupons)], "ef"));
+
+        Assert.That(e!.Message, Does.StartWith("EF Core migration Coupons: AddForeignKey on public.Orders has no safe phased form: foreign key FK_Orders_Coupons"));
+    }
+
+    [Test]
     public void A_migration_without_an_app_version_is_refused()
     {
         var e = Assert.Throws<MigratorException>(() => ChangeCatalog.FromTypes([typeof(NoVersion)], "ef"));
 
         Assert.That(e!.Message, Does.Contain("EF Core migration 20261203090000_NoVersion").And.Contain("[AppVersion(\"x.y.z\")]"));
+    }
+
+    [Test]
+    public void The_app_version_can_come_from_config_by_name_or_id()
+    {
+        var byName = ChangeCatalog.FromTypes([typeof(NoVersion)], "ef", efCoreVersions: new Dictionary<string, string> { ["NoVersion"] = "2.1.0" });
+        var byId = ChangeCatalog.FromTypes([typeof(NoVersion)], "ef", efCoreVersions: new Dictionary<string, string> { ["20261203090000_NoVersion"] = "2.2.0" });
+
+        Assert.That((byName.Single().AppVersion.ToString(), byId.Single().AppVersion.ToString()), Is.EqualTo(("2.1.0", "2.2.0")));
+        Assert.That(() => ChangeCatalog.FromTypes([typeof(Initial)], "ef", efCoreVersions: new Dictionary<string, string> { ["Initial"] = "1.0.0" }),
+            Throws.TypeOf<MigratorException>().With.Message.EqualTo("EF Core migration 20261201090000_Initial has [AppVersion] and an entry in efCoreAppVersions: keep one"));
+        Assert.That(() => ChangeCatalog.FromTypes([typeof(Initial)], "ef", efCoreVersions: new Dictionary<string, string> { ["Initail"] = "1.0.0" }),
+            Throws.TypeOf<MigratorException>().With.Message.EqualTo("efCoreAppVersions names Initail, which is not an EF Core migration of ef"));
+    }
+
+    [TestCase("RenameEmail", "error: --ef-app-version expects MIGRATION=VERSION (e.g. RenameEmail=2.0.0), got 'RenameEmail'")]
+    [TestCase("RenameEmail=2.0.0", "error: EF Core migration 20261204022036_RenameEmail has [AppVersion] and an entry in efCoreAppVersions: keep one")]
+    public async Task A_bad_version_flag_is_one_error_line(string flag, string error)
+    {
+        var result = await Infrastructure.CliRunner.RunAsync("plan", "--config", Path.Combine(Infrastructure.CliRunner.RepoRoot, "sample-schemas", "ef-shop", "migrator.json"),
+            "--migrations", typeof(EfShop.V2.ShopContext).Assembly.Location, "--ef-app-version", flag);
+
+        Assert.That((result.ExitCode, result.Error.Trim()), Is.EqualTo((ExitCodes.BadInput, error)));
     }
 
     [Test]
@@ -159,6 +190,21 @@ public sealed class EfCoreMigrationTests
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropPrimaryKey(name: "PK_Orders", table: "Orders");
+        }
+    }
+
+    [Migration("20261203100000_Coupons")]
+    [AppVersion("2.0.0")]
+    public sealed class Coupons : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Coupons",
+                columns: table => new { Id = table.Column<long>(type: "bigint", nullable: false) },
+                constraints: table => table.PrimaryKey("PK_Coupons", x => x.Id));
+            migrationBuilder.AddColumn<long>(name: "CouponId", table: "Orders", type: "bigint", nullable: true);
+            migrationBuilder.AddForeignKey(name: "FK_Orders_Coupons", table: "Orders", column: "CouponId", principalTable: "Coupons", principalColumn: "Id");
         }
     }
 

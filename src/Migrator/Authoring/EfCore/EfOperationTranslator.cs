@@ -99,7 +99,9 @@ public static class EfOperationTranslator
     {
         CreateIndexOperation index => created.Contains((SchemaOf(index.Schema), index.Table)),
         AddUniqueConstraintOperation unique => created.Contains((SchemaOf(unique.Schema), unique.Table)),
-        AddForeignKeyOperation key => created.Contains((SchemaOf(key.Schema), key.Table)) || created.Contains((SchemaOf(key.PrincipalSchema), key.PrincipalTable)),
+        AddForeignKeyOperation key when !created.Contains((SchemaOf(key.Schema), key.Table)) && created.Contains((SchemaOf(key.PrincipalSchema), key.PrincipalTable)) =>
+            throw new NotSupportedException($"foreign key {key.Name} from an existing table to one this migration creates: add it in a later migration, where it is added NOT VALID and validated at contract"),
+        AddForeignKeyOperation key => created.Contains((SchemaOf(key.Schema), key.Table)),
         _ => false,
     };
 
