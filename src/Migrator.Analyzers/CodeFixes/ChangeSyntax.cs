@@ -10,6 +10,18 @@ namespace Migrator.Analyzers.CodeFixes
     /// constructor or its Contract().</summary>
     internal static class ChangeSyntax
     {
+        /// <summary>The outermost call of the fluent chain a diagnostic's span is in (<c>a.B(…).C(…)</c>), or null.</summary>
+        public static InvocationExpressionSyntax? OutermostCall(SyntaxNode root, Microsoft.CodeAnalysis.Text.TextSpan span)
+        {
+            var invocation = root.FindNode(span, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
+            while (invocation?.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax outer })
+            {
+                invocation = outer;
+            }
+
+            return invocation;
+        }
+
         /// <summary>The statement holding <paramref name="node"/> inside Expand(), or the expression body of Expand().</summary>
         public static (MethodDeclarationSyntax Method, SyntaxNode Statement)? InExpand(SyntaxNode node)
         {

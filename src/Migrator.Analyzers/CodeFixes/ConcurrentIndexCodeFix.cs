@@ -49,15 +49,10 @@ namespace Migrator.Analyzers.CodeFixes
         /// <summary>The outermost call of the flagged chain, when a fix applies there.</summary>
         private static InvocationExpressionSyntax? Target(SyntaxNode root, Microsoft.CodeAnalysis.Text.TextSpan span)
         {
-            var invocation = root.FindNode(span, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
+            var invocation = ChangeSyntax.OutermostCall(root, span);
             if (invocation is null)
             {
                 return null;
-            }
-
-            while (invocation.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax outer })
-            {
-                invocation = outer;
             }
 
             var type = invocation.FirstAncestorOrSelf<ClassDeclarationSyntax>();

@@ -59,18 +59,8 @@ namespace Migrator.Analyzers.CodeFixes
         /// <summary>The outermost call of the flagged CreateIndex chain.</summary>
         private static InvocationExpressionSyntax? Target(SyntaxNode root, TextSpan span)
         {
-            var invocation = root.FindNode(span, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
-            if (invocation is null)
-            {
-                return null;
-            }
-
-            while (invocation.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax outer })
-            {
-                invocation = outer;
-            }
-
-            return IsEfCreateIndex(invocation) ? invocation : null;
+            var invocation = ChangeSyntax.OutermostCall(root, span);
+            return invocation is not null && IsEfCreateIndex(invocation) ? invocation : null;
         }
 
         /// <summary>SQL Server's annotation when the project references EF's SQL Server provider and not
