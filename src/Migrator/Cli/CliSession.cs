@@ -109,7 +109,7 @@ public sealed class CliSession : IAsyncDisposable
         IReadOnlyList<ChangeInfo> changes;
         try
         {
-            changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations, noBuild: parse.GetValue(CommonOptions.NoBuild)), allowNone: allowNoChanges || baseline is not null, efCoreThrough: baseline?.EfCoreMigrationsThrough, efCoreVersions: config.EfCoreAppVersions);
+            changes = ChangeCatalog.FromAssembly(MigrationsLoader.Load(migrations, noBuild: parse.GetValue(CommonOptions.NoBuild)), allowNone: allowNoChanges || baseline is not null, efCoreThrough: baseline?.EfCoreMigrationsThrough, efCoreVersions: config.EfCoreAppVersions, provider: config.Provider);
         }
         catch
         {

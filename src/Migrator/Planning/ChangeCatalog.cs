@@ -14,7 +14,9 @@ public static class ChangeCatalog
     /// the database was adopted (the baseline's <see cref="Schema.DatabaseSchema.EfCoreMigrationsThrough"/>): not changes.</param>
     /// <param name="efCoreVersions">App versions of EF Core migrations without <c>[AppVersion]</c>, by id or name
     /// (migrator.json's <c>efCoreAppVersions</c>).</param>
-    public static IReadOnlyList<ChangeInfo> FromAssembly(Assembly assembly, bool allowNone = false, string? efCoreThrough = null, IReadOnlyDictionary<string, string>? efCoreVersions = null)
+    /// <param name="provider">The database engine (migrator.json's <c>provider</c>): EF Core migrations are
+    /// read for PostgreSQL only so far.</param>
+    public static IReadOnlyList<ChangeInfo> FromAssembly(Assembly assembly, bool allowNone = false, string? efCoreThrough = null, IReadOnlyDictionary<string, string>? efCoreVersions = null, string provider = "postgres")
     {
         Type[] types;
         try
@@ -27,11 +29,11 @@ public static class ChangeCatalog
                 $"cannot load the types of {assembly.GetName().Name}: {e.LoaderExceptions.FirstOrDefault()?.Message}");
         }
 
-        return FromTypes(types, assembly.GetName().Name ?? "the assembly", allowNone, efCoreThrough, efCoreVersions);
+        return FromTypes(types, assembly.GetName().Name ?? "the assembly", allowNone, efCoreThrough, efCoreVersions, provider);
     }
 
     /// <summary>The changes among <paramref name="types"/>, checked and ordered by id.</summary>
-    public static IReadOnlyList<ChangeInfo> FromTypes(IEnumerable<Type> types, string source, bool allowNone = false, string? efCoreThrough = null, IReadOnlyDictionary<string, string>? efCoreVersions = null)
+    public static IReadOnlyList<ChangeInfo> FromTypes(IEnumerable<Type> types, string source, bool allowNone = false, string? efCoreThrough = null, IReadOnlyDictionary<string, string>? efCoreVersions = null, string provider = "postgres")
     {
         var changes = new List<ChangeInfo>();
         foreach (var type in types.Where(t => typeof(Change).IsAssignableFrom(t) && !t.IsAbstract).OrderBy(t => t.FullName))
@@ -41,7 +43,14 @@ public static class ChangeCatalog
             changes.Add(Create(type, attribute));
         }
 
-        changes.AddRange(EfCoreMigrations(types, efCoreThrough, efCoreVersions ?? new Dictionary<string, string>(), source));
+        var efCore = EfCoreMigrations(types, efCoreThrough, efCoreVersions ?? new Dictionary<string, string>(), source);
+        if (efCore.Count > 0 && provider != "postgres")
+        {
+            throw new MigratorException(ExitCodes.BadInput,
+                $"EF Core migration {efCore[0].Id} ({efCore[0].Name}): EF Core migrations run on PostgreSQL only so far, not {provider} (docs/efcore.md)");
+        }
+
+        changes.AddRange(efCore);
 
         if (changes.Count == 0 && !allowNone)
         {

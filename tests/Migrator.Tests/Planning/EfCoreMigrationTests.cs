@@ -106,6 +106,16 @@ public sealed class EfCoreMigrationTests
             Throws.TypeOf<MigratorException>().With.Message.EqualTo("efCoreAppVersions names Initail, which is not an EF Core migration of ef"));
     }
 
+    [Test]
+    public async Task EF_migrations_on_SQL_Server_are_refused()
+    {
+        var result = await Infrastructure.CliRunner.RunAsync("plan", "--config", Path.Combine(Infrastructure.CliRunner.RepoRoot, "sample-schemas", "ef-shop", "migrator.json"),
+            "--migrations", typeof(EfShop.V2.ShopContext).Assembly.Location, "--provider", "sqlserver");
+
+        Assert.That((result.ExitCode, result.Error.Trim()), Is.EqualTo((ExitCodes.BadInput,
+            "error: EF Core migration 20261204022026 (Initial): EF Core migrations run on PostgreSQL only so far, not sqlserver (docs/efcore.md)")));
+    }
+
     [TestCase("RenameEmail", "error: --ef-app-version expects MIGRATION=VERSION (e.g. RenameEmail=2.0.0), got 'RenameEmail'")]
     [TestCase("RenameEmail=2.0.0", "error: EF Core migration 20261204022036_RenameEmail has [AppVersion] and an entry in efCoreAppVersions: keep one")]
     public async Task A_bad_version_flag_is_one_error_line(string flag, string error)
