@@ -1,7 +1,5 @@
 using System.Reflection;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Migrator.Authoring;
-using Migrator.Authoring.EfCore;
 using Semver;
 
 namespace Migrator.Planning;
@@ -43,7 +41,7 @@ public static class ChangeCatalog
             changes.Add(Create(type, attribute));
         }
 
-        var efCore = EfCoreMigrations(types, efCoreThrough, efCoreVersions ?? new Dictionary<string, string>(), source);
+        var efCore = EfCoreMigrations.Find(types, efCoreThrough, efCoreVersions ?? new Dictionary<string, string>(), source);
         if (efCore.Count > 0 && provider != "postgres")
         {
             throw new MigratorException(ExitCodes.BadInput,
@@ -81,81 +79,6 @@ public static class ChangeCatalog
         }
 
         return version;
-    }
-
-    /// <summary>
-    /// EF Core migrations (<c>[Migration("20261201093000_AddTier")]</c>) as changes: the id is the
-    /// timestamp EF gives the migration, the description its name, the app version
-    /// <see cref="AppVersionAttribute"/>; the operations its <c>Up</c> records become phases
-    /// (<see cref="EfOperationTranslator"/>).
-    /// </summary>
-    private static List<ChangeInfo> EfCoreMigrations(IEnumerable<Type> types, string? efCoreThrough, IReadOnlyDictionary<string, string> versions, string source)
-    {
-        var migrations = types.Where(t => typeof(Migration).IsAssignableFrom(t) && !t.IsAbstract)
-            .Select(t => (Type: t, Id: t.GetCustomAttribute<MigrationAttribute>()?.Id ?? "")).Where(m => m.Id.Length > 0).OrderBy(m => m.Type.FullName).ToList();
-        if (versions.Keys.FirstOrDefault(k => !migrations.Any(m => m.Id == k || m.Id.EndsWith("_" + k, StringComparison.Ordinal))) is { } unknown)
-        {
-            throw new MigratorException(ExitCodes.BadInput, $"efCoreAppVersions names {unknown}, which is not an EF Core migration of {source}");
-        }
-
-        var changes = new List<ChangeInfo>();
-        foreach (var (type, efId) in migrations)
-        {
-            if (efCoreThrough is not null && string.CompareOrdinal(efId, efCoreThrough) <= 0)
-            {
-                continue; // the adopted database's EF history lists it: part of its baseline
-            }
-
-            string what = $"EF Core migration {efId}";
-            var match = System.Text.RegularExpressions.Regex.Match(efId, @"^(?<stamp>[0-9]{1,18})_(?<name>.+)$");
-            if (!match.Success)
-            {
-                throw new MigratorException(ExitCodes.BadInput, $"{what}: the id must be a timestamp and a name, as `dotnet ef migrations add` writes it (20261201093000_AddTier)");
-            }
-
-            string name = match.Groups["name"].Value;
-            string? configured = versions.GetValueOrDefault(efId) ?? versions.GetValueOrDefault(name);
-            var attribute = type.GetCustomAttribute<AppVersionAttribute>();
-            if (attribute is not null && configured is not null)
-            {
-                throw new MigratorException(ExitCodes.BadInput, $"{what} has [AppVersion] and an entry in efCoreAppVersions: keep one");
-            }
-
-            var version = attribute ?? (configured is null ? null : new AppVersionAttribute(configured))
-                ?? throw new MigratorException(ExitCodes.BadInput, $"{what} ({type.FullName}) has no [AppVersion(\"x.y.z\")] and no entry in efCoreAppVersions: give the first app version that needs it (docs/efcore.md)");
-            var appVersion = ParseVersion(version.AppVersion, what);
-            var contractAfter = version.ContractAfter is null ? appVersion : ParseVersion(version.ContractAfter, what + " ContractAfter");
-            IReadOnlyList<Microsoft.EntityFrameworkCore.Migrations.Operations.MigrationOperation> up, down;
-            try
-            {
-                var migration = (Migration)Activator.CreateInstance(type)!;
-                migration.ActiveProvider = Dialects.Postgres.PostgresDialect.EfCoreProvider;
-                up = migration.UpOperations;
-                down = DownOperations(migration);
-            }
-            catch (Exception e) when (e is MissingMethodException or TargetInvocationException or InvalidOperationException or ArgumentException)
-            {
-                throw new MigratorException(ExitCodes.BadInput, $"{what}: cannot read its Up operations ({(e.InnerException ?? e).Message})");
-            }
-
-            long id = long.Parse(match.Groups["stamp"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            changes.Add(new ChangeInfo(id, name, appVersion, contractAfter, EfOperationTranslator.Translate(type, up, down)));
-        }
-
-        return changes;
-    }
-
-    /// <summary>A migration's Down operations, or none when it has no Down (EF's base throws).</summary>
-    private static IReadOnlyList<Microsoft.EntityFrameworkCore.Migrations.Operations.MigrationOperation> DownOperations(Migration migration)
-    {
-        try
-        {
-            return migration.DownOperations;
-        }
-        catch (NotSupportedException)
-        {
-            return [];
-        }
     }
 
     private static ChangeInfo Create(Type type, ChangeAttribute attribute)

@@ -86,6 +86,14 @@ public sealed class EfCoreMigrationTests
     }
 
     [Test]
+    public void A_migration_whose_Up_throws_is_one_error()
+    {
+        var e = Assert.Throws<MigratorException>(() => ChangeCatalog.FromTypes([typeof(Throwing)], "ef"));
+
+        Assert.That(e!.Message, Is.EqualTo("EF Core migration 20261206090000_Throwing: cannot read its Up operations (no connection here)"));
+    }
+
+    [Test]
     public void A_migration_without_an_app_version_is_refused()
     {
         var e = Assert.Throws<MigratorException>(() => ChangeCatalog.FromTypes([typeof(NoVersion)], "ef"));
@@ -216,6 +224,13 @@ public sealed class EfCoreMigrationTests
             migrationBuilder.AddColumn<long>(name: "CouponId", table: "Orders", type: "bigint", nullable: true);
             migrationBuilder.AddForeignKey(name: "FK_Orders_Coupons", table: "Orders", column: "CouponId", principalTable: "Coupons", principalColumn: "Id");
         }
+    }
+
+    [Migration("20261206090000_Throwing")]
+    [AppVersion("2.0.0")]
+    public sealed class Throwing : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder) => throw new NullReferenceException("no connection here");
     }
 
     [Migration("20261203090000_NoVersion")]
