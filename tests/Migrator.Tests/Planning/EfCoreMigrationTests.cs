@@ -86,6 +86,14 @@ public sealed class EfCoreMigrationTests
     }
 
     [Test]
+    public void Extensions_the_model_declares_are_refused_with_what_to_write_instead()
+    {
+        var e = Assert.Throws<MigratorException>(() => ChangeCatalog.FromTypes([typeof(Citext)], "ef"));
+
+        Assert.That(e!.Message, Does.StartWith("EF Core migration Citext: AlterDatabase has no safe phased form").And.Contain("migrationBuilder.Sql"));
+    }
+
+    [Test]
     public void A_migration_whose_Up_throws_is_one_error()
     {
         var e = Assert.Throws<MigratorException>(() => ChangeCatalog.FromTypes([typeof(Throwing)], "ef"));
@@ -231,6 +239,14 @@ public sealed class EfCoreMigrationTests
     public sealed class Throwing : Migration
     {
         protected override void Up(MigrationBuilder migrationBuilder) => throw new NullReferenceException("no connection here");
+    }
+
+    [Migration("20261207090000_Citext")]
+    [AppVersion("2.0.0")]
+    public sealed class Citext : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder) =>
+            migrationBuilder.AlterDatabase().Annotation("Npgsql:PostgresExtension:citext", ",,");
     }
 
     [Migration("20261203090000_NoVersion")]

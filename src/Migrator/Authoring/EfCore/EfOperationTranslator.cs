@@ -206,6 +206,8 @@ public static class EfOperationTranslator
                 return [new SqlScript(Phase.Expand, sql.Sql)];
             case AlterDatabaseOperation database when !database.GetAnnotations().Any() && !database.OldDatabase.GetAnnotations().Any():
                 return [];
+            case AlterDatabaseOperation:
+                throw new NotSupportedException("the extensions and enums the model declares (HasPostgresExtension, HasPostgresEnum) are not read: create them with migrationBuilder.Sql(\"CREATE EXTENSION IF NOT EXISTS …\") in place of AlterDatabase");
             default:
                 throw new NotSupportedException("write this step as a Migrator Change (docs/efcore.md lists what is translated)");
         }
