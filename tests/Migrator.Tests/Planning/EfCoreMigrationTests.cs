@@ -44,6 +44,18 @@ public sealed class EfCoreMigrationTests
     }
 
     [Test]
+    public void Raw_SQL_after_a_new_table_runs_after_it()
+    {
+        var plan = Compile(typeof(Statuses))[0];
+        string expand = plan.Sql(Phase.Expand);
+
+        Assert.That(plan.Operations[0], Does.StartWith("create table public.Statuses"));
+        Assert.That(expand.IndexOf("CREATE TABLE \"public\".\"Statuses\"", StringComparison.Ordinal), Is.GreaterThanOrEqualTo(0)
+            .And.LessThan(expand.IndexOf("INSERT INTO \"Statuses\"", StringComparison.Ordinal)), expand);
+        Assert.That(expand.IndexOf("INSERT INTO \"Statuses\"", StringComparison.Ordinal), Is.LessThan(expand.IndexOf("CREATE UNIQUE INDEX", StringComparison.Ordinal)), "the new table's index comes last");
+    }
+
+    [Test]
     public void Operations_on_existing_tables_become_phased_operations()
     {
         var plans = Compile(typeof(Initial), typeof(RenameEmail));
@@ -247,6 +259,25 @@ public sealed class EfCoreMigrationTests
     {
         protected override void Up(MigrationBuilder migrationBuilder) =>
             migrationBuilder.AlterDatabase().Annotation("Npgsql:PostgresExtension:citext", ",,");
+    }
+
+    [Migration("20261208090000_Statuses")]
+    [AppVersion("1.0.0")]
+    public sealed class Statuses : Migration
+    {
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Statuses",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                },
+                constraints: table => table.PrimaryKey("PK_Statuses", x => x.Id));
+            migrationBuilder.Sql("INSERT INTO \"Statuses\" (\"Id\", \"Name\") VALUES (1, 'open'), (2, 'closed')");
+            migrationBuilder.CreateIndex(name: "IX_Statuses_Name", table: "Statuses", column: "Name", unique: true);
+        }
     }
 
     [Migration("20261203090000_NoVersion")]

@@ -8,19 +8,21 @@ using Microsoft.EntityFrameworkCore.Migrations.Operations;
 namespace Migrator.Authoring.EfCore;
 
 /// <summary>
-/// An EF Core migration run as a phased change: its existing-table operations become Migrator's
-/// operations (<see cref="EfOperationTranslator"/>), and the tables it creates, with their keys,
-/// indexes and constraints, are plain additive DDL in expand (no live version knows a new table).
+/// An EF Core migration run as a phased change: its operations become Migrator's operations, in the
+/// migration's order (<see cref="EfOperationTranslator"/>); a table it creates is a CreateTable, and that
+/// table's indexes, keys and unique constraints are plain additive DDL at the end of expand (no live
+/// version knows a new table).
 /// </summary>
 internal sealed class EfCoreChange : Change
 {
-    private readonly IReadOnlyList<CreateTableOperation> _tables;
     private readonly IReadOnlyList<MigrationOperation> _onNewTables;
 
-    public EfCoreChange(Type migration, IReadOnlyList<IOperation> operations, IReadOnlyList<CreateTableOperation> tables, IReadOnlyList<MigrationOperation> onNewTables)
+    /// <param name="operations">In the migration's order; a new table is a <see cref="Operations.CreateTable"/>.</param>
+    /// <param name="onNewTables">Indexes, foreign keys and unique constraints of the tables the migration
+    /// creates: plain expressions after every operation's expand, so every table they name exists.</param>
+    public EfCoreChange(Type migration, IReadOnlyList<IOperation> operations, IReadOnlyList<MigrationOperation> onNewTables)
     {
         MigrationType = migration;
-        _tables = tables;
         _onNewTables = onNewTables;
         foreach (var operation in operations)
         {
@@ -31,36 +33,12 @@ internal sealed class EfCoreChange : Change
     /// <summary>The EF Core migration class this change was read from.</summary>
     public Type MigrationType { get; }
 
-    protected override void Expand()
-    {
-        foreach (var table in _tables)
-        {
-            CreateTable(table);
-        }
+    /// <summary>A table the migration creates, with its columns and primary key, as EF describes them.</summary>
+    public static IOperation NewTable(CreateTableOperation table) =>
+        new Operations.CreateTable(EfOperationTranslator.SchemaOf(table.Schema), table.Name, builder => Columns(builder, table));
 
-        foreach (var operation in _onNewTables)
-        {
-            switch (operation)
-            {
-                case CreateIndexOperation index:
-                    CreateIndex(index);
-                    break;
-                case AddForeignKeyOperation key:
-                    CreateForeignKey(key);
-                    break;
-                case AddUniqueConstraintOperation unique:
-                    Create.UniqueConstraint(unique.Name).OnTable(unique.Table).WithSchema(EfOperationTranslator.SchemaOf(unique.Schema)).Columns(unique.Columns);
-                    break;
-                default:
-                    throw new InvalidOperationException($"{operation.GetType().Name} is not translated on a new table");
-            }
-        }
-    }
-
-    private void CreateTable(CreateTableOperation table)
+    private static void Columns(ICreateTableWithColumnSyntax builder, CreateTableOperation table)
     {
-        string schema = EfOperationTranslator.SchemaOf(table.Schema);
-        ICreateTableWithColumnSyntax builder = Create.Table(table.Name).InSchema(schema);
         var key = table.PrimaryKey;
         foreach (var column in table.Columns)
         {
@@ -81,15 +59,26 @@ internal sealed class EfCoreChange : Change
                 options.WithDefaultValue(RawSql.Insert(defaultSql));
             }
         }
+    }
 
-        foreach (var foreignKey in table.ForeignKeys)
+    protected override void Expand()
+    {
+        foreach (var operation in _onNewTables)
         {
-            CreateForeignKey(foreignKey);
-        }
-
-        foreach (var unique in table.UniqueConstraints)
-        {
-            Create.UniqueConstraint(unique.Name).OnTable(table.Name).WithSchema(schema).Columns(unique.Columns);
+            switch (operation)
+            {
+                case CreateIndexOperation index:
+                    CreateIndex(index);
+                    break;
+                case AddForeignKeyOperation key:
+                    CreateForeignKey(key);
+                    break;
+                case AddUniqueConstraintOperation unique:
+                    Create.UniqueConstraint(unique.Name).OnTable(unique.Table).WithSchema(EfOperationTranslator.SchemaOf(unique.Schema)).Columns(unique.Columns);
+                    break;
+                default:
+                    throw new InvalidOperationException($"{operation.GetType().Name} is not translated on a new table");
+            }
         }
     }
 

@@ -21,7 +21,6 @@ public static class EfOperationTranslator
     /// adds it back.</summary>
     public static Change Translate(Type migration, IReadOnlyList<MigrationOperation> up, IReadOnlyList<MigrationOperation>? down = null)
     {
-        var tables = new List<CreateTableOperation>();
         var onNewTables = new List<MigrationOperation>();
         var operations = new List<IOperation>();
         var created = new HashSet<(string, string)>();
@@ -32,8 +31,10 @@ public static class EfOperationTranslator
                 if (operation is CreateTableOperation table)
                 {
                     CheckNewTable(table);
-                    tables.Add(table);
+                    operations.Add(EfCoreChange.NewTable(table));
                     created.Add((SchemaOf(table.Schema), table.Name));
+                    onNewTables.AddRange(table.ForeignKeys.Select(k => { k.Schema ??= table.Schema; k.Table ??= table.Name; return k; }));
+                    onNewTables.AddRange(table.UniqueConstraints.Select(u => new AddUniqueConstraintOperation { Name = u.Name, Schema = table.Schema, Table = table.Name, Columns = u.Columns }));
                 }
                 else if (OnNewTable(operation, created))
                 {
@@ -52,7 +53,7 @@ public static class EfOperationTranslator
             }
         }
 
-        return new EfCoreChange(migration, operations, tables, onNewTables);
+        return new EfCoreChange(migration, operations, onNewTables);
     }
 
     internal static string SchemaOf(string? schema) => string.IsNullOrEmpty(schema) ? "public" : schema;
