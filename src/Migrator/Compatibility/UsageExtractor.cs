@@ -57,7 +57,10 @@ public static class UsageExtractor
 
         var statements = new List<UsageStatement>();
         var unresolved = new List<UnresolvedSql>();
-        var calls = new Lazy<ILookup<string, (InvocationExpressionSyntax Call, SemanticModel Model)>>(() => CallSites(trees, compilation));
+        // One semantic model per file, shared by the calls found in it and the wrapper call sites bound in
+        // it: a model caches what it has bound.
+        var models = trees.ToDictionary(t => t, t => compilation.GetSemanticModel(t));
+        var calls = new Lazy<ILookup<string, (InvocationExpressionSyntax Call, SemanticModel Model)>>(() => CallSites(models));
         // One manifest entry per SQL statement (`plan --verify` prepares each alone, and an entry holding
         // several is refused when loaded); a call whose SQL is only known at run time is unresolved.
         void Add(string file, DapperCall call)
@@ -77,7 +80,7 @@ public static class UsageExtractor
 
         foreach (var tree in trees)
         {
-            var model = compilation.GetSemanticModel(tree);
+            var model = models[tree];
             foreach (var call in DapperCallFinder.Find(tree, model))
             {
                 if (call.Sql is null && ThroughParameter(call, model, calls.Value) is { Count: > 0 } sites)
@@ -109,19 +112,15 @@ public static class UsageExtractor
 
     /// <summary>Every call in the app, by the name of the method it calls (for following SQL into
     /// wrappers): read from syntax alone; only the calls of a wrapper's name are bound later.</summary>
-    private static ILookup<string, (InvocationExpressionSyntax Call, SemanticModel Model)> CallSites(IEnumerable<SyntaxTree> trees, CSharpCompilation compilation) =>
-        trees.SelectMany(t =>
-            {
-                var model = new Lazy<SemanticModel>(() => compilation.GetSemanticModel(t));
-                return t.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>()
-                    .Select(i => (Call: i, Model: model, Name: i.Expression switch
-                    {
-                        MemberAccessExpressionSyntax member => member.Name.Identifier.Text,
-                        SimpleNameSyntax name => name.Identifier.Text,
-                        _ => "",
-                    }));
-            })
-            .ToLookup(c => c.Name, c => (c.Call, c.Model.Value), StringComparer.Ordinal);
+    private static ILookup<string, (InvocationExpressionSyntax Call, SemanticModel Model)> CallSites(Dictionary<SyntaxTree, SemanticModel> models) =>
+        models.SelectMany(m => m.Key.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>()
+                .Select(i => (Call: i, Model: m.Value, Name: i.Expression switch
+                {
+                    MemberAccessExpressionSyntax member => member.Name.Identifier.Text,
+                    SimpleNameSyntax name => name.Identifier.Text,
+                    _ => "",
+                })))
+            .ToLookup(c => c.Name, c => (c.Call, c.Model), StringComparer.Ordinal);
 
     /// <summary>
     /// When a Dapper call's SQL is a parameter of the method around it (a repository's
