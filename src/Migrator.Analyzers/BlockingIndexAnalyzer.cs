@@ -20,7 +20,7 @@ namespace Migrator.Analyzers
 
         public static readonly DiagnosticDescriptor EfRule = Descriptor(
             RuleIds.BlockingIndexBuild,
-            "migrationBuilder.CreateIndex on {0} blocks writes to the table for the whole build; add .Annotation(\"Npgsql:CreatedConcurrently\", true) and run that migration outside a transaction (SQL Server: .Annotation(\"SqlServer:Online\", true))");
+            "migrationBuilder.CreateIndex on {0} blocks writes to the table for the whole build; add .Annotation(\"Npgsql:CreatedConcurrently\", true) and run that migration outside a transaction (SQL Server: .Annotation(\"SqlServer:Online\", true)), or mark the migration [AppVersion(\"x.y.z\")] so Migrator builds it CONCURRENTLY");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, EfRule);
 

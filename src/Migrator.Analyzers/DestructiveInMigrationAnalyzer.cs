@@ -29,11 +29,11 @@ namespace Migrator.Analyzers
 
         public static readonly DiagnosticDescriptor EfRule = Descriptor(
             RuleIds.DestructiveInExpand,
-            "migrationBuilder.{0} runs while the previous app version is still live and breaks it; remove it from the model first, and drop it in a later migration once no live version maps it (or in a Migrator change's Contract)");
+            "migrationBuilder.{0} runs while the previous app version is still live and breaks it; mark the migration [AppVersion(\"x.y.z\")] so Migrator drops it at contract, once no live version maps it");
 
         public static readonly DiagnosticDescriptor EfTypeRule = Descriptor(
             RuleIds.ChangeColumnType,
-            "migrationBuilder.AlterColumn changes the type of {0} in place: a rewrite under lock, and the running version reads the old type; write it as a Migrator change with ChangeColumnType");
+            "migrationBuilder.AlterColumn changes the type of {0} in place: a rewrite under lock, and the running version reads the old type; mark the migration [AppVersion(\"x.y.z\")] so Migrator changes it through a shadow column");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, TypeRule, EfRule, EfTypeRule);
 

@@ -23,11 +23,11 @@ namespace Migrator.Analyzers
 
         public static readonly DiagnosticDescriptor EfRule = Descriptor(
             RuleIds.RenameInMigration,
-            "migrationBuilder.RenameColumn breaks the app version that still uses the old name; write this rename as a Migrator change with RenameColumn (expand, sync trigger, backfill, contract)");
+            "migrationBuilder.RenameColumn breaks the app version that still uses the old name; mark the migration [AppVersion(\"x.y.z\")] so Migrator runs it in phases (new column, sync trigger, backfill, contract)");
 
         public static readonly DiagnosticDescriptor EfTableRule = Descriptor(
             RuleIds.RenameTable,
-            "migrationBuilder.RenameTable breaks the app version that still uses the old name; write it as a Migrator change with RenameTable (the old name stays as a view until contract)");
+            "migrationBuilder.RenameTable breaks the app version that still uses the old name; mark the migration [AppVersion(\"x.y.z\")] so Migrator runs it in phases (the old name stays as a view until contract)");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule, TableRule, EfRule, EfTableRule);
 

@@ -119,7 +119,7 @@ public static class MigrationsLoader
     private sealed class MigrationsLoadContext(string mainAssembly) : AssemblyLoadContext("migrations")
     {
         private readonly AssemblyDependencyResolver _resolver = new(mainAssembly);
-        private readonly PackageProbe _packages = new(mainAssembly);
+        private readonly Lazy<PackageProbe> _packages = new(() => new PackageProbe(mainAssembly));
         private static readonly string ToolDirectory = AppContext.BaseDirectory;
 
         protected override Assembly? Load(AssemblyName assemblyName)
@@ -130,7 +130,7 @@ public static class MigrationsLoader
                 return null;
             }
 
-            string? path = _resolver.ResolveAssemblyToPath(assemblyName) ?? _packages.Find(assemblyName.Name ?? "");
+            string? path = _resolver.ResolveAssemblyToPath(assemblyName) ?? _packages.Value.Find(assemblyName.Name ?? "");
             return path is null ? null : LoadFromAssemblyPath(path);
         }
     }
