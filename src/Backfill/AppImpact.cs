@@ -35,14 +35,21 @@ internal static class AppImpact
         WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
         """;
 
+    /// <summary>The query, to run in the batch's transaction just before its commit.</summary>
     /// <param name="ours">Backends of this backfill's other workers in this process: not the app. Workers
     /// name their connections <see cref="WorkerName"/>, which other processes' workers leave out too.</param>
-    public static async Task<ImpactSummary> SampleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int[] ours, CancellationToken cancellation)
+    public static NpgsqlBatchCommand Command(int[] ours) => new(Sql)
     {
-        await using var command = new NpgsqlCommand(Sql, connection, tx);
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = ours });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WorkerName });
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        Parameters =
+        {
+            new NpgsqlParameter<int[]> { TypedValue = ours },
+            new NpgsqlParameter<string> { TypedValue = WorkerName },
+        },
+    };
+
+    /// <summary>Reads the row of <see cref="Command"/> from a batch's reader (its first result with rows).</summary>
+    public static async Task<ImpactSummary> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellation)
+    {
         await reader.ReadAsync(cancellation);
         return new ImpactSummary((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2))
         {

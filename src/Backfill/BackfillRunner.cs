@@ -202,7 +202,7 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
 
     private Task<(string High, long Rows, ImpactSummary? Impact)?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, CancellationToken cancellation) =>
         Batch.RunAsync(connection, options, target, last, upper: null, size,
-            (tx, high, rows) => checkpoints.SaveAsync(connection, tx, changeId, target.Name, new Checkpoint(high, rowsDone + rows, pass, Completed: false), rows),
+            (high, rows) => checkpoints.SaveCommand(changeId, target.Name, new Checkpoint(high, rowsDone + rows, pass, Completed: false), rows),
             cancellation,
             _probe is null ? null : [_probe.ProcessId]);
 }

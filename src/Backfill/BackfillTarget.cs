@@ -177,10 +177,27 @@ internal sealed class BackfillTarget
     /// them, and returns how many it updated and the highest key among them (null when none are left
     /// in this pass).
     /// </summary>
-    public async Task<(long Rows, string? High)> UpdateNextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation, string? upper = null)
+    public async Task<(long Rows, string? High)> UpdateNextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation, string? upper = null, IReadOnlyList<NpgsqlBatchCommand>? before = null)
     {
-        await using var command = BatchCommand(connection, tx, last, batchSize, upper);
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        // The commands to run first (the batch's SET LOCALs) go in the same round trip.
+        await using var batch = new NpgsqlBatch(connection, tx);
+        foreach (var command in before ?? [])
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        await using (var update = BatchCommand(connection, tx, last, batchSize, upper))
+        {
+            var statement = new NpgsqlBatchCommand(update.CommandText);
+            foreach (NpgsqlParameter parameter in update.Parameters)
+            {
+                statement.Parameters.Add(parameter.Clone());
+            }
+
+            batch.BatchCommands.Add(statement);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellation);
         await reader.ReadAsync(cancellation);
         long rows = reader.GetInt64(0);
         return (rows, rows == 0 ? null : Encode(reader.GetFieldValue<string[]>(1)));

@@ -12,6 +12,12 @@ internal static class Batch
 {
     private const string LockNotAvailable = "55P03";
 
+    /// <summary>The save touched no row (a parallel worker's lease on its range ran out): the batch was
+    /// rolled back.</summary>
+    public sealed class CheckpointLost : Exception
+    {
+    }
+
     /// <summary>Returns the highest key done, the rows updated and, with the impact-aware pacing on, what
     /// the app saw of the batch (<see cref="AppImpact"/>); or null when no pending row is left after
     /// <paramref name="last"/> (up to <paramref name="upper"/>). <paramref name="ours"/>: the backends of
@@ -23,7 +29,7 @@ internal static class Batch
         string? last,
         string? upper,
         int size,
-        Func<NpgsqlTransaction, string, long, Task> save,
+        Func<string, long, NpgsqlBatchCommand> save,
         CancellationToken cancellation,
         int[]? ours = null)
     {
@@ -32,31 +38,60 @@ internal static class Batch
             try
             {
                 await using var tx = await connection.BeginTransactionAsync(cancellation);
-                await using (var setup = new NpgsqlCommand(
-                    $"SET LOCAL migrator.backfill = 'on'; SET LOCAL lock_timeout = '{(int)options.EffectiveLockTimeout.TotalMilliseconds}ms'"
-                    + (options.SkipUserTriggers ? "; SET LOCAL session_replication_role = replica" : ""), connection, tx))
+
+                // Three round trips: the SET LOCALs with the UPDATE, the checkpoint with the look at the
+                // app, the commit. Each round trip wakes this process and the server's backend, which on
+                // a busy machine takes a turn of the CPU from the app.
+                List<NpgsqlBatchCommand> setup =
+                [
+                    new("SET LOCAL migrator.backfill = 'on'"),
+                    new($"SET LOCAL lock_timeout = '{(int)options.EffectiveLockTimeout.TotalMilliseconds}ms'"),
+                    .. options.SkipUserTriggers ? [new NpgsqlBatchCommand("SET LOCAL session_replication_role = replica")] : Array.Empty<NpgsqlBatchCommand>(),
+                ];
+                long rows;
+                string? high;
+                try
                 {
-                    try
-                    {
-                        await setup.ExecuteNonQueryAsync(cancellation);
-                    }
-                    catch (PostgresException e) when (e.SqlState == "42501")
-                    {
-                        throw new BackfillException(
-                            "--skip-user-triggers needs a role that may set session_replication_role (a superuser in PostgreSQL 15): run the backfill as one, or without the option",
-                            isBadInput: true, e);
-                    }
+                    (rows, high) = await target.UpdateNextAsync(connection, tx, last, size, cancellation, upper, setup);
+                }
+                catch (PostgresException e) when (e.SqlState == "42501" && options.SkipUserTriggers && e.MessageText.Contains("session_replication_role", StringComparison.Ordinal))
+                {
+                    throw new BackfillException(
+                        "--skip-user-triggers needs a role that may set session_replication_role (a superuser in PostgreSQL 15): run the backfill as one, or without the option",
+                        isBadInput: true, e);
                 }
 
-                var (rows, high) = await target.UpdateNextAsync(connection, tx, last, size, cancellation, upper);
                 if (high is null)
                 {
                     await tx.RollbackAsync(cancellation);
                     return null;
                 }
 
-                await save(tx, high, rows);
-                var impact = options.MaxAppImpact is null ? null : await AppImpact.SampleAsync(connection, tx, ours ?? [], cancellation);
+                ImpactSummary? impact = null;
+                await using (var after = new NpgsqlBatch(connection, tx))
+                {
+                    var saving = save(high, rows);
+                    after.BatchCommands.Add(saving);
+                    var sample = options.MaxAppImpact is null ? null : AppImpact.Command(ours ?? []);
+                    if (sample is not null)
+                    {
+                        after.BatchCommands.Add(sample);
+                    }
+
+                    await using (var reader = await after.ExecuteReaderAsync(cancellation))
+                    {
+                        if (sample is not null)
+                        {
+                            impact = await AppImpact.ReadAsync(reader, cancellation);
+                        }
+                    }
+
+                    if (saving.RecordsAffected != 1)
+                    {
+                        throw new CheckpointLost(); // rolls the batch back
+                    }
+                }
+
                 await tx.CommitAsync(cancellation);
                 return (high, rows, impact);
             }

@@ -31,21 +31,27 @@ public sealed class CheckpointStore(string ledgerSchema)
     /// <see cref="Checkpoint.RowsDone"/> of <paramref name="checkpoint"/> is not written.</summary>
     public async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long changeId, string table, Checkpoint checkpoint, long rowsAdded)
     {
-        await using var command = new NpgsqlCommand(
-            $"""
-            INSERT INTO {_table} (change_id, table_name, last_key, rows_done, passes, completed_at)
-            VALUES (@id, @table, @last, @rows, @passes, CASE WHEN @completed THEN now() END)
-            ON CONFLICT (change_id, table_name) DO UPDATE SET last_key = EXCLUDED.last_key, rows_done = {_table}.rows_done + EXCLUDED.rows_done,
-                passes = EXCLUDED.passes, completed_at = EXCLUDED.completed_at, updated_at = now()
-            """,
-            connection,
-            transaction);
-        command.Parameters.AddWithValue("id", changeId);
-        command.Parameters.AddWithValue("table", table);
-        command.Parameters.AddWithValue("last", (object?)checkpoint.LastKey ?? DBNull.Value);
-        command.Parameters.AddWithValue("rows", rowsAdded);
-        command.Parameters.AddWithValue("passes", checkpoint.Passes);
-        command.Parameters.AddWithValue("completed", checkpoint.Completed);
-        await command.ExecuteNonQueryAsync();
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { SaveCommand(changeId, table, checkpoint, rowsAdded) } };
+        await batch.ExecuteNonQueryAsync();
     }
+
+    /// <summary>The statement of <see cref="SaveAsync"/>, for a batch to send with its other statements.</summary>
+    public NpgsqlBatchCommand SaveCommand(long changeId, string table, Checkpoint checkpoint, long rowsAdded) => new(
+        $"""
+        INSERT INTO {_table} (change_id, table_name, last_key, rows_done, passes, completed_at)
+        VALUES (@id, @table, @last, @rows, @passes, CASE WHEN @completed THEN now() END)
+        ON CONFLICT (change_id, table_name) DO UPDATE SET last_key = EXCLUDED.last_key, rows_done = {_table}.rows_done + EXCLUDED.rows_done,
+            passes = EXCLUDED.passes, completed_at = EXCLUDED.completed_at, updated_at = now()
+        """)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter("id", changeId),
+            new NpgsqlParameter("table", table),
+            new NpgsqlParameter("last", (object?)checkpoint.LastKey ?? DBNull.Value),
+            new NpgsqlParameter("rows", rowsAdded),
+            new NpgsqlParameter("passes", checkpoint.Passes),
+            new NpgsqlParameter("completed", checkpoint.Completed),
+        },
+    };
 }

@@ -176,32 +176,28 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
                 (string High, long Rows, ImpactSummary? Impact)? batch = null;
                 try
                 {
-                    batch = await Batch.RunAsync(connection, pacing, target, last, upper, pacer.BatchSize, async (tx, high, rows) =>
+                    batch = await Batch.RunAsync(connection, pacing, target, last, upper, pacer.BatchSize, (high, rows) => new NpgsqlBatchCommand(
+                        $"UPDATE {_ranges} SET last_key = @high, rows_done = rows_done + @rows, heartbeat = now() WHERE change_id = @c AND table_name = @t AND range_no = @n AND claimed_by = @w")
                     {
-                        await using var save = new NpgsqlCommand(
-                            $"UPDATE {_ranges} SET last_key = @high, rows_done = rows_done + @rows, heartbeat = now() WHERE change_id = @c AND table_name = @t AND range_no = @n AND claimed_by = @w",
-                            connection,
-                            tx);
-                        save.Parameters.AddWithValue("high", high);
-                        save.Parameters.AddWithValue("rows", rows);
-                        save.Parameters.AddWithValue("c", changeId);
-                        save.Parameters.AddWithValue("t", target.Name);
-                        save.Parameters.AddWithValue("n", number);
-                        save.Parameters.AddWithValue("w", worker);
-                        if (await save.ExecuteNonQueryAsync() != 1)
+                        Parameters =
                         {
-                            throw new LeaseLost(); // rolls the batch back
-                        }
+                            new NpgsqlParameter("high", high),
+                            new NpgsqlParameter("rows", rows),
+                            new NpgsqlParameter("c", changeId),
+                            new NpgsqlParameter("t", target.Name),
+                            new NpgsqlParameter("n", number),
+                            new NpgsqlParameter("w", worker),
+                        },
                     }, cancellation, [.. _ours.Keys.Where(pid => pid != connection.ProcessID)]);
                 }
-                catch (LeaseLost)
+                catch (Batch.CheckpointLost)
                 {
                     if (probing is not null)
                     {
                         await probing;
                     }
 
-                    break; // another worker took the range over after this one's lease ran out
+                    break; // another worker took the range over after this one's lease ran out (the save touched no row)
                 }
 
                 if (probing is not null && await probing is { } measured && batch is { Impact: { } seen } current)
@@ -317,9 +313,5 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
         finish.Parameters.AddWithValue("t", table);
         finish.Parameters.AddWithValue("n", number);
         await finish.ExecuteNonQueryAsync();
-    }
-
-    private sealed class LeaseLost : Exception
-    {
     }
 }

@@ -81,6 +81,29 @@ public sealed class BackfillRunnerTests : BackfillTest
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS NOT NULL AND id > " + checkpoint.LastKey), Is.EqualTo(0));
     }
 
+    [Test]
+    public async Task Skipping_user_triggers_as_a_role_that_may_not_is_bad_input_and_changes_nothing()
+    {
+        // Roles belong to the cluster, which other tests share: a name of this test's own.
+        string role = "backfiller_" + Guid.NewGuid().ToString("N")[..8];
+        await ExecuteAsync($"CREATE ROLE {role} LOGIN PASSWORD 'pw'; GRANT ALL ON things TO {role}; GRANT ALL ON SCHEMA migrator TO {role}; GRANT ALL ON ALL TABLES IN SCHEMA migrator TO {role}");
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Username = role, Password = "pw", Pooling = false };
+            await using var connection = new Npgsql.NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync();
+            var runner = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 1000) { SkipUserTriggers = true });
+            var error = await Assert.ThrowsAsync<BackfillException>(() => runner.RunAsync(1, Spec));
+            Assert.That(error!.IsBadInput, Is.True);
+            Assert.That(error.Message, Does.StartWith("--skip-user-triggers needs a role that may set session_replication_role"));
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS NOT NULL"), Is.EqualTo(0));
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP OWNED BY {role}; DROP ROLE {role}");
+        }
+    }
+
     private sealed class Progress(Action<BackfillProgress> report) : IProgress<BackfillProgress>
     {
         public void Report(BackfillProgress value) => report(value);
