@@ -121,6 +121,10 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
     {
         var text = new StringBuilder("| target ms | delay ms | writes | p50 | p99 | max | backfill s |\n|---|---|---|---|---|---|---|\n");
         await BenchTable.CreateAsync(_setup, rows);
+        var single = Stopwatch.StartNew();
+        await BenchTable.ExecuteAsync(_setup, $"UPDATE bench SET {Set} WHERE {Pending}");
+        log.WriteLine(Invariant($"single UPDATE {single.Elapsed.TotalSeconds:0.00} s"));
+        await BenchTable.CreateAsync(_setup, rows);
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(8)))
         {
             var idle = await AppWriter.RunAsync(_db, rows, false, stop.Token);

@@ -111,7 +111,7 @@ if (args.FirstOrDefault() == "pacing")
 }
 
 // dotnet run -c Release --project bench/Migrator.Bench -- explore 1000000 150/0/off 10/20/2 …
-//   (exploration: the app writer's latency percentiles for batch-target/delay/impact triples)
+//   (exploration: the single UPDATE's time, then the app writer's latency percentiles for batch-target/delay/impact triples)
 if (args.FirstOrDefault() == "explore")
 {
     using var exploreCluster = PostgresCluster.Start();

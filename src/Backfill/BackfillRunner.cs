@@ -6,7 +6,7 @@ namespace Migrator.Backfill;
 /// <summary>
 /// Runs a <see cref="BackfillSpec"/> in keyset batches on its key: each batch is one short
 /// transaction whose one statement locks the next pending rows after the checkpoint in key order
-/// (<c>key &gt; last … ORDER BY key LIMIT n FOR UPDATE SKIP LOCKED</c>, an index range scan), updates
+/// (<c>key &gt; last … ORDER BY key LIMIT n FOR NO KEY UPDATE SKIP LOCKED</c>, an index range scan), updates
 /// them, and saves the highest key as the checkpoint in the same transaction. The batch marks itself with <c>SET LOCAL migrator.backfill = 'on'</c> so sync
 /// triggers leave its writes alone. When a pass reaches the end of the key space, a query proves no
 /// row is pending; rows written behind the cursor are picked up by another pass.

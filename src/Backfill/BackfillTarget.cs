@@ -172,7 +172,7 @@ internal sealed class BackfillTarget
 
     /// <summary>
     /// One batch in one statement: locks the next <paramref name="batchSize"/> pending rows after
-    /// <paramref name="last"/> in key order that no other transaction holds (FOR UPDATE SKIP LOCKED: a
+    /// <paramref name="last"/> in key order that no other transaction holds (FOR NO KEY UPDATE SKIP LOCKED: a
     /// row the app has locked is not waited for; it stays pending and a later pass does it), updates
     /// them, and returns how many it updated and the highest key among them (null when none are left
     /// in this pass).

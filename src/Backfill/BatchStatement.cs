@@ -3,7 +3,10 @@ namespace Migrator.Backfill;
 /// <summary>
 /// The text of one keyset batch on PostgreSQL, the one place it is written: rows matching
 /// <c>after</c> and the pending predicate, in key order, up to <c>limit</c>, locked with SKIP LOCKED
-/// and updated by ctid; returns the count and the last key reached (as text). Used by the runner and
+/// and updated by ctid; returns the count and the last key reached (as text). The lock is FOR NO KEY
+/// UPDATE, the one an UPDATE that changes no key column takes: an app's foreign-key check on the row
+/// (FOR KEY SHARE, as an insert of a child row takes) neither waits for the batch nor makes it skip
+/// the row. Used by the runner and
 /// by the PostgreSQL dialect.
 /// </summary>
 public static class BatchStatement
@@ -25,7 +28,7 @@ public static class BatchStatement
                     WHERE {after}({pending})
                     ORDER BY {keys}
                     LIMIT {limit}
-                    FOR UPDATE SKIP LOCKED))
+                    FOR NO KEY UPDATE SKIP LOCKED))
                 RETURNING {keys})
             SELECT (SELECT count(*) FROM done), (SELECT {texts} FROM done ORDER BY {descending} LIMIT 1)
             """;

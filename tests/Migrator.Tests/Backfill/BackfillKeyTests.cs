@@ -68,6 +68,35 @@ public sealed class BackfillKeyTests : BackfillTest
     }
 
     [Test]
+    public async Task An_app_inserting_child_rows_neither_waits_for_batches_nor_makes_them_skip_its_parents()
+    {
+        await ExecuteAsync("""
+            DROP TABLE IF EXISTS child, parent;
+            CREATE TABLE parent (id bigint PRIMARY KEY, a text NOT NULL, b text);
+            CREATE TABLE child (id bigint PRIMARY KEY, parent_id bigint NOT NULL REFERENCES parent);
+            INSERT INTO parent SELECT g, 'row' || g FROM generate_series(1, 3000) g;
+            """);
+        await using var app = await DataSource.OpenConnectionAsync();
+        var tx = await app.BeginTransactionAsync();
+        // The foreign-key check locks each parent FOR KEY SHARE until the app commits.
+        await using (var insert = new NpgsqlCommand("INSERT INTO child SELECT g, g FROM generate_series(500, 3000, 500) g", app, tx))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using var connection = await DataSource.OpenConnectionAsync();
+        // One idle pass allowed: a run that skipped the parents would fail instead of finishing.
+        var runner = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 400) { MaxIdlePasses = 1 });
+        var result = await runner.RunAsync(1, new BackfillSpec("parent", null, "b = upper(a)", "b IS NULL"));
+        Assert.That(result.RowsUpdated, Is.EqualTo(3000), "every parent done while the app's transaction is open");
+        Assert.That((await new CheckpointStore("migrator").ReadAsync(connection, 1, "public.parent"))!.Passes, Is.EqualTo(1), "in one pass");
+
+        await tx.CommitAsync();
+        await tx.DisposeAsync();
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM child"), Is.EqualTo(6), "the app's inserts stand");
+    }
+
+    [Test]
     public async Task Rows_the_app_holds_locked_are_skipped_not_waited_for_and_done_by_a_later_pass()
     {
         await ExecuteAsync("""
