@@ -9,8 +9,8 @@ namespace Migrator.Backfill;
 /// same way.</item>
 /// <item>Impact-aware pacing (<see cref="BackfillOptions.MaxAppImpact"/> = m), from what each batch saw
 /// of the app at its commit (<see cref="AppImpact"/>): until the app is seen, and once it has been away
-/// for 2 s, batches run back to back. While it is there the backfill runs 0.35 × m of the time (m = 2:
-/// 70 %; m ≥ 2.86: all of it). When the app feels the batches, the target halves (down to 20 ms): more
+/// for 2 s, batches run back to back. While it is there the backfill runs m/4 of the time (m = 2: half;
+/// m ≥ 4: all of it). When the app feels the batches, the target halves (down to 20 ms): more
 /// than 0.25 % × m of its transactions over the last 3 s waited on their locks, which smaller batches
 /// cure (a batch's lock waits grow with the rows it holds times how long it holds them), or the probe
 /// went over m × its idle time. The duty drops by 30 % (down to 10 %) when the probe is felt, or when
@@ -66,10 +66,10 @@ internal sealed class BackfillPacer
 
     private double DutyCeiling => _options.MaxAppImpact is { } m ? DutyCeilingFor(m) : 1;
 
-    /// <summary>The share of time batches may run while the app is there: 0.35 × m, at most 1. (Chosen by
-    /// measuring on 2 cores shared by a busy writer and the backfill, docs/benchmarks.md: 70 % at m = 2 kept
-    /// the writer's p99 under 2× its idle p99 in most runs; 85 % and 100 % did not.)</summary>
-    public static double DutyCeilingFor(double maxAppImpact) => Math.Min(1, 0.35 * maxAppImpact);
+    /// <summary>The share of time batches may run while the app is there: m/4, at most 1. (Chosen by
+    /// measuring on 2 cores shared by a busy writer and the backfill, docs/benchmarks.md: about half the
+    /// time kept the writer's p99 under 2× its idle p99 in every run; 70 % did in two runs of six.)</summary>
+    public static double DutyCeilingFor(double maxAppImpact) => Math.Min(1, maxAppImpact / 4);
 
     /// <summary>True when the app felt the last batch observed (its lock waits or its probe).</summary>
     public bool LastFelt { get; private set; }

@@ -25,12 +25,12 @@ public sealed class AppImpactPacerTests
         Assert.That(pacer.AppPresent, Is.False);
     }
 
-    [TestCase(1.0, 0.35)]
-    [TestCase(2.0, 0.7)]
-    [TestCase(2.5, 0.875)]
-    [TestCase(3.0, 1.0)]
+    [TestCase(1.0, 0.25)]
+    [TestCase(2.0, 0.5)]
+    [TestCase(3.0, 0.75)]
     [TestCase(4.0, 1.0)]
-    public void With_the_app_the_backfill_runs_0_35_m_of_the_time(double m, double duty)
+    [TestCase(6.0, 1.0)]
+    public void With_the_app_the_backfill_runs_m_quarters_of_the_time(double m, double duty)
     {
         var (pacer, time) = Create(m);
         var wait = Step(pacer, time, new ImpactSummary(0, AppConnections: 3, 0));
@@ -64,7 +64,7 @@ public sealed class AppImpactPacerTests
             Step(pacer, time, new ImpactSummary(0, 1, 0) { Transactions = transactions });
         }
 
-        Assert.That(pacer.Duty, Is.EqualTo(0.7).Within(1e-9), "+0.05 per batch the app did not feel, up to the ceiling");
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "+0.05 per batch the app did not feel, up to the ceiling");
         Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(150)));
     }
 
@@ -83,8 +83,8 @@ public sealed class AppImpactPacerTests
 
         TestContext.Out.WriteLine(string.Join(", ", steps.Select(s => $"{s.Target?.TotalMilliseconds} ms/{s.Duty:0.00}")));
         Assert.That(steps.Take(4).Select(s => s.Target!.Value.TotalMilliseconds), Is.EqualTo(new[] { 75, 37.5, 20, 20 }), "the target halves down to 20 ms");
-        Assert.That(steps.Take(3).All(s => Math.Abs(s.Duty - 0.7) < 1e-9), Is.True, "the duty holds while the batches can still shrink");
-        Assert.That(steps[3].Duty, Is.EqualTo(0.49).Within(1e-9), "then it is cut by 30 %");
+        Assert.That(steps.Take(3).All(s => Math.Abs(s.Duty - 0.5) < 1e-9), Is.True, "the duty holds while the batches can still shrink");
+        Assert.That(steps[3].Duty, Is.EqualTo(0.35).Within(1e-9), "then it is cut by 30 %");
         Assert.That(steps[5].Duty, Is.LessThan(steps[4].Duty));
     }
 
@@ -101,7 +101,7 @@ public sealed class AppImpactPacerTests
             Assert.That(pacer.LastFelt, Is.False, $"batch {i}");
         }
 
-        Assert.That(pacer.Duty, Is.EqualTo(0.7).Within(1e-9));
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9));
     }
 
     [Test]
@@ -120,14 +120,14 @@ public sealed class AppImpactPacerTests
     public void In_the_first_second_one_waiter_per_batch_is_not_judged_without_the_counter_moving()
     {
         var (pacer, time) = Create(2);
-        // The counter has not moved yet (backends report it about once a second): 7 batches of 143 ms.
-        for (int i = 0; i < 7; i++)
+        // The counter has not moved yet (backends report it about once a second): 4 batches of 200 ms.
+        for (int i = 0; i < 4; i++)
         {
             Step(pacer, time, new ImpactSummary(1, 1, 0) { Transactions = 1000 });
             Assert.That(pacer.LastFelt, Is.False, $"batch {i}");
         }
 
-        Assert.That(pacer.Duty, Is.EqualTo(0.7).Within(1e-9));
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9));
     }
 
     [Test]
@@ -138,7 +138,7 @@ public sealed class AppImpactPacerTests
         Assert.That(pacer.LastFelt, Is.False);
         Step(pacer, time, new ImpactSummary(0, 1, 0, ProbeRatio: 2.5));
         Assert.That(pacer.LastFelt, Is.True);
-        Assert.That(pacer.Duty, Is.EqualTo(0.49).Within(1e-9), "30 % less");
+        Assert.That(pacer.Duty, Is.EqualTo(0.35).Within(1e-9), "30 % less");
         Step(pacer, time, new ImpactSummary(0, 0, 0, Failed: "canceling statement due to statement timeout"));
         Assert.That(pacer.LastFelt, Is.True);
     }
@@ -148,16 +148,16 @@ public sealed class AppImpactPacerTests
     {
         var (pacer, time) = Create(2);
         Step(pacer, time, new ImpactSummary(0, 1, 0));
-        Assert.That(pacer.Duty, Is.EqualTo(0.7).Within(1e-9));
-        // Batches without the app (143 ms each with their rest), but within 2 s of the last sighting: still paced.
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9));
+        // Batches without the app (200 ms each with their rest), but within 2 s of the last sighting: still paced.
         for (int i = 0; i < 5; i++)
         {
             Step(pacer, time, new ImpactSummary(0, 0, 0));
         }
 
         Assert.That(pacer.AppPresent, Is.True);
-        Assert.That(pacer.Duty, Is.EqualTo(0.7).Within(1e-9));
-        time.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9));
+        time.Advance(TimeSpan.FromSeconds(1));
         Assert.That(Step(pacer, time, new ImpactSummary(0, 0, 0)), Is.EqualTo(TimeSpan.Zero));
         Assert.That(pacer.AppPresent, Is.False);
         Assert.That(pacer.Duty, Is.EqualTo(1));
