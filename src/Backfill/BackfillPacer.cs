@@ -188,8 +188,13 @@ internal sealed class BackfillPacer
             LockFelt(impact, m);
             if (!AppPresent)
             {
+                // Away for 2 s: full speed, and fixed batches back to their size.
                 Duty = 1;
                 _appTarget = AppTargetCeiling;
+                if (_options.TargetBatchDuration is null)
+                {
+                    BatchSize = _options.BatchSize;
+                }
             }
 
             return;

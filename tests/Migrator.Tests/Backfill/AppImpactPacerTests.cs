@@ -164,6 +164,21 @@ public sealed class AppImpactPacerTests
     }
 
     [Test]
+    public void Fixed_batches_halve_while_felt_and_are_back_to_their_size_once_the_app_is_away()
+    {
+        var time = new ManualTime();
+        var pacer = new BackfillPacer(new BackfillOptions(BatchSize: 1000) { MaxAppImpact = 2 }, time);
+        Step(pacer, time, new ImpactSummary(3, 1, 0));
+        Assert.That(pacer.BatchSize, Is.EqualTo(500));
+        Step(pacer, time, new ImpactSummary(0, 0, 0));
+        Assert.That(pacer.AppPresent, Is.True, "still within 2 s of the app");
+        time.Advance(TimeSpan.FromSeconds(2));
+        Step(pacer, time, new ImpactSummary(0, 0, 0));
+        Assert.That(pacer.AppPresent, Is.False);
+        Assert.That(pacer.BatchSize, Is.EqualTo(1000));
+    }
+
+    [Test]
     public void Pacing_off_ignores_the_app()
     {
         var (pacer, time) = Create(null);

@@ -44,7 +44,7 @@ public sealed class AppImpactTests : BackfillTest
     }
 
     [Test]
-    public async Task An_app_write_stuck_behind_a_batch_is_counted_when_the_batch_commits()
+    public async Task App_writes_stuck_behind_a_batch_are_counted_at_its_commit_and_the_next_batches_shrink()
     {
         // The batch stops at row 300 on an advisory lock the test holds, with rows 1..300 already locked by it.
         await ExecuteAsync("""
@@ -62,26 +62,45 @@ public sealed class AppImpactTests : BackfillTest
             await take.ExecuteNonQueryAsync();
         }
 
+        // The app stays in sight for the whole run (an open transaction), whatever the machine's speed.
+        await using var present = await OpenAppTransactionAsync();
         var options = new BackfillOptions(BatchSize: 1000, LockTimeout: TimeSpan.FromSeconds(60)) { MaxAppImpact = 2 };
         var backfill = RunAsync(options);
 
-        // Wait until the batch is parked on the gate, then send an app write into one of its locked rows and
-        // wait until the server shows that write waiting on the batch.
+        // Wait until the batch is parked on the gate, then send three app writes into rows it holds and wait
+        // until the server shows all three waiting on the batch.
         await WaitForAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'");
-        await using var app = await OpenUnpooledAsync();
-        await using var write = new NpgsqlCommand("UPDATE things SET a = a WHERE id = 10", app);
-        var stuck = write.ExecuteNonQueryAsync();
-        await WaitForAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE things SET a = a%'");
+        var apps = new List<NpgsqlConnection>();
+        var stuck = new List<Task<int>>();
+        foreach (int id in new[] { 10, 20, 30 })
+        {
+            var app = await OpenUnpooledAsync();
+            apps.Add(app);
+            var write = new NpgsqlCommand($"UPDATE things SET a = a WHERE id = {id}", app);
+            stuck.Add(write.ExecuteNonQueryAsync());
+        }
+
+        await WaitForAsync("SELECT (count(*) = 3)::int::bigint FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE things SET a = a%'");
 
         await holding.CommitAsync();
         var progress = await backfill;
-        Assert.That(await stuck, Is.EqualTo(1), "the app's write went through once the batch committed");
+        Assert.That(await Task.WhenAll(stuck), Is.All.EqualTo(1), "the app's writes went through once the batch committed");
+        foreach (var app in apps)
+        {
+            await app.DisposeAsync();
+        }
 
-        TestContext.Out.WriteLine("first batch: " + progress[0].Impact);
+        TestContext.Out.WriteLine(string.Join("\n", progress.Select(p => $"size {p.BatchSize}, duty {p.Duty}, {p.Impact}")));
         Assert.That(progress[0].Impact, Is.Not.Null);
-        Assert.That(progress[0].Impact!.Blocked, Is.EqualTo(1), "the stuck write, counted just before the commit");
+        Assert.That(progress[0].Impact!.Blocked, Is.EqualTo(3), "the stuck writes, counted just before the commit");
         Assert.That(progress[0].AppPresent, Is.True);
         Assert.That(progress.Skip(1).All(p => p.Impact!.Blocked == 0), Is.True, "later batches held nobody up");
+        Assert.Multiple(() =>
+        {
+            Assert.That(progress[1].BatchSize, Is.EqualTo(500), "three stuck writes in a batch: the next batch is half as large");
+            Assert.That(progress[0].Duty, Is.EqualTo(0.5), "the duty holds while the batches can still shrink");
+            Assert.That(progress[2].BatchSize, Is.GreaterThan(500), "and they grow back while nobody is held up");
+        });
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
     }
 
