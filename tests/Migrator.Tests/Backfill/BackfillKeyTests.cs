@@ -76,13 +76,9 @@ public sealed class BackfillKeyTests : BackfillTest
             CREATE TABLE child (id bigint PRIMARY KEY, parent_id bigint NOT NULL REFERENCES parent);
             INSERT INTO parent SELECT g, 'row' || g FROM generate_series(1, 3000) g;
             """);
-        await using var app = await DataSource.OpenConnectionAsync();
-        var tx = await app.BeginTransactionAsync();
         // The foreign-key check locks each parent FOR KEY SHARE until the app commits.
-        await using (var insert = new NpgsqlCommand("INSERT INTO child SELECT g, g FROM generate_series(500, 3000, 500) g", app, tx))
-        {
-            await insert.ExecuteNonQueryAsync();
-        }
+        var (app, tx) = await HoldAsync("INSERT INTO child SELECT g, g FROM generate_series(500, 3000, 500) g");
+        await using var appConnection = app;
 
         await using var connection = await DataSource.OpenConnectionAsync();
         // One idle pass allowed: a run that skipped the parents would fail instead of finishing.
@@ -104,12 +100,8 @@ public sealed class BackfillKeyTests : BackfillTest
             CREATE TABLE held (id bigint PRIMARY KEY, a text NOT NULL, b text);
             INSERT INTO held SELECT g, 'row' || g FROM generate_series(1, 3000) g;
             """);
-        await using var app = await DataSource.OpenConnectionAsync();
-        var tx = await app.BeginTransactionAsync();
-        await using (var lockRows = new NpgsqlCommand("SELECT id FROM held WHERE id % 500 = 0 FOR UPDATE", app, tx))
-        {
-            await lockRows.ExecuteNonQueryAsync();
-        }
+        var (app, tx) = await HoldAsync("SELECT id FROM held WHERE id % 500 = 0 FOR UPDATE");
+        await using var appConnection = app;
 
         await using var connection = await DataSource.OpenConnectionAsync();
         // A long lock_timeout: if the batches waited for the locked rows, the first pass could not end.
@@ -141,5 +133,16 @@ public sealed class BackfillKeyTests : BackfillTest
     private sealed class OnReport(Action<BackfillProgress> report) : IProgress<BackfillProgress>
     {
         public void Report(BackfillProgress value) => report(value);
+    }
+
+    /// <summary>An app connection in an open transaction that ran <paramref name="sql"/>: its locks are held
+    /// until the test commits.</summary>
+    private async Task<(NpgsqlConnection App, NpgsqlTransaction Tx)> HoldAsync(string sql)
+    {
+        var app = await DataSource.OpenConnectionAsync();
+        var tx = await app.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(sql, app, tx);
+        await command.ExecuteNonQueryAsync();
+        return (app, tx);
     }
 }
