@@ -11,9 +11,9 @@ namespace Migrator.Backfill;
 /// of the app at its commit (<see cref="AppImpact"/>): until the app is seen, and once it has been away
 /// for 2 s, batches run back to back. While it is there the backfill runs m/4 of the time (m = 2: half;
 /// m ≥ 4: all of it). When the app feels the batches, the target halves (down to 20 ms): more
-/// than 0.25 % × m of its transactions over the last 3 s waited on their locks, which smaller batches
-/// cure (a batch's lock waits grow with the rows it holds times how long it holds them), or the probe
-/// went over m × its idle time. The duty drops by 30 % (down to 10 %) when the probe is felt, or when
+/// than 0.25 % × m of its transactions since the last verdict of felt (at most the last 3 s) waited on
+/// their locks, which smaller batches cure (a batch's lock waits grow with the rows it holds times how
+/// long it holds them), or the probe went over m × its idle time. The duty drops by 30 % (down to 10 %) when the probe is felt, or when
 /// lock waits are felt with the target already at 20 ms. Every batch the app does not feel wins back
 /// 25 % of the target and 5 points of duty.</item>
 /// <item>The wait keeps the duty, keeps the rate under <see cref="BackfillOptions.MaxRowsPerSecond"/>
@@ -135,8 +135,8 @@ internal sealed class BackfillPacer
     public static double LockShareFor(double maxAppImpact) => 0.0025 * maxAppImpact;
 
     /// <summary>
-    /// True when, over the last 3 s of batches (since the last verdict of felt), more of the app's transactions waited on a batch's locks
-    /// than <see cref="LockShareFor"/> allows: the waiters counted at each batch's commit, against the
+    /// True when, over the last 3 s of batches (since the last verdict of felt), more of the app's
+    /// transactions waited on a batch's locks than <see cref="LockShareFor"/> allows: the waiters counted at each batch's commit, against the
     /// database's transactions in that time less the batches' own commits. Before a second of history
     /// (backends report the counter about once a second) or without the counter, the share cannot be
     /// told: three waiters per batch on average (several app transactions stuck behind every batch) are
