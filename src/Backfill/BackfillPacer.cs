@@ -209,7 +209,6 @@ internal sealed class BackfillPacer
 
         _appSeen = Elapsed;
         bool locks = LockFelt(impact, m), probe = impact.ProbeFelt(m);
-        DutyCut = false;
         if (locks || probe)
         {
             // Lock waits grow with the rows a batch holds and how long it holds them: smaller batches are

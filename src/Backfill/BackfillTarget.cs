@@ -186,16 +186,9 @@ internal sealed class BackfillTarget
             batch.BatchCommands.Add(command);
         }
 
-        await using (var update = BatchCommand(connection, tx, last, batchSize, upper))
-        {
-            var statement = new NpgsqlBatchCommand(update.CommandText);
-            foreach (NpgsqlParameter parameter in update.Parameters)
-            {
-                statement.Parameters.Add(parameter.Clone());
-            }
-
-            batch.BatchCommands.Add(statement);
-        }
+        var update = new NpgsqlBatchCommand();
+        update.CommandText = BatchSql(update.Parameters, last, batchSize, upper);
+        batch.BatchCommands.Add(update);
 
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
         await reader.ReadAsync(cancellation);
@@ -209,11 +202,17 @@ internal sealed class BackfillTarget
     internal NpgsqlCommand BatchCommand(NpgsqlConnection connection, NpgsqlTransaction? tx, string? last, int batchSize, string? upper = null)
     {
         var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
-        string after = (last is null ? "" : $"{Row} > {Bind(command, "last", last)} AND ")
-            + (upper is null ? "" : $"{Row} <= {Bind(command, "upper", upper)} AND ");
-        command.CommandText = BatchStatement.Sql(_table, [.. _key.Select(k => Quote(k.Name))], _spec.Set, _spec.Pending, after, "@n");
-        command.Parameters.AddWithValue("n", batchSize);
+        command.CommandText = BatchSql(command.Parameters, last, batchSize, upper);
         return command;
+    }
+
+    /// <summary>The batch statement's text, its parameters added to <paramref name="parameters"/>.</summary>
+    private string BatchSql(NpgsqlParameterCollection parameters, string? last, int batchSize, string? upper)
+    {
+        string after = (last is null ? "" : $"{Row} > {Bind(parameters, "last", last)} AND ")
+            + (upper is null ? "" : $"{Row} <= {Bind(parameters, "upper", upper)} AND ");
+        parameters.AddWithValue("n", batchSize);
+        return BatchStatement.Sql(_table, [.. _key.Select(k => Quote(k.Name))], _spec.Set, _spec.Pending, after, "@n");
     }
 
     /// <summary>The <paramref name="step"/>-th key after <paramref name="after"/> in key order, or null
@@ -221,7 +220,7 @@ internal sealed class BackfillTarget
     public async Task<string?> KeyAfterAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? after, long step)
     {
         await using var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
-        string where = after is null ? "" : $"WHERE {Row} > {Bind(command, "after", after)}";
+        string where = after is null ? "" : $"WHERE {Row} > {Bind(command.Parameters, "after", after)}";
         string texts = $"ARRAY[{string.Join(", ", _key.Select(k => Quote(k.Name) + "::text"))}]";
         command.CommandText = $"SELECT {texts} FROM {_table} {where} ORDER BY {Columns} OFFSET @step LIMIT 1";
         command.Parameters.AddWithValue("step", step - 1);
@@ -229,13 +228,13 @@ internal sealed class BackfillTarget
     }
 
     /// <summary>Adds a stored key as parameters and returns the SQL that casts it back to the key's row.</summary>
-    private string Bind(NpgsqlCommand command, string name, string stored)
+    private string Bind(NpgsqlParameterCollection parameters, string name, string stored)
     {
         string[] values = Decode(stored);
         var casts = new List<string>();
         for (int i = 0; i < _key.Count; i++)
         {
-            command.Parameters.AddWithValue($"{name}{i}", values[i]);
+            parameters.AddWithValue($"{name}{i}", values[i]);
             casts.Add($"CAST(@{name}{i} AS {_key[i].Type})");
         }
 
