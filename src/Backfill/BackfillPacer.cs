@@ -4,7 +4,8 @@ namespace Migrator.Backfill;
 /// Decides the size of the next batch and how long to wait before it.
 /// <list type="bullet">
 /// <item>The size follows the last batch's duration toward a target (at most halving or doubling per
-/// batch, within the bounds): <see cref="BackfillOptions.TargetBatchDuration"/>, halved while the app
+/// batch, within the bounds; a batch short of its size, at the end of a pass, leaves it as it is):
+/// <see cref="BackfillOptions.TargetBatchDuration"/>, halved while the app
 /// feels the batches. Without a target, batches keep <see cref="BackfillOptions.BatchSize"/>, halved the
 /// same way.</item>
 /// <item>Impact-aware pacing (<see cref="BackfillOptions.MaxAppImpact"/> = m), from what each batch saw
@@ -89,6 +90,7 @@ internal sealed class BackfillPacer
     /// <summary>Records a committed batch and what the app saw of it: the pacing state and the next size.</summary>
     public void Observe(long rows, TimeSpan took, ImpactSummary? impact)
     {
+        int size = BatchSize;
         _rows += rows;
         LastFelt = false;
         DutyCut = false;
@@ -97,7 +99,9 @@ internal sealed class BackfillPacer
             Pace(impact, m);
         }
 
-        if (Target is { } target && rows > 0)
+        // A batch with fewer rows than its size reached the end of its pass or range: its duration says
+        // nothing about how long a full batch takes, so the size stays.
+        if (Target is { } target && rows > 0 && rows >= size)
         {
             double factor = Math.Clamp(target.TotalMilliseconds / Math.Max(1, took.TotalMilliseconds), 0.5, 2.0);
             BatchSize = (int)Math.Clamp(BatchSize * factor, _options.MinBatchSize, _options.MaxBatchSize);

@@ -179,6 +179,16 @@ public sealed class AppImpactPacerTests
     }
 
     [Test]
+    public void A_batch_short_of_its_size_leaves_the_size_as_it_is()
+    {
+        var (pacer, _) = Create(null);
+        pacer.Done(1000, TimeSpan.FromMilliseconds(5));
+        Assert.That(pacer.BatchSize, Is.EqualTo(2000), "a full batch far under the 150 ms target doubles the size");
+        pacer.Done(37, TimeSpan.FromMilliseconds(1));
+        Assert.That(pacer.BatchSize, Is.EqualTo(2000), "the last rows of a pass say nothing about a full batch");
+    }
+
+    [Test]
     public void Pacing_off_ignores_the_app()
     {
         var (pacer, time) = Create(null);
