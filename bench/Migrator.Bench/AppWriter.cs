@@ -1,48 +1,115 @@
 using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 
 namespace Migrator.Bench;
 
 /// <summary>
 /// The app in the backfill benches: single-row UPDATEs of <c>bench</c> by primary key, one after another on
-/// one connection, on a dedicated thread with synchronous calls (as a request thread would), so the
-/// bench's own async work does not queue in front of it. Hot: 90 % of the writes on the first 1 % of keys.
+/// one connection, synchronous calls (as a request thread would). It runs in a process of its own (this
+/// bench's executable with <c>app-writer</c>), as an app does: in the bench's process it would also feel
+/// the backfill client's garbage collections and thread pool, which no app shares. Its first 2 000 writes
+/// warm it up (JIT, connection) and are not counted. Hot: 90 % of the writes on the first 1 % of keys.
 /// </summary>
-public static class AppWriter
+public sealed class AppWriter
 {
-    /// <summary>Writes until <paramref name="stop"/>; returns each write's latency in milliseconds.</summary>
-    public static Task<List<double>> RunAsync(NpgsqlDataSource db, long rows, bool hot, CancellationToken stop)
+    private const int WarmUp = 2000;
+    private readonly Process _process;
+    private readonly Task<string> _output;
+
+    private AppWriter(Process process, Task<string> output)
     {
-        var done = new TaskCompletionSource<List<double>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
+        _process = process;
+        _output = output;
+    }
+
+    /// <summary>Starts the writer's process and returns once it is warm and its writes are counted.</summary>
+    public static async Task<AppWriter> StartAsync(string connectionString, long rows, bool hot)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
-            try
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in new[] { "app-writer", connectionString, rows.ToString(CultureInfo.InvariantCulture), hot ? "hot" : "uniform" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start)!;
+        if (await process.StandardOutput.ReadLineAsync() != "ready")
+        {
+            await process.WaitForExitAsync();
+            throw new InvalidOperationException($"the app writer exited with {process.ExitCode} before it was ready");
+        }
+
+        return new AppWriter(process, process.StandardOutput.ReadToEndAsync());
+    }
+
+    /// <summary>Writes for <paramref name="duration"/> once warm; each write's latency in milliseconds.</summary>
+    public static async Task<List<double>> RunAsync(string connectionString, long rows, bool hot, TimeSpan duration)
+    {
+        var writer = await StartAsync(connectionString, rows, hot);
+        await Task.Delay(duration);
+        return await writer.StopAsync();
+    }
+
+    /// <summary>Stops the writer; each counted write's latency in milliseconds.</summary>
+    public async Task<List<double>> StopAsync()
+    {
+        _process.StandardInput.Close();
+        string text = await _output;
+        await _process.WaitForExitAsync();
+        int code = _process.ExitCode;
+        _process.Dispose();
+        return code != 0
+            ? throw new InvalidOperationException($"the app writer exited with {code}")
+            : [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => double.Parse(l, CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>The writer's process: warms up, prints <c>ready</c>, writes until its standard input
+    /// closes, then prints each counted write's latency in milliseconds, a line each.</summary>
+    public static void Serve(string connectionString, long rows, bool hot)
+    {
+        var stopped = 0;
+        var latencies = new List<double>(1 << 20);
+        using (var connection = new NpgsqlConnection(connectionString))
+        {
+            connection.Open();
+            using var update = new NpgsqlCommand("UPDATE bench SET a = a WHERE id = $1", connection);
+            update.Parameters.Add(new NpgsqlParameter<long>());
+            update.Prepare();
+            var random = new Random(42);
+            long hotRows = Math.Max(1, rows / 100);
+            for (int i = 0; Volatile.Read(ref stopped) == 0; i++)
             {
-                var latencies = new List<double>();
-                using var connection = db.OpenConnection();
-                using var update = new NpgsqlCommand("UPDATE bench SET a = a WHERE id = $1", connection);
-                update.Parameters.Add(new NpgsqlParameter<long>());
-                update.Prepare();
-                var random = new Random(42);
-                long hotRows = Math.Max(1, rows / 100);
-                while (!stop.IsCancellationRequested)
+                long id = hot && random.NextDouble() < 0.9 ? 1 + random.NextInt64(hotRows) : 1 + random.NextInt64(rows);
+                ((NpgsqlParameter<long>)update.Parameters[0]).TypedValue = id;
+                long start = Stopwatch.GetTimestamp();
+                update.ExecuteNonQuery();
+                if (i >= WarmUp)
                 {
-                    long id = hot && random.NextDouble() < 0.9 ? 1 + random.NextInt64(hotRows) : 1 + random.NextInt64(rows);
-                    ((NpgsqlParameter<long>)update.Parameters[0]).TypedValue = id;
-                    long start = Stopwatch.GetTimestamp();
-                    update.ExecuteNonQuery();
                     latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 }
+                else if (i == WarmUp - 1)
+                {
+                    Console.Out.WriteLine("ready");
+                    Console.Out.Flush();
+                    new Thread(() =>
+                    {
+                        Console.In.ReadToEnd();
+                        Volatile.Write(ref stopped, 1);
+                    })
+                    { IsBackground = true }.Start();
+                }
+            }
+        }
 
-                done.SetResult(latencies);
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = "app writer" };
-        thread.Start();
-        return done.Task;
+        using var output = new StreamWriter(Console.OpenStandardOutput());
+        foreach (double ms in latencies)
+        {
+            output.WriteLine(ms.ToString("R", CultureInfo.InvariantCulture));
+        }
     }
 }

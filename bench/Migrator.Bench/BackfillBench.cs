@@ -86,10 +86,7 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
     {
         var text = new StringBuilder($"App writer latency on a {rows:N0}-row table (single-row UPDATE by key, one connection):\n\n| while | writes | p50 | p99 | max |\n|---|---|---|---|---|\n");
         await BenchTable.CreateAsync(_setup, rows);
-        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
-        {
-            text.AppendLine(Row("nothing else runs", await AppWriter.RunAsync(_db, rows, false, stop.Token)));
-        }
+        text.AppendLine(Row("nothing else runs", await AppWriter.RunAsync(connectionString, rows, false, TimeSpan.FromSeconds(10))));
 
         foreach (var (label, work) in new (string, Func<Task>)[]
         {
@@ -99,12 +96,10 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         })
         {
             await BenchTable.CreateAsync(_setup, rows);
-            using var stop = new CancellationTokenSource();
-            var writer = AppWriter.RunAsync(_db, rows, false, stop.Token);
+            var writer = await AppWriter.StartAsync(connectionString, rows, false);
             await Task.Delay(500);
             await work();
-            await stop.CancelAsync();
-            text.AppendLine(Row(label, await writer));
+            text.AppendLine(Row(label, await writer.StopAsync()));
         }
 
         return text.ToString();
@@ -125,18 +120,14 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         await BenchTable.ExecuteAsync(_setup, $"UPDATE bench SET {Set} WHERE {Pending}");
         log.WriteLine(Invariant($"single UPDATE {single.Elapsed.TotalSeconds:0.00} s"));
         await BenchTable.CreateAsync(_setup, rows);
-        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(8)))
-        {
-            var idle = await AppWriter.RunAsync(_db, rows, false, stop.Token);
-            idle.Sort();
-            text.AppendLine(Invariant($"| idle | | {idle.Count} | {idle[idle.Count / 2]:0.00} | {idle[(int)(idle.Count * 0.99)]:0.00} | {idle[^1]:0.00} | |"));
-        }
+        var idle = await AppWriter.RunAsync(connectionString, rows, false, TimeSpan.FromSeconds(8));
+        idle.Sort();
+        text.AppendLine(Invariant($"| idle | | {idle.Count} | {idle[idle.Count / 2]:0.00} | {idle[(int)(idle.Count * 0.99)]:0.00} | {idle[^1]:0.00} | |"));
 
         foreach (var (targetMs, delayMs, impact) in grid)
         {
             await BenchTable.CreateAsync(_setup, rows);
-            using var stop = new CancellationTokenSource();
-            var writer = AppWriter.RunAsync(_db, rows, false, stop.Token);
+            var writer = await AppWriter.StartAsync(connectionString, rows, false);
             await Task.Delay(500);
             var clock = Stopwatch.StartNew();
             await using (var connection = await _db.OpenConnectionAsync())
@@ -156,8 +147,7 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
             }
 
             var took = clock.Elapsed;
-            await stop.CancelAsync();
-            var ms = await writer;
+            var ms = await writer.StopAsync();
             ms.Sort();
             string line = Invariant($"| {targetMs} | {delayMs} {(impact is null ? "off" : $"m={impact}")} | {ms.Count} | {ms[ms.Count / 2]:0.00} | {ms[(int)(ms.Count * 0.99)]:0.00} | {ms[^1]:0.00} | {took.TotalSeconds:0.0} | p95 {ms[(int)(ms.Count * 0.95)]:0.00} p98 {ms[(int)(ms.Count * 0.98)]:0.00} p995 {ms[(int)(ms.Count * 0.995)]:0.00} >2ms {ms.Count(x => x > 2)} >10ms {ms.Count(x => x > 10)} |");
             log.WriteLine(line);

@@ -44,6 +44,10 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         }
 
         points.Add(await UnderLoadAsync(rows, "uniform", 2, workers: 2, single));
+        foreach (string writer in new[] { "uniform", "hot" })
+        {
+            points.Add(await BusyCpuAsync(rows, writer));
+        }
 
         var text = new StringBuilder();
         text.AppendLine(Invariant($"{rows:N0} rows; single UPDATE alone {single:0.0} s; the backfill alone at the default settings {alone:0.0} s: throughput ratio **{single / alone:0.00}** (goal ≥ 0.7 with no load)."));
@@ -52,7 +56,9 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         text.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var p in points)
         {
-            text.AppendLine(Invariant($"| {p.Writer} | {p.Setting} | {p.IdleP99Ms:0.00} ms | {p.P99Ms:0.00} ms | {p.P99Ratio:0.00} | {p.Seconds:0.0} s | {p.ThroughputRatio:0.00} | {p.Writes:N0} |"));
+            text.AppendLine(double.IsNaN(p.ThroughputRatio)
+                ? Invariant($"| {p.Writer} | {p.Setting} | {p.IdleP99Ms:0.00} ms | {p.P99Ms:0.00} ms | {p.P99Ratio:0.00} | – | – | {p.Writes:N0} |")
+                : Invariant($"| {p.Writer} | {p.Setting} | {p.IdleP99Ms:0.00} ms | {p.P99Ms:0.00} ms | {p.P99Ratio:0.00} | {p.Seconds:0.0} s | {p.ThroughputRatio:0.00} | {p.Writes:N0} |"));
         }
 
         return (text.ToString(), points);
@@ -62,7 +68,7 @@ public sealed class PacingBench(string connectionString, TextWriter log)
     public static void Plot(IReadOnlyList<Point> points, string path)
     {
         var plot = new ScottPlot.Plot();
-        foreach (var group in points.Where(p => !p.Setting.Contains("workers", StringComparison.Ordinal)).GroupBy(p => p.Writer))
+        foreach (var group in points.Where(p => !p.Setting.Contains("workers", StringComparison.Ordinal) && !double.IsNaN(p.ThroughputRatio)).GroupBy(p => p.Writer))
         {
             var series = group.ToList();
             var scatter = plot.Add.Scatter(series.Select(p => p.ThroughputRatio).ToArray(), series.Select(p => p.P99Ratio).ToArray());
@@ -95,23 +101,47 @@ public sealed class PacingBench(string connectionString, TextWriter log)
     private async Task<Point> UnderLoadAsync(long rows, string writer, double? m, int workers, double single)
     {
         await BenchTable.CreateAsync(_setup, rows);
-        double idleP99;
-        using (var idle = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-        {
-            idleP99 = P99(await AppWriter.RunAsync(_db, rows, writer == "hot", idle.Token));
-        }
-
-        using var stop = new CancellationTokenSource();
-        var writes = AppWriter.RunAsync(_db, rows, writer == "hot", stop.Token);
+        double idleP99 = P99(await AppWriter.RunAsync(connectionString, rows, writer == "hot", TimeSpan.FromSeconds(5)));
+        var writes = await AppWriter.StartAsync(connectionString, rows, writer == "hot");
         await Task.Delay(500);
         var options = new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150), MaxAppImpact = m };
         var took = await TimeAsync(() => BackfillAsync(options, workers));
-        await stop.CancelAsync();
-        var latencies = await writes;
+        var latencies = await writes.StopAsync();
         double p99 = P99(latencies);
         string setting = (m is null ? "off" : m.Value.ToString(CultureInfo.InvariantCulture)) + (workers > 1 ? $", {workers} workers" : "");
         var point = new Point(writer, setting, p99 / idleP99, single / took.TotalSeconds, p99, idleP99, took.TotalSeconds, latencies.Count);
         log.WriteLine(Invariant($"{writer} writer, --max-app-impact {setting}: p99 {p99:0.000} ms against {idleP99:0.000} ms idle ({point.P99Ratio:0.00}×), backfill {took.TotalSeconds:0.0} s ({point.ThroughputRatio:0.00}× the single UPDATE)"));
+        return point;
+    }
+
+    /// <summary>
+    /// The control: no backfill, one backend busy on the CPU for 5 s (a query that reads no table, takes
+    /// no lock and writes nothing) while the writer runs. Its p99 ratio is what sharing the CPU alone does
+    /// to the writer, the least that any backfill running all of the time costs it on this machine.
+    /// </summary>
+    private async Task<Point> BusyCpuAsync(long rows, string writer)
+    {
+        await BenchTable.CreateAsync(_setup, rows);
+        double idleP99 = P99(await AppWriter.RunAsync(connectionString, rows, writer == "hot", TimeSpan.FromSeconds(5)));
+        var writes = await AppWriter.StartAsync(connectionString, rows, writer == "hot");
+        await using var connection = await _setup.OpenConnectionAsync();
+        using var stop = new CancellationTokenSource();
+        await using var burn = new NpgsqlCommand("SELECT count(*) FROM generate_series(1, 100000000000)", connection) { CommandTimeout = 0 };
+        var busy = burn.ExecuteScalarAsync(stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var latencies = await writes.StopAsync();
+        await stop.CancelAsync();
+        try
+        {
+            await busy;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        double p99 = P99(latencies);
+        var point = new Point(writer, "no backfill: one backend busy on the CPU", p99 / idleP99, double.NaN, p99, idleP99, 5, latencies.Count);
+        log.WriteLine(Invariant($"{writer} writer, one backend busy on the CPU: p99 {p99:0.000} ms against {idleP99:0.000} ms idle ({point.P99Ratio:0.00}×)"));
         return point;
     }
 

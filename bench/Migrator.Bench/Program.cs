@@ -5,6 +5,13 @@ using Migrator.Tests.Infrastructure;
 // dotnet run -c Release --project bench/Migrator.Bench -- [rows,rows,...] [--out docs/benchmarks.md]
 // dotnet run -c Release --project bench/Migrator.Bench -- compatibility [--out docs/benchmarks.md]
 //   (replaces the section between the compatibility markers of the file)
+// The app writer of the backfill benches, in a process of its own (AppWriter starts it).
+if (args.FirstOrDefault() == "app-writer")
+{
+    AppWriter.Serve(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), args[3] == "hot");
+    return;
+}
+
 // dotnet run -c Release --project bench/Migrator.Bench -- sql   (the SQL analyser's speed over the test corpus)
 if (args.FirstOrDefault() == "sql")
 {
@@ -94,7 +101,7 @@ if (args.FirstOrDefault() == "pacing")
         pacingReport.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---|", runs)));
         for (int i = 0; i < all[0].Count; i++)
         {
-            pacingReport.AppendLine($"| {all[0][i].Writer} | {all[0][i].Setting} | " + string.Join(" | ", all.Select(points => string.Create(CultureInfo.InvariantCulture, $"{points[i].P99Ratio:0.00} / {points[i].ThroughputRatio:0.00}"))) + " |");
+            pacingReport.AppendLine($"| {all[0][i].Writer} | {all[0][i].Setting} | " + string.Join(" | ", all.Select(points => string.Create(CultureInfo.InvariantCulture, $"{points[i].P99Ratio:0.00} / {(double.IsNaN(points[i].ThroughputRatio) ? "–" : points[i].ThroughputRatio.ToString("0.00", CultureInfo.InvariantCulture))}"))) + " |");
         }
     }
 
