@@ -48,7 +48,8 @@ public sealed record BackfillOptions(int BatchSize = 1000, TimeSpan? LockTimeout
     /// <summary>
     /// Impact-aware pacing, on by default (2). Every batch looks at the app just before it commits
     /// (<see cref="AppImpact"/>): while other client connections are busy, batches shrink and the backfill
-    /// rests between them, and it backs off further whenever the app waits on a batch's locks or the
+    /// rests between them (unless the app is light: no statement of its in flight at nearly every look),
+    /// and it backs off further whenever the app waits on a batch's locks or the
     /// <see cref="LatencyProbe"/> goes over this many times its idle time (<see cref="BackfillPacer"/> gives
     /// the rules). Larger trades more app impact for speed; null turns the pacing off (batches back to back).
     /// </summary>

@@ -11,7 +11,7 @@ namespace Migrator.Backfill;
 /// <item>Impact-aware pacing (<see cref="BackfillOptions.MaxAppImpact"/> = m), from what each batch saw
 /// of the app at its commit (<see cref="AppImpact"/>): until the app is seen, and once it has been away
 /// for 2 s, batches run back to back. While it is there the backfill runs m/4 of the time (m = 2: half;
-/// m ≥ 4: all of it). When the app feels the batches, the target halves (down to 20 ms): more
+/// m ≥ 4: all of it), or all of the time while the app is light (<see cref="AppLight"/>). When the app feels the batches, the target halves (down to 20 ms): more
 /// than 0.25 % × m of its transactions since the last verdict of felt (at most the last 3 s) waited on
 /// their locks, which smaller batches cure (a batch's lock waits grow with the rows it holds times how
 /// long it holds them), or the probe went over m × its idle time. The duty drops by 30 % (down to 10 %) when the probe is felt, or when
@@ -65,7 +65,24 @@ internal sealed class BackfillPacer
     /// <summary>The batch target while the app is there and does not feel the batches: the full target.</summary>
     private TimeSpan AppTargetCeiling => _options.TargetBatchDuration ?? TimeSpan.FromMilliseconds(150);
 
-    private double DutyCeiling => _options.MaxAppImpact is { } m ? DutyCeilingFor(m) : 1;
+    /// <summary>The share of time batches may run now: 1 without the pacing or while the app is light,
+    /// m/4 otherwise.</summary>
+    public double DutyCeiling => _options.MaxAppImpact is { } m && !AppLight ? DutyCeilingFor(m) : 1;
+
+    /// <summary>How many of the app's last looks decide whether it is light.</summary>
+    public const int LightWindow = 10;
+
+    // Whether an app statement was in flight at each of the last looks while the app was there.
+    private readonly Queue<bool> _inFlight = new();
+
+    /// <summary>
+    /// True when the app is there but light: at the last <see cref="LightWindow"/> looks (one per batch),
+    /// it had a statement in flight at most once, so its statements take a small share of the time and
+    /// the backfill's CPU is not in their way; batches may then run all of the time (the duty grows back to
+    /// 1 at 5 points a batch). Lock waits are judged as for any app. A busy app (a statement in flight at
+    /// two looks or more of the last ten) brings the ceiling back to m/4 at once.
+    /// </summary>
+    public bool AppLight { get; private set; }
 
     /// <summary>The share of time batches may run while the app is there: m/4, at most 1. (Chosen by
     /// measuring on 2 cores shared by a busy writer and the backfill, docs/benchmarks.md: about half the
@@ -206,12 +223,26 @@ internal sealed class BackfillPacer
 
         if (!AppPresent)
         {
-            // The app just arrived: start from the app target and the duty ceiling.
+            // The app just arrived: start from the app target and the duty ceiling of a busy app.
+            _inFlight.Clear();
+            AppLight = false;
             _appTarget = AppTargetCeiling;
             Duty = DutyCeiling;
         }
 
         _appSeen = Elapsed;
+        if (impact.Active is { } active)
+        {
+            _inFlight.Enqueue(active > 0);
+            if (_inFlight.Count > LightWindow)
+            {
+                _inFlight.Dequeue();
+            }
+
+            AppLight = _inFlight.Count == LightWindow && _inFlight.Count(f => f) <= 1;
+            Duty = Math.Min(Duty, DutyCeiling);
+        }
+
         bool locks = LockFelt(impact, m), probe = impact.ProbeFelt(m);
         if (locks || probe)
         {

@@ -23,6 +23,10 @@ public sealed record BackfillProgress(long RowsDone, long EstimatedTotal, long B
     /// <summary>True while the impact-aware pacing sees the app.</summary>
     public bool AppPresent { get; init; }
 
+    /// <summary>True while the app is there but light (<see cref="BackfillPacer"/>: a statement of its in
+    /// flight at most once in the last ten looks): batches may run all of the time.</summary>
+    public bool AppLight { get; init; }
+
     /// <summary>What the app saw of the last batch (null when the pacing is off).</summary>
     public ImpactSummary? Impact { get; init; }
 }

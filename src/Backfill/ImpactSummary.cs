@@ -14,6 +14,10 @@ public sealed record ImpactSummary(int Blocked, int AppConnections, int Contende
     /// <summary>The database's committed and rolled-back transactions so far (pg_stat_database), or null.</summary>
     public long? Transactions { get; init; }
 
+    /// <summary>Other client connections in a statement at that moment (state active), or null when not
+    /// sampled: the pacing tells a light app (no statement in flight at nearly every look) from a busy one.</summary>
+    public int? Active { get; init; }
+
     /// <summary>The app was there.</summary>
     public bool AppPresent => AppConnections > 0 || Blocked > 0;
 

@@ -215,8 +215,8 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
                 done(b.Rows);
                 var took = clock.Elapsed;
                 pacer.Observe(b.Rows, took, b.Impact);
-                double? share = b.Impact is { } impact && pacing.MaxAppImpact is { } m
-                    ? await ShareAsync(connection, changeId, target.Name, impact.AppPresent, pacer.LastFelt, pacer.DutyCut, m)
+                double? share = b.Impact is { } impact && pacing.MaxAppImpact is not null
+                    ? await ShareAsync(connection, changeId, target.Name, impact.AppPresent, pacer.LastFelt, pacer.DutyCut, pacer.DutyCeiling)
                     : null;
                 var wait = pacer.Wait(took, share);
                 if (wait > TimeSpan.Zero)
@@ -231,10 +231,11 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
     /// The one pacing budget all workers share, in the ledger (backfill_pacing): the share of time batches
     /// may run, summed over the workers. Every worker's verdict on its last batch moves it as
     /// <see cref="BackfillPacer"/> moves a single runner's duty (the duty cut: × 0.7; the app felt it
-    /// otherwise: held; the app is there: + 0.05 up to the ceiling; the app away for 2 s: no limit), so N workers together weigh on the app as
+    /// otherwise: held; the app is there: + 0.05 up to the ceiling, which is the worker's pacer's (m/4, or 1
+    /// while the app is light); the app away for 2 s: no limit), so N workers together weigh on the app as
     /// one paced runner does. Returns this worker's share: the budget over the workers holding a range.
     /// </summary>
-    private async Task<double> ShareAsync(NpgsqlConnection connection, long changeId, string table, bool present, bool felt, bool cut, double m)
+    private async Task<double> ShareAsync(NpgsqlConnection connection, long changeId, string table, bool present, bool felt, bool cut, double ceiling)
     {
         await using var update = new NpgsqlCommand(
             $"""
@@ -259,7 +260,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
         update.Parameters.AddWithValue("present", present || felt);
         update.Parameters.AddWithValue("felt", felt);
         update.Parameters.AddWithValue("cut", cut);
-        update.Parameters.AddWithValue("ceiling", BackfillPacer.DutyCeilingFor(m));
+        update.Parameters.AddWithValue("ceiling", ceiling);
         update.Parameters.AddWithValue("min", BackfillPacer.MinDuty);
         update.Parameters.AddWithValue("full", 1_000_000.0);
         update.Parameters.AddWithValue("lease", Lease);

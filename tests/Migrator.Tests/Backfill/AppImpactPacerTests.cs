@@ -144,6 +144,61 @@ public sealed class AppImpactPacerTests
     }
 
     [Test]
+    public void A_light_app_lets_the_batches_run_all_of_the_time_and_a_busy_one_brings_the_ceiling_back_at_once()
+    {
+        var (pacer, time) = Create(2);
+        var light = new ImpactSummary(0, AppConnections: 2, 0) { Active = 0 };
+        for (int i = 1; i < BackfillPacer.LightWindow; i++)
+        {
+            Step(pacer, time, light);
+            Assert.That(pacer.AppLight, Is.False, $"after {i} looks: too few to tell");
+        }
+
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "a busy app's ceiling until ten looks say otherwise");
+        Step(pacer, time, light);
+        Assert.That(pacer.AppLight, Is.True, "no statement in flight at ten looks");
+        Assert.That(pacer.DutyCeiling, Is.EqualTo(1));
+        for (int i = 0; i < 10; i++)
+        {
+            Step(pacer, time, light);
+        }
+
+        Assert.That(pacer.Duty, Is.EqualTo(1).Within(1e-9), "+0.05 a batch up to all of the time");
+        Assert.That(pacer.AppPresent, Is.True);
+        Assert.That(Step(pacer, time, light with { Active = 1 }), Is.EqualTo(TimeSpan.Zero), "one statement in flight in ten looks: still light");
+        Assert.That(pacer.AppLight, Is.True);
+
+        Step(pacer, time, light with { Active = 3 });
+        Assert.That(pacer.AppLight, Is.False, "two in ten: busy");
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "back to m/4 at once, not 5 points a batch");
+    }
+
+    [Test]
+    public void Lock_waits_are_judged_for_a_light_app_as_for_any()
+    {
+        var (pacer, time) = Create(2);
+        long transactions = 0;
+        for (int i = 0; i < BackfillPacer.LightWindow + 10; i++)
+        {
+            transactions += 51;
+            Step(pacer, time, new ImpactSummary(0, 1, 0) { Active = 0, Transactions = transactions });
+        }
+
+        Assert.That(pacer.Duty, Is.EqualTo(1).Within(1e-9));
+        // Of 50 app transactions a batch, 3 stuck behind it (a blocked backend is in a statement too).
+        for (int i = 0; i < 3; i++)
+        {
+            transactions += 51;
+            Step(pacer, time, new ImpactSummary(3, 1, 0) { Active = 3, Transactions = transactions });
+        }
+
+        Assert.That(pacer.LastFelt, Is.True);
+        Assert.That(pacer.AppLight, Is.False, "the stuck statements count as in flight");
+        Assert.That(pacer.Target, Is.LessThan(TimeSpan.FromMilliseconds(150)), "the batches shrink");
+        Assert.That(pacer.Duty, Is.LessThanOrEqualTo(0.5 + 1e-9));
+    }
+
+    [Test]
     public void The_app_away_for_two_seconds_restores_full_speed()
     {
         var (pacer, time) = Create(2);

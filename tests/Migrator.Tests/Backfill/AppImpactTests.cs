@@ -35,6 +35,43 @@ public sealed class AppImpactTests : BackfillTest
     }
 
     [Test]
+    public async Task An_app_that_is_there_but_runs_no_statement_is_light_and_the_backfill_takes_back_all_of_the_time()
+    {
+        // Idle in transaction: there (its connection is busy) but no statement in flight at any look.
+        await using var app = await OpenAppTransactionAsync();
+
+        var progress = await RunAsync(new BackfillOptions(BatchSize: 200) { MaxAppImpact = 2 });
+        TestContext.Out.WriteLine(string.Join("\n", progress.Select(p => $"duty {p.Duty:0.00}, light {p.AppLight}, {p.Impact}")));
+        int window = BackfillPacer.LightWindow;
+        Assert.That(progress, Has.Count.EqualTo(Rows / 200));
+        Assert.Multiple(() =>
+        {
+            Assert.That(progress.All(p => p.AppPresent && p.Impact is { Active: 0 }), Is.True, "there, with nothing in flight");
+            Assert.That(progress.Take(window - 1).All(p => !p.AppLight && p.Duty == 0.5), Is.True, "a busy app's m/4 until ten looks");
+            Assert.That(progress.Skip(window - 1).All(p => p.AppLight), Is.True, "light from the tenth look on");
+            Assert.That(progress[^1].Duty, Is.GreaterThan(progress[window - 1].Duty), "the duty grows back toward 1");
+        });
+        Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
+    }
+
+    [Test]
+    public async Task An_app_with_a_statement_always_in_flight_is_busy_and_the_backfill_keeps_to_half_of_the_time()
+    {
+        await using var app = await OpenUnpooledAsync();
+        using var stop = new CancellationTokenSource();
+        await using var sleep = new NpgsqlCommand("SELECT pg_sleep(600)", app) { CommandTimeout = 0 };
+        var running = sleep.ExecuteNonQueryAsync(stop.Token);
+        await WaitForAsync("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = 'SELECT pg_sleep(600)'");
+
+        var progress = await RunAsync(new BackfillOptions(BatchSize: 200) { MaxAppImpact = 2 });
+        await stop.CancelAsync();
+        await Assert.CatchAsync<OperationCanceledException>(async () => await running);
+        Assert.That(progress, Has.Count.EqualTo(Rows / 200));
+        Assert.That(progress.All(p => p.AppPresent && !p.AppLight && p.Duty == 0.5 && p.Impact is { Active: >= 1 }), Is.True,
+            string.Join("\n", progress.Select(p => $"duty {p.Duty:0.00}, light {p.AppLight}, {p.Impact}")));
+    }
+
+    [Test]
     public async Task With_the_pacing_off_nothing_is_sampled_and_batches_run_back_to_back()
     {
         await using var app = await OpenAppTransactionAsync();
