@@ -9,7 +9,10 @@ namespace Migrator.Bench;
 /// one connection, synchronous calls (as a request thread would). It runs in a process of its own (this
 /// bench's executable with <c>app-writer</c>), as an app does: in the bench's process it would also feel
 /// the backfill client's garbage collections and thread pool, which no app shares. Its first 2 000 writes
-/// warm it up (JIT, connection) and are not counted. Hot: 90 % of the writes on the first 1 % of keys.
+/// warm it up (JIT, connection) and are not counted. Uniform: random keys, as fast as it can go. Hot: 90 %
+/// of the writes on the first 1 % of keys. Light: random keys, 5 ms of sleep after each write (about
+/// 190 writes a second, a statement in flight about 2 % of the time). Light-elsewhere: the same, on another
+/// table (<c>bench_app</c>), as an app busy with something else than the table being backfilled.
 /// </summary>
 public sealed class AppWriter
 {
@@ -24,7 +27,7 @@ public sealed class AppWriter
     }
 
     /// <summary>Starts the writer's process and returns once it is warm and its writes are counted.</summary>
-    public static async Task<AppWriter> StartAsync(string connectionString, long rows, bool hot)
+    public static async Task<AppWriter> StartAsync(string connectionString, long rows, string kind)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
@@ -32,7 +35,7 @@ public sealed class AppWriter
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { "app-writer", connectionString, rows.ToString(CultureInfo.InvariantCulture), hot ? "hot" : "uniform" })
+        foreach (string arg in new[] { "app-writer", connectionString, rows.ToString(CultureInfo.InvariantCulture), kind })
         {
             start.ArgumentList.Add(arg);
         }
@@ -48,9 +51,9 @@ public sealed class AppWriter
     }
 
     /// <summary>Writes for <paramref name="duration"/> once warm; each write's latency in milliseconds.</summary>
-    public static async Task<List<double>> RunAsync(string connectionString, long rows, bool hot, TimeSpan duration)
+    public static async Task<List<double>> RunAsync(string connectionString, long rows, string kind, TimeSpan duration)
     {
-        var writer = await StartAsync(connectionString, rows, hot);
+        var writer = await StartAsync(connectionString, rows, kind);
         await Task.Delay(duration);
         return await writer.StopAsync();
     }
@@ -70,27 +73,34 @@ public sealed class AppWriter
 
     /// <summary>The writer's process: warms up, prints <c>ready</c>, writes until its standard input
     /// closes, then prints each counted write's latency in milliseconds, a line each.</summary>
-    public static void Serve(string connectionString, long rows, bool hot)
+    public static void Serve(string connectionString, long rows, string kind)
     {
         var stopped = 0;
         var latencies = new List<double>(1 << 20);
         using (var connection = new NpgsqlConnection(connectionString))
         {
             connection.Open();
-            using var update = new NpgsqlCommand("UPDATE bench SET a = a WHERE id = $1", connection);
+            bool elsewhere = kind == "light-elsewhere";
+            using var update = new NpgsqlCommand(elsewhere ? "UPDATE bench_app SET a = a WHERE id = $1" : "UPDATE bench SET a = a WHERE id = $1", connection);
             update.Parameters.Add(new NpgsqlParameter<long>());
             update.Prepare();
             var random = new Random(42);
             long hotRows = Math.Max(1, rows / 100);
+            bool hot = kind == "hot", light = kind.StartsWith("light", StringComparison.Ordinal);
+            long keys = elsewhere ? BenchTable.AppRows : rows;
             for (int i = 0; Volatile.Read(ref stopped) == 0; i++)
             {
-                long id = hot && random.NextDouble() < 0.9 ? 1 + random.NextInt64(hotRows) : 1 + random.NextInt64(rows);
+                long id = hot && random.NextDouble() < 0.9 ? 1 + random.NextInt64(hotRows) : 1 + random.NextInt64(keys);
                 ((NpgsqlParameter<long>)update.Parameters[0]).TypedValue = id;
                 long start = Stopwatch.GetTimestamp();
                 update.ExecuteNonQuery();
                 if (i >= WarmUp)
                 {
                     latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    if (light)
+                    {
+                        Thread.Sleep(5);
+                    }
                 }
                 else if (i == WarmUp - 1)
                 {

@@ -86,7 +86,7 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
     {
         var text = new StringBuilder($"App writer latency on a {rows:N0}-row table (single-row UPDATE by key, one connection):\n\n| while | writes | p50 | p99 | max |\n|---|---|---|---|---|\n");
         await BenchTable.CreateAsync(_setup, rows);
-        text.AppendLine(Row("nothing else runs", await AppWriter.RunAsync(connectionString, rows, false, TimeSpan.FromSeconds(10))));
+        text.AppendLine(Row("nothing else runs", await AppWriter.RunAsync(connectionString, rows, "uniform", TimeSpan.FromSeconds(10))));
 
         foreach (var (label, work) in new (string, Func<Task>)[]
         {
@@ -96,7 +96,7 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         })
         {
             await BenchTable.CreateAsync(_setup, rows);
-            var writer = await AppWriter.StartAsync(connectionString, rows, false);
+            var writer = await AppWriter.StartAsync(connectionString, rows, "uniform");
             await Task.Delay(500);
             await work();
             text.AppendLine(Row(label, await writer.StopAsync()));
@@ -120,14 +120,14 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
         await BenchTable.ExecuteAsync(_setup, $"UPDATE bench SET {Set} WHERE {Pending}");
         log.WriteLine(Invariant($"single UPDATE {single.Elapsed.TotalSeconds:0.00} s"));
         await BenchTable.CreateAsync(_setup, rows);
-        var idle = await AppWriter.RunAsync(connectionString, rows, false, TimeSpan.FromSeconds(8));
+        var idle = await AppWriter.RunAsync(connectionString, rows, "uniform", TimeSpan.FromSeconds(8));
         idle.Sort();
         text.AppendLine(Invariant($"| idle | | {idle.Count} | {idle[idle.Count / 2]:0.00} | {idle[(int)(idle.Count * 0.99)]:0.00} | {idle[^1]:0.00} | |"));
 
         foreach (var (targetMs, delayMs, impact) in grid)
         {
             await BenchTable.CreateAsync(_setup, rows);
-            var writer = await AppWriter.StartAsync(connectionString, rows, false);
+            var writer = await AppWriter.StartAsync(connectionString, rows, "uniform");
             await Task.Delay(500);
             var clock = Stopwatch.StartNew();
             await using (var connection = await _db.OpenConnectionAsync())

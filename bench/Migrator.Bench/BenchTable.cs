@@ -12,6 +12,9 @@ namespace Migrator.Bench;
 /// </summary>
 public static class BenchTable
 {
+    /// <summary>Rows of <c>bench_app</c>, the table the light-elsewhere app writer writes to.</summary>
+    public const long AppRows = 10_000;
+
     public static async Task CreateAsync(NpgsqlDataSource unpooled, long rows, int partitions = 0)
     {
         await using (var connection = await unpooled.OpenConnectionAsync())
@@ -20,7 +23,9 @@ public static class BenchTable
         }
 
         await ExecuteAsync(unpooled, $"""
-            DROP TABLE IF EXISTS bench;
+            DROP TABLE IF EXISTS bench, bench_app;
+            CREATE TABLE bench_app (id bigint PRIMARY KEY, a text NOT NULL);
+            INSERT INTO bench_app (id, a) SELECT g, 'app' || g FROM generate_series(1, {AppRows}) g;
             CREATE TABLE bench (id bigint PRIMARY KEY, a text NOT NULL, b text){(partitions == 0 ? "" : " PARTITION BY HASH (id)")};
             {string.Join("\n", Enumerable.Range(0, partitions).Select(p => $"CREATE TABLE bench_{p} PARTITION OF bench FOR VALUES WITH (MODULUS {partitions}, REMAINDER {p});"))}
             INSERT INTO bench (id, a) SELECT g, 'customer' || g || '@example.com' FROM generate_series(1, {rows}) g;
@@ -29,7 +34,7 @@ public static class BenchTable
             DELETE FROM migrator.backfill_pacing;
             INSERT INTO migrator.changes (change_id, description, app_version) VALUES (1, 'bench', '1.0.0') ON CONFLICT DO NOTHING;
             """);
-        await ExecuteAsync(unpooled, "VACUUM ANALYZE bench");
+        await ExecuteAsync(unpooled, "VACUUM ANALYZE bench, bench_app");
         await ExecuteAsync(unpooled, "CHECKPOINT");
         GC.Collect();
     }

@@ -44,6 +44,13 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         }
 
         points.Add(await UnderLoadAsync(rows, "uniform", 2, workers: 2, single));
+        foreach (string writer in new[] { "light", "light-elsewhere" })
+        {
+            foreach (var m in new double?[] { null, 2 })
+            {
+                points.Add(await UnderLoadAsync(rows, writer, m, workers: 1, single));
+            }
+        }
         foreach (string writer in new[] { "uniform", "hot" })
         {
             points.Add(await BusyCpuAsync(rows, writer));
@@ -64,20 +71,25 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         return (text.ToString(), points);
     }
 
-    /// <summary>Draws p99 ratio against throughput ratio, one series per writer, each point labelled.</summary>
+    /// <summary>Points above this p99 ratio are drawn at it, labelled with their ratio.</summary>
+    private const double PlotCeiling = 12;
+
+    /// <summary>Draws p99 ratio against throughput ratio, one series per writer, each point labelled
+    /// (a point above <see cref="PlotCeiling"/> at the top, with its ratio).</summary>
     public static void Plot(IReadOnlyList<Point> points, string path)
     {
         var plot = new ScottPlot.Plot();
         foreach (var group in points.Where(p => !p.Setting.Contains("workers", StringComparison.Ordinal) && !double.IsNaN(p.ThroughputRatio)).GroupBy(p => p.Writer))
         {
             var series = group.ToList();
-            var scatter = plot.Add.Scatter(series.Select(p => p.ThroughputRatio).ToArray(), series.Select(p => p.P99Ratio).ToArray());
+            var scatter = plot.Add.Scatter(series.Select(p => p.ThroughputRatio).ToArray(), series.Select(p => Math.Min(p.P99Ratio, PlotCeiling)).ToArray());
             scatter.LegendText = group.Key + " writer";
             scatter.MarkerSize = 8;
             scatter.LineWidth = 0;
             foreach (var p in series)
             {
-                var label = plot.Add.Text(p.Setting, p.ThroughputRatio, p.P99Ratio);
+                string text = p.P99Ratio > PlotCeiling ? Invariant($"{p.Setting} ({p.P99Ratio:0}×, off the chart)") : p.Setting;
+                var label = plot.Add.Text(text, p.ThroughputRatio, Math.Min(p.P99Ratio, PlotCeiling));
                 label.LabelFontSize = 11;
                 label.OffsetY = -4;
             }
@@ -93,24 +105,44 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         plot.XLabel("throughput ratio (single UPDATE time / backfill time)");
         plot.YLabel("app writer p99 / idle p99");
         plot.Axes.SetLimitsX(0, 1.1);
-        plot.Axes.SetLimitsY(0, Math.Max(4, points.Max(p => p.P99Ratio) * 1.1));
+        plot.Axes.SetLimitsY(0, Math.Min(PlotCeiling, Math.Max(4, points.Max(p => p.P99Ratio))) * 1.1);
         plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         plot.SavePng(path, 900, 560);
+    }
+
+    /// <summary>The points of a run's table as <see cref="RunAsync"/> writes it (to redraw its plot).</summary>
+    public static List<Point> Parse(string table)
+    {
+        static double Number(string cell) => cell.Trim() is "–" ? double.NaN : double.Parse(cell.Trim().Split(' ')[0].Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        var points = new List<Point>();
+        foreach (string line in table.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)))
+        {
+            string[] cells = line.Trim().Trim('|').Split('|');
+            if (cells.Length != 8 || !double.TryParse(cells[4].Trim(), CultureInfo.InvariantCulture, out double ratio))
+            {
+                continue;
+            }
+
+            points.Add(new Point(cells[0].Trim(), cells[1].Trim(), ratio, Number(cells[6]), Number(cells[3]), Number(cells[2]), Number(cells[5]), (int)Number(cells[7])));
+        }
+
+        return points;
     }
 
     private async Task<Point> UnderLoadAsync(long rows, string writer, double? m, int workers, double single)
     {
         await BenchTable.CreateAsync(_setup, rows);
-        double idleP99 = P99(await AppWriter.RunAsync(connectionString, rows, writer == "hot", TimeSpan.FromSeconds(5)));
-        var writes = await AppWriter.StartAsync(connectionString, rows, writer == "hot");
+        double idleP99 = P99(await AppWriter.RunAsync(connectionString, rows, writer, TimeSpan.FromSeconds(5)));
+        var writes = await AppWriter.StartAsync(connectionString, rows, writer);
         await Task.Delay(500);
         var options = new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150), MaxAppImpact = m };
-        var took = await TimeAsync(() => BackfillAsync(options, workers));
+        var batches = new List<BackfillProgress>();
+        var took = await TimeAsync(() => BackfillAsync(options, workers, batches));
         var latencies = await writes.StopAsync();
         double p99 = P99(latencies);
         string setting = (m is null ? "off" : m.Value.ToString(CultureInfo.InvariantCulture)) + (workers > 1 ? $", {workers} workers" : "");
         var point = new Point(writer, setting, p99 / idleP99, single / took.TotalSeconds, p99, idleP99, took.TotalSeconds, latencies.Count);
-        log.WriteLine(Invariant($"{writer} writer, --max-app-impact {setting}: p99 {p99:0.000} ms against {idleP99:0.000} ms idle ({point.P99Ratio:0.00}×), backfill {took.TotalSeconds:0.0} s ({point.ThroughputRatio:0.00}× the single UPDATE)"));
+        log.WriteLine(Invariant($"{writer} writer, --max-app-impact {setting}: p99 {p99:0.000} ms against {idleP99:0.000} ms idle ({point.P99Ratio:0.00}×), backfill {took.TotalSeconds:0.0} s ({point.ThroughputRatio:0.00}× the single UPDATE); the app light at {batches.Count(b => b.AppLight)} of {batches.Count} batches of the last pass"));
         return point;
     }
 
@@ -122,8 +154,8 @@ public sealed class PacingBench(string connectionString, TextWriter log)
     private async Task<Point> BusyCpuAsync(long rows, string writer)
     {
         await BenchTable.CreateAsync(_setup, rows);
-        double idleP99 = P99(await AppWriter.RunAsync(connectionString, rows, writer == "hot", TimeSpan.FromSeconds(5)));
-        var writes = await AppWriter.StartAsync(connectionString, rows, writer == "hot");
+        double idleP99 = P99(await AppWriter.RunAsync(connectionString, rows, writer, TimeSpan.FromSeconds(5)));
+        var writes = await AppWriter.StartAsync(connectionString, rows, writer);
         await using var connection = await _setup.OpenConnectionAsync();
         using var stop = new CancellationTokenSource();
         await using var burn = new NpgsqlCommand("SELECT count(*) FROM generate_series(1, 100000000000)", connection) { CommandTimeout = 0 };
@@ -145,7 +177,7 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         return point;
     }
 
-    private async Task BackfillAsync(BackfillOptions options, int workers)
+    private async Task BackfillAsync(BackfillOptions options, int workers, List<BackfillProgress>? batches = null)
     {
         var spec = new BackfillSpec("bench", null, Set, Pending);
         if (workers > 1)
@@ -154,7 +186,13 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         }
 
         await using var connection = await _setup.OpenConnectionAsync();
-        await new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, spec);
+        await new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, spec, batches is null ? null : new Collect(batches));
+    }
+
+    // Synchronous: Progress<T> would post to the thread pool, after the run has ended.
+    private sealed class Collect(List<BackfillProgress> batches) : IProgress<BackfillProgress>
+    {
+        public void Report(BackfillProgress value) => batches.Add(value);
     }
 
     private static double P99(List<double> latencies)

@@ -8,7 +8,7 @@ using Migrator.Tests.Infrastructure;
 // The app writer of the backfill benches, in a process of its own (AppWriter starts it).
 if (args.FirstOrDefault() == "app-writer")
 {
-    AppWriter.Serve(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), args[3] == "hot");
+    AppWriter.Serve(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
     return;
 }
 
@@ -68,6 +68,17 @@ if (args.FirstOrDefault() == "throughput")
     string db = throughputCluster.CreateDatabase("bench");
     Console.WriteLine(await new BackfillBench(db, Console.Out).ThroughputAsync(rows, partitions));
     throughputCluster.DropDatabase(db);
+    return;
+}
+
+// dotnet run -c Release --project bench/Migrator.Bench -- pacing-plot docs/benchmarks.md
+//   (redraws docs/pacing-tradeoff.png from the first run's table between the pacing markers, as the
+//   pacing bench draws it)
+if (args.FirstOrDefault() == "pacing-plot")
+{
+    string text = await File.ReadAllTextAsync(args[1]);
+    int from = text.IndexOf("<!-- pacing:start -->", StringComparison.Ordinal), to = text.IndexOf("Spread over", from, StringComparison.Ordinal);
+    PacingBench.Plot(PacingBench.Parse(text[from..to]), Path.Combine(Path.GetDirectoryName(Path.GetFullPath(args[1]))!, "pacing-tradeoff.png"));
     return;
 }
 
