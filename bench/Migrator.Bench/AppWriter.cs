@@ -75,6 +75,11 @@ public sealed class AppWriter
     /// closes, then prints each counted write's latency in milliseconds, a line each.</summary>
     public static void Serve(string connectionString, long rows, string kind)
     {
+        if (kind is not ("uniform" or "hot" or "light" or "light-elsewhere"))
+        {
+            throw new ArgumentException($"unknown app writer kind {kind}: uniform, hot, light or light-elsewhere", nameof(kind));
+        }
+
         var stopped = 0;
         var latencies = new List<double>(1 << 20);
         using (var connection = new NpgsqlConnection(connectionString))

@@ -51,6 +51,7 @@ public sealed class PacingBench(string connectionString, TextWriter log)
                 points.Add(await UnderLoadAsync(rows, writer, m, workers: 1, single));
             }
         }
+
         foreach (string writer in new[] { "uniform", "hot" })
         {
             points.Add(await BusyCpuAsync(rows, writer));
@@ -129,11 +130,17 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         return points;
     }
 
-    private async Task<Point> UnderLoadAsync(long rows, string writer, double? m, int workers, double single)
+    /// <summary>A fresh table, the writer's idle p99 over 5 s, then the writer started again (warm).</summary>
+    private async Task<(double IdleP99, AppWriter Writes)> IdleThenStartAsync(long rows, string writer)
     {
         await BenchTable.CreateAsync(_setup, rows);
         double idleP99 = P99(await AppWriter.RunAsync(connectionString, rows, writer, TimeSpan.FromSeconds(5)));
-        var writes = await AppWriter.StartAsync(connectionString, rows, writer);
+        return (idleP99, await AppWriter.StartAsync(connectionString, rows, writer));
+    }
+
+    private async Task<Point> UnderLoadAsync(long rows, string writer, double? m, int workers, double single)
+    {
+        var (idleP99, writes) = await IdleThenStartAsync(rows, writer);
         await Task.Delay(500);
         var options = new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150), MaxAppImpact = m };
         var batches = new List<BackfillProgress>();
@@ -153,9 +160,7 @@ public sealed class PacingBench(string connectionString, TextWriter log)
     /// </summary>
     private async Task<Point> BusyCpuAsync(long rows, string writer)
     {
-        await BenchTable.CreateAsync(_setup, rows);
-        double idleP99 = P99(await AppWriter.RunAsync(connectionString, rows, writer, TimeSpan.FromSeconds(5)));
-        var writes = await AppWriter.StartAsync(connectionString, rows, writer);
+        var (idleP99, writes) = await IdleThenStartAsync(rows, writer);
         await using var connection = await _setup.OpenConnectionAsync();
         using var stop = new CancellationTokenSource();
         await using var burn = new NpgsqlCommand("SELECT count(*) FROM generate_series(1, 100000000000)", connection) { CommandTimeout = 0 };

@@ -2,9 +2,6 @@ using System.Globalization;
 using Migrator.Bench;
 using Migrator.Tests.Infrastructure;
 
-// dotnet run -c Release --project bench/Migrator.Bench -- [rows,rows,...] [--out docs/benchmarks.md]
-// dotnet run -c Release --project bench/Migrator.Bench -- compatibility [--out docs/benchmarks.md]
-//   (replaces the section between the compatibility markers of the file)
 // The app writer of the backfill benches, in a process of its own (AppWriter starts it).
 if (args.FirstOrDefault() == "app-writer")
 {
@@ -12,6 +9,9 @@ if (args.FirstOrDefault() == "app-writer")
     return;
 }
 
+// dotnet run -c Release --project bench/Migrator.Bench -- [rows,rows,...] [--out docs/benchmarks.md]
+// dotnet run -c Release --project bench/Migrator.Bench -- compatibility [--out docs/benchmarks.md]
+//   (replaces the section between the compatibility markers of the file)
 // dotnet run -c Release --project bench/Migrator.Bench -- sql   (the SQL analyser's speed over the test corpus)
 if (args.FirstOrDefault() == "sql")
 {

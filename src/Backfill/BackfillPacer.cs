@@ -82,7 +82,9 @@ internal sealed class BackfillPacer
     /// 1 at 5 points a batch). Lock waits are judged as for any app. A busy app (a statement in flight at
     /// two looks or more of the last ten) brings the ceiling back to m/4 at once.
     /// </summary>
-    public bool AppLight { get; private set; }
+    public bool AppLight => AppPresent && _light;
+
+    private bool _light;
 
     /// <summary>The share of time batches may run while the app is there: m/4, at most 1. (Chosen by
     /// measuring on 2 cores shared by a busy writer and the backfill, docs/benchmarks.md: about half the
@@ -225,7 +227,7 @@ internal sealed class BackfillPacer
         {
             // The app just arrived: start from the app target and the duty ceiling of a busy app.
             _inFlight.Clear();
-            AppLight = false;
+            _light = false;
             _appTarget = AppTargetCeiling;
             Duty = DutyCeiling;
         }
@@ -239,7 +241,7 @@ internal sealed class BackfillPacer
                 _inFlight.Dequeue();
             }
 
-            AppLight = _inFlight.Count == LightWindow && _inFlight.Count(f => f) <= 1;
+            _light = _inFlight.Count == LightWindow && _inFlight.Count(f => f) <= 1;
             Duty = Math.Min(Duty, DutyCeiling);
         }
 

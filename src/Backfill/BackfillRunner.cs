@@ -142,7 +142,7 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
                     Pause = wait,
                     Duty = pacer.Duty,
                     AppPresent = pacer.AppPresent,
-                    AppLight = pacer.AppPresent && pacer.AppLight,
+                    AppLight = pacer.AppLight,
                     Impact = impact,
                 });
                 if (wait > TimeSpan.Zero)
