@@ -11,12 +11,15 @@ namespace Migrator.Backfill;
 /// <item>Impact-aware pacing (<see cref="BackfillOptions.MaxAppImpact"/> = m), from what each batch saw
 /// of the app at its commit (<see cref="AppImpact"/>): until the app is seen, and once it has been away
 /// for 2 s, batches run back to back. While it is there the backfill runs m/4 of the time (m = 2: half;
-/// m ≥ 4: all of it), or all of the time while the app is light (<see cref="AppLight"/>). When the app feels the batches, the target halves (down to 20 ms): more
-/// than 0.25 % × m of its transactions since the last verdict of felt (at most the last 3 s) waited on
-/// their locks, which smaller batches cure (a batch's lock waits grow with the rows it holds times how
-/// long it holds them), or the probe went over m × its idle time. The duty drops by 30 % (down to 10 %) when the probe is felt, or when
-/// lock waits are felt with the target already at 20 ms. Every batch the app does not feel wins back
-/// 25 % of the target and 5 points of duty.</item>
+/// m ≥ 4: all of it), or all of the time while the app is light (<see cref="AppLight"/>). When it
+/// arrives, batches start from the smallest target (20 ms) and grow only on evidence: once enough of the
+/// app's transactions went by since the last verdict to tell a share of 0.25 % × m (200 at m = 2), the
+/// target doubles if none of them waited on a batch's locks and grows by a quarter if a few did
+/// (<see cref="JudgeLocks"/>). More waiters than that share halve the target (down to 20 ms), which
+/// smaller batches cure (a batch's lock waits grow with the rows it holds times how long it holds them);
+/// so does a probe over m × its idle time. The duty drops by 30 % (down to 10 %) when the probe is felt,
+/// or when lock waits are felt with the target already at 20 ms; otherwise it grows 5 points a batch,
+/// and holds while waits since the last verdict await one.</item>
 /// <item>The wait keeps the duty, keeps the rate under <see cref="BackfillOptions.MaxRowsPerSecond"/>
 /// and honours <see cref="BackfillOptions.BatchDelay"/>.</item>
 /// </list>
@@ -113,9 +116,10 @@ internal sealed class BackfillPacer
         _rows += rows;
         LastFelt = false;
         DutyCut = false;
+        DutyHeld = false;
         if (impact is not null && _options.MaxAppImpact is { } m)
         {
-            Pace(impact, m);
+            Pace(impact, m, took);
         }
 
         // A batch with fewer rows than its size reached the end of its pass or range: its duration says
@@ -151,64 +155,118 @@ internal sealed class BackfillPacer
         return wait;
     }
 
-    private readonly Queue<(TimeSpan At, int Blocked, long? Transactions)> _recent = new();
-
     /// <summary>The share of the app's transactions that may wait on the backfill's locks: 0.25 % × m
     /// (m = 2: half of the 1 % above a p99).</summary>
     public static double LockShareFor(double maxAppImpact) => 0.0025 * maxAppImpact;
 
-    /// <summary>
-    /// True when, over the last 3 s of batches (since the last verdict of felt), more of the app's
-    /// transactions waited on a batch's locks than <see cref="LockShareFor"/> allows: the waiters counted at each batch's commit, against the
-    /// database's transactions in that time less the batches' own commits. Before a second of history
-    /// (backends report the counter about once a second) or without the counter, the share cannot be
-    /// told: three waiters per batch on average (several app transactions stuck behind every batch) are
-    /// enough, and one stuck transaction per batch is not.
-    /// </summary>
-    private bool LockFelt(ImpactSummary impact, double m)
+    /// <summary>How long a window of looks with no lock wait at all, however few app transactions it
+    /// saw, clears the batches to grow (an app that runs few transactions, or sits in one).</summary>
+    private static readonly TimeSpan QuietWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>How far back the database's transaction counter is read for the app's rate.</summary>
+    private static readonly TimeSpan RateSpan = TimeSpan.FromSeconds(5);
+
+    private enum LockVerdict
     {
-        var now = Elapsed;
-        _recent.Enqueue((now, impact.Blocked, impact.Transactions));
-        while (now - _recent.Peek().At > TimeSpan.FromSeconds(3))
-        {
-            _recent.Dequeue();
-        }
+        /// <summary>Too many of the app's transactions waited: shrink.</summary>
+        Felt,
 
-        int blocked = _recent.Sum(r => r.Blocked);
-        if (blocked == 0)
-        {
-            return false;
-        }
+        /// <summary>Enough of the app's transactions went by, and few enough waited: the batches may grow.</summary>
+        Clear,
 
-        var first = _recent.Peek();
-        if (first.Transactions is not { } before || impact.Transactions is not { } after || now - first.At < TimeSpan.FromSeconds(1))
-        {
-            if (blocked < 3 * _recent.Count)
-            {
-                return false;
-            }
-
-            _recent.Clear();
-            return true;
-        }
-
-        long appTransactions = after - before - (_recent.Count - 1);
-        if (blocked <= LockShareFor(m) * Math.Max(1, appTransactions))
-        {
-            return false;
-        }
-
-        // Felt: the pacing changes course, and the next verdict is on what the batches do after that, not
-        // on the same waits again (which would cut again and again for 3 s after the cure).
-        _recent.Clear();
-        return true;
+        /// <summary>Too few app transactions yet to tell either way: hold.</summary>
+        Unknown,
     }
 
-    private void Pace(ImpactSummary impact, double m)
+    // The looks since the last verdict: the waiters counted, the looks, and the time they cover.
+    private int _windowBlocked;
+    private int _windowLooks;
+    private TimeSpan _windowSpan;
+    private TimeSpan? _lastLook;
+
+    // The waiters in the window the last verdict judged.
+    private int _judgedBlocked;
+
+    // The database's transaction counter at the looks of the last RateSpan, for the app's rate.
+    private readonly Queue<(TimeSpan At, long Transactions)> _counter = new();
+
+    /// <summary>True when the duty held at the last batch observed: the app felt it, or some of its
+    /// transactions waited on the batches since the last verdict and too few went by yet to judge.</summary>
+    public bool DutyHeld { get; private set; }
+
+    /// <summary>
+    /// Judges the lock waits since the last verdict. A verdict needs evidence: at least 1 / share of the
+    /// app's transactions (200 at m = 2), so that the share can be told (its rate is read from the
+    /// database's transaction counter over the last 5 s, less the batches' own commits; backends report the
+    /// counter about once a second). Then more waiters than <see cref="LockShareFor"/> of them is felt, and
+    /// fewer is clear. Before that, three waiters per look on average are felt (several app transactions
+    /// stuck behind every batch), and 10 s without a single waiter are clear (an app of few transactions);
+    /// anything else holds. Without the counter, a look with no waiter is clear. A verdict starts a new
+    /// window: the next one judges only what the batches do after it.
+    /// </summary>
+    private LockVerdict JudgeLocks(ImpactSummary impact, double m, TimeSpan took)
+    {
+        var now = Elapsed;
+        _windowBlocked += impact.Blocked;
+        _windowLooks++;
+        _windowSpan += _lastLook is { } previous ? now - previous : took;
+        _lastLook = now;
+        double? rate = AppRate(now, impact.Transactions);
+        double share = LockShareFor(m);
+        LockVerdict verdict;
+        if (rate is { } perSecond && perSecond * _windowSpan.TotalSeconds >= 1 / share)
+        {
+            verdict = _windowBlocked > share * perSecond * _windowSpan.TotalSeconds ? LockVerdict.Felt : LockVerdict.Clear;
+        }
+        else if (_windowBlocked >= 3 * _windowLooks)
+        {
+            verdict = LockVerdict.Felt;
+        }
+        else if (_windowBlocked == 0 && (impact.Transactions is null || _windowSpan >= QuietWindow))
+        {
+            verdict = LockVerdict.Clear;
+        }
+        else
+        {
+            verdict = LockVerdict.Unknown;
+        }
+
+        if (verdict != LockVerdict.Unknown)
+        {
+            _judgedBlocked = _windowBlocked;
+            _windowBlocked = 0;
+            _windowLooks = 0;
+            _windowSpan = TimeSpan.Zero;
+        }
+
+        return verdict;
+    }
+
+    /// <summary>The app's transactions per second: the counter's rise over the last 5 s of looks (at least
+    /// 1 s of them), less one commit per batch in between; null before that or without the counter.</summary>
+    private double? AppRate(TimeSpan now, long? transactions)
+    {
+        if (transactions is not { } counter)
+        {
+            return null;
+        }
+
+        _counter.Enqueue((now, counter));
+        while (_counter.Count > 2 && now - _counter.Peek().At > RateSpan)
+        {
+            _counter.Dequeue();
+        }
+
+        var (from, before) = _counter.Peek();
+        var span = now - from;
+        return span < TimeSpan.FromSeconds(1) ? null : Math.Max(0, counter - before - (_counter.Count - 1)) / span.TotalSeconds;
+    }
+
+    private void Pace(ImpactSummary impact, double m, TimeSpan took)
     {
         if (!impact.AppPresent && impact.Failed is null)
         {
-            LockFelt(impact, m);
+            JudgeLocks(impact, m, took);
             if (!AppPresent)
             {
                 // Away for 2 s: full speed, and fixed batches back to their size.
@@ -225,10 +283,11 @@ internal sealed class BackfillPacer
 
         if (!AppPresent)
         {
-            // The app just arrived: start from the app target and the duty ceiling of a busy app.
+            // The app just arrived: the smallest batches and the duty ceiling of a busy app, until its
+            // transactions show what larger batches would cost it.
             _inFlight.Clear();
             _light = false;
-            _appTarget = AppTargetCeiling;
+            _appTarget = MinAppTarget;
             Duty = DutyCeiling;
         }
 
@@ -245,13 +304,15 @@ internal sealed class BackfillPacer
             Duty = Math.Min(Duty, DutyCeiling);
         }
 
-        bool locks = LockFelt(impact, m), probe = impact.ProbeFelt(m);
-        if (locks || probe)
+        var locks = JudgeLocks(impact, m, took);
+        bool probe = impact.ProbeFelt(m);
+        if (locks == LockVerdict.Felt || probe)
         {
             // Lock waits grow with the rows a batch holds and how long it holds them: smaller batches are
             // the remedy, and the duty is cut only once they are as small as they go. A slow probe is the
             // app sharing the machine with the backfill: the duty is cut at once.
             LastFelt = true;
+            DutyHeld = true;
             bool smallest = _options.TargetBatchDuration is null ? BatchSize <= _options.MinBatchSize : _appTarget <= MinAppTarget;
             if (_options.TargetBatchDuration is null)
             {
@@ -265,15 +326,27 @@ internal sealed class BackfillPacer
                 DutyCut = true;
                 Duty = Math.Max(MinDuty, Duty * 0.7);
             }
+
+            return;
         }
-        else
+
+        if (locks == LockVerdict.Clear)
         {
+            // Enough of the app's transactions went by to tell: the batches grow, twice as large when
+            // none of them waited, a quarter larger when a few did.
+            double growth = _judgedBlocked > 0 ? 1.25 : 2;
             if (_options.TargetBatchDuration is null)
             {
-                BatchSize = Math.Min(_options.BatchSize, Math.Max(BatchSize + 1, (int)(BatchSize * 1.25)));
+                BatchSize = Math.Min(_options.BatchSize, Math.Max(BatchSize + 1, (int)(BatchSize * growth)));
             }
 
-            _appTarget = TimeSpan.FromTicks(Math.Min(AppTargetCeiling.Ticks, (long)(_appTarget.Ticks * 1.25)));
+            _appTarget = TimeSpan.FromTicks(Math.Min(AppTargetCeiling.Ticks, (long)(_appTarget.Ticks * growth)));
+        }
+
+        // The duty grows 5 points a batch, and holds while waits since the last verdict await one.
+        DutyHeld = locks == LockVerdict.Unknown && _windowBlocked > 0;
+        if (!DutyHeld)
+        {
             Duty = Math.Min(DutyCeiling, Duty + 0.05);
         }
     }

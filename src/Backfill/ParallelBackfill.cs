@@ -216,7 +216,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
                 var took = clock.Elapsed;
                 pacer.Observe(b.Rows, took, b.Impact);
                 double? share = b.Impact is { } impact && pacing.MaxAppImpact is not null
-                    ? await ShareAsync(connection, changeId, target.Name, impact.AppPresent, pacer.LastFelt, pacer.DutyCut, pacer.DutyCeiling)
+                    ? await ShareAsync(connection, changeId, target.Name, impact.AppPresent, pacer.DutyHeld, pacer.DutyCut, pacer.DutyCeiling)
                     : null;
                 var wait = pacer.Wait(took, share);
                 if (wait > TimeSpan.Zero)
@@ -231,11 +231,11 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
     /// The one pacing budget all workers share, in the ledger (backfill_pacing): the share of time batches
     /// may run, summed over the workers. Every worker's verdict on its last batch moves it as
     /// <see cref="BackfillPacer"/> moves a single runner's duty (the duty cut: × 0.7; the app felt it
-    /// otherwise: held; the app is there: + 0.05 up to the ceiling, which is the worker's pacer's (m/4, or 1
+    /// otherwise, or its waits await a verdict: held; the app is there: + 0.05 up to the ceiling, which is the worker's pacer's (m/4, or 1
     /// while the app is light); the app away for 2 s: no limit), so N workers together weigh on the app as
     /// one paced runner does. Returns this worker's share: the budget over the workers holding a range.
     /// </summary>
-    private async Task<double> ShareAsync(NpgsqlConnection connection, long changeId, string table, bool present, bool felt, bool cut, double ceiling)
+    private async Task<double> ShareAsync(NpgsqlConnection connection, long changeId, string table, bool present, bool held, bool cut, double ceiling)
     {
         await using var update = new NpgsqlCommand(
             $"""
@@ -244,7 +244,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
             ON CONFLICT (change_id, table_name) DO UPDATE SET
                 duty = CASE
                     WHEN @cut THEN greatest(@min, least(p.duty, @ceiling) * 0.7)
-                    WHEN @felt THEN least(p.duty, @ceiling)
+                    WHEN @held THEN least(p.duty, @ceiling)
                     WHEN @present THEN least(@ceiling, least(p.duty, @ceiling) + 0.05)
                     WHEN p.app_seen_at IS NULL OR p.app_seen_at < now() - interval '2 seconds' THEN @full
                     ELSE p.duty END,
@@ -257,8 +257,8 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
             connection);
         update.Parameters.AddWithValue("c", changeId);
         update.Parameters.AddWithValue("t", table);
-        update.Parameters.AddWithValue("present", present || felt);
-        update.Parameters.AddWithValue("felt", felt);
+        update.Parameters.AddWithValue("present", present || held);
+        update.Parameters.AddWithValue("held", held);
         update.Parameters.AddWithValue("cut", cut);
         update.Parameters.AddWithValue("ceiling", ceiling);
         update.Parameters.AddWithValue("min", BackfillPacer.MinDuty);

@@ -73,10 +73,19 @@ public sealed class AppImpactPacerTests
     {
         var (pacer, time) = Create(2);
         long transactions = 0;
+        // A busy app whose transactions never wait: the batches grow to the full target.
+        for (int i = 0; i < 20; i++)
+        {
+            transactions += 501;
+            Step(pacer, time, new ImpactSummary(0, 1, 0) { Transactions = transactions });
+        }
+
+        Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(150)));
         var steps = new List<(TimeSpan? Target, double Duty)>();
         for (int i = 0; i < 6; i++)
         {
-            transactions += 51;
+            // 500 app transactions a batch, 5 of them (1 %) stuck behind it: over 0.5 %.
+            transactions += 501;
             Step(pacer, time, new ImpactSummary(5, 1, 0) { Transactions = transactions });
             steps.Add((pacer.Target, pacer.Duty));
         }
@@ -86,6 +95,63 @@ public sealed class AppImpactPacerTests
         Assert.That(steps.Take(3).All(s => Math.Abs(s.Duty - 0.5) < 1e-9), Is.True, "the duty holds while the batches can still shrink");
         Assert.That(steps[3].Duty, Is.EqualTo(0.35).Within(1e-9), "then it is cut by 30 %");
         Assert.That(steps[5].Duty, Is.LessThan(steps[4].Duty));
+    }
+
+    [Test]
+    public void When_the_app_arrives_batches_start_small_and_grow_only_once_enough_of_its_transactions_went_by()
+    {
+        var (pacer, time) = Create(2);
+        long transactions = 0, app = 0;
+        var targets = new List<(long App, double Ms)>();
+        for (int i = 0; i < 30; i++)
+        {
+            // 20 app transactions a batch (100 a second), none of them waiting.
+            transactions += 21;
+            app += 20;
+            Step(pacer, time, new ImpactSummary(0, 1, 0) { Transactions = transactions });
+            targets.Add((app, pacer.Target!.Value.TotalMilliseconds));
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", targets.Select(t => $"{t.App}: {t.Ms} ms")));
+        Assert.That(targets.Where(t => t.App < 1 / BackfillPacer.LockShareFor(2)).All(t => t.Ms == 20), Is.True,
+            "20 ms until 200 app transactions (1 / 0.5 %) can tell whether larger batches would be felt");
+        Assert.That(targets[^1].Ms, Is.GreaterThan(20), "then they grow");
+        Assert.That(targets.Zip(targets.Skip(1)).All(p => p.Second.Ms == p.First.Ms || p.Second.Ms == Math.Min(150, 2 * p.First.Ms)), Is.True,
+            "twice as large at each verdict with no wait at all");
+    }
+
+    [Test]
+    public void A_light_app_on_the_rows_being_backfilled_keeps_the_batches_small()
+    {
+        var (pacer, time) = Create(2);
+        long transactions = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            // 40 app transactions a batch (200 a second), one of them stuck behind every other batch:
+            // 1 in 80, 1.25 %.
+            transactions += 41;
+            Step(pacer, time, new ImpactSummary(i % 2, 1, 0) { Active = 0, Transactions = transactions });
+            Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(20)), $"batch {i}");
+        }
+
+        Assert.That(pacer.AppLight, Is.True, "light, but its lock waits are judged all the same");
+    }
+
+    [Test]
+    public void An_app_that_commits_nothing_lets_the_batches_grow_after_ten_seconds_without_a_wait()
+    {
+        var (pacer, time) = Create(2);
+        var targets = new List<(TimeSpan At, double Ms)>();
+        for (int i = 0; i < 150; i++)
+        {
+            // An app idle in its transaction: the counter moves only by the batches' own commits.
+            Step(pacer, time, new ImpactSummary(0, 1, 0) { Active = 0, Transactions = 1000 + i });
+            targets.Add((time.Now, pacer.Target!.Value.TotalMilliseconds));
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", targets.Where((t, i) => i == 0 || t.Ms != targets[i - 1].Ms).Select(t => $"{t.At.TotalSeconds:0.0} s: {t.Ms} ms")));
+        Assert.That(targets.Where(t => t.At < TimeSpan.FromSeconds(9.9)).All(t => t.Ms == 20), Is.True, "too few transactions to tell");
+        Assert.That(targets[^1].Ms, Is.GreaterThan(20), "10 s with no waiter at all: larger");
     }
 
     [Test]
@@ -292,5 +358,7 @@ public sealed class AppImpactPacerTests
         public override long GetTimestamp() => _ticks;
 
         public void Advance(TimeSpan by) => _ticks += by.Ticks;
+
+        public TimeSpan Now => TimeSpan.FromTicks(_ticks);
     }
 }

@@ -136,7 +136,9 @@ public sealed class AppImpactTests : BackfillTest
         {
             Assert.That(progress[1].BatchSize, Is.EqualTo(500), "three stuck writes in a batch: the next batch is half as large");
             Assert.That(progress[0].Duty, Is.EqualTo(0.5), "the duty holds while the batches can still shrink");
-            Assert.That(progress[2].BatchSize, Is.GreaterThan(500), "and they grow back while nobody is held up");
+            // Growing back needs evidence: 200 app transactions without a wait (this app commits none), or
+            // 10 s without a single waiter, far longer than these few batches take.
+            Assert.That(progress.Skip(1).Select(p => p.BatchSize), Is.All.EqualTo(500), "and they stay that small while nothing shows that larger ones would not be felt");
         });
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
     }
