@@ -184,8 +184,9 @@ internal sealed class BackfillPacer
     private TimeSpan _windowSpan;
     private TimeSpan? _lastLook;
 
-    // The waiters in the window the last verdict judged.
-    private int _judgedBlocked;
+    // How much a verdict of clear grows the batches: twice as large when enough of the app's transactions
+    // (or 10 s) went by with no waiter at all, a quarter larger otherwise.
+    private double _clearGrowth = 1.25;
 
     // The database's transaction counter at the looks of the last RateSpan, for the app's rate.
     private readonly Queue<(TimeSpan At, long Transactions)> _counter = new();
@@ -233,13 +234,19 @@ internal sealed class BackfillPacer
 
         if (verdict != LockVerdict.Unknown)
         {
-            _judgedBlocked = _windowBlocked;
-            _windowBlocked = 0;
-            _windowLooks = 0;
-            _windowSpan = TimeSpan.Zero;
+            bool evidence = rate is not null || _windowSpan >= QuietWindow;
+            _clearGrowth = evidence && _windowBlocked == 0 ? 2 : 1.25;
+            StartWindow();
         }
 
         return verdict;
+    }
+
+    private void StartWindow()
+    {
+        _windowBlocked = 0;
+        _windowLooks = 0;
+        _windowSpan = TimeSpan.Zero;
     }
 
     /// <summary>The app's transactions per second: the counter's rise over the last 5 s of looks (at least
@@ -284,7 +291,8 @@ internal sealed class BackfillPacer
         if (!AppPresent)
         {
             // The app just arrived: the smallest batches and the duty ceiling of a busy app, until its
-            // transactions show what larger batches would cost it.
+            // transactions show what larger batches would cost it (the looks before it came say nothing).
+            StartWindow();
             _inFlight.Clear();
             _light = false;
             _appTarget = MinAppTarget;
@@ -334,7 +342,7 @@ internal sealed class BackfillPacer
         {
             // Enough of the app's transactions went by to tell: the batches grow, twice as large when
             // none of them waited, a quarter larger when a few did.
-            double growth = _judgedBlocked > 0 ? 1.25 : 2;
+            double growth = _clearGrowth;
             if (_options.TargetBatchDuration is null)
             {
                 BatchSize = Math.Min(_options.BatchSize, Math.Max(BatchSize + 1, (int)(BatchSize * growth)));

@@ -155,6 +155,30 @@ public sealed class AppImpactPacerTests
     }
 
     [Test]
+    public void The_looks_before_the_app_came_are_no_evidence_for_it()
+    {
+        var (pacer, time) = Create(2);
+        // 9 s of batches with nobody there (the counter moves by the batches' own commits).
+        long transactions = 1000;
+        while (time.Now < TimeSpan.FromSeconds(9))
+        {
+            Step(pacer, time, new ImpactSummary(0, 0, 0) { Transactions = ++transactions });
+        }
+
+        Assert.That(pacer.AppPresent, Is.False);
+        var arrived = time.Now;
+        var targets = new List<double>();
+        while (time.Now < arrived + TimeSpan.FromSeconds(5))
+        {
+            // An app that sits in its transaction.
+            Step(pacer, time, new ImpactSummary(0, 1, 0) { Active = 0, Transactions = ++transactions });
+            targets.Add(pacer.Target!.Value.TotalMilliseconds);
+        }
+
+        Assert.That(targets, Is.All.EqualTo(20), "10 s without a waiter counts from the app's arrival, not from the backfill's start");
+    }
+
+    [Test]
     public void A_few_lock_waits_among_many_transactions_are_not_felt()
     {
         var (pacer, time) = Create(2);

@@ -57,15 +57,12 @@ public sealed class AppImpactTests : BackfillTest
     [Test]
     public async Task An_app_with_a_statement_always_in_flight_is_busy_and_the_backfill_keeps_to_half_of_the_time()
     {
-        await using var app = await OpenUnpooledAsync();
-        using var stop = new CancellationTokenSource();
-        await using var sleep = new NpgsqlCommand("SELECT pg_sleep(600)", app) { CommandTimeout = 0 };
-        var running = sleep.ExecuteNonQueryAsync(stop.Token);
-        await WaitForAsync("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = 'SELECT pg_sleep(600)'");
+        List<BackfillProgress> progress;
+        await using (await StartBusyAppAsync())
+        {
+            progress = await RunAsync(new BackfillOptions(BatchSize: 200) { MaxAppImpact = 2 });
+        }
 
-        var progress = await RunAsync(new BackfillOptions(BatchSize: 200) { MaxAppImpact = 2 });
-        await stop.CancelAsync();
-        await Assert.CatchAsync<OperationCanceledException>(async () => await running);
         Assert.That(progress, Has.Count.EqualTo(Rows / 200));
         Assert.That(progress.All(p => p.AppPresent && !p.AppLight && p.Duty == 0.5 && p.Impact is { Active: >= 1 }), Is.True,
             string.Join("\n", progress.Select(p => $"duty {p.Duty:0.00}, light {p.AppLight}, {p.Impact}")));
@@ -146,7 +143,9 @@ public sealed class AppImpactTests : BackfillTest
     [Test]
     public async Task Workers_keep_one_budget_in_the_ledger()
     {
-        await using var app = await OpenAppTransactionAsync();
+        // A busy app (a statement always in flight), so that no worker's pacer judges it light, whatever
+        // share of the batches a worker gets: every worker's ceiling is m/4.
+        await using var app = await StartBusyAppAsync();
 
         var options = new BackfillOptions(BatchSize: 250) { MaxAppImpact = 2 };
         long rows = await new ParallelBackfill(async ct => await DataSource.OpenConnectionAsync(ct), "migrator", options).RunAsync(1, new BackfillSpec("things", null, "b = upper(a)", "b IS NULL"), workers: 3);
@@ -216,6 +215,30 @@ public sealed class AppImpactTests : BackfillTest
         await using var read = new NpgsqlCommand("BEGIN; SELECT count(*) FROM things", app);
         await read.ExecuteScalarAsync();
         return app;
+    }
+
+    /// <summary>An app connection with a statement in flight (<c>pg_sleep</c>) until disposed: state active
+    /// at every look, so the pacing sees a busy app.</summary>
+    private async Task<IAsyncDisposable> StartBusyAppAsync()
+    {
+        var app = await OpenUnpooledAsync();
+        var stop = new CancellationTokenSource();
+        var sleep = new NpgsqlCommand("SELECT pg_sleep(600)", app) { CommandTimeout = 0 };
+        var running = sleep.ExecuteNonQueryAsync(stop.Token);
+        await WaitForAsync("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = 'SELECT pg_sleep(600)'");
+        return new BusyApp(app, stop, sleep, running);
+    }
+
+    private sealed class BusyApp(NpgsqlConnection app, CancellationTokenSource stop, NpgsqlCommand sleep, Task<int> running) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await Assert.CatchAsync<OperationCanceledException>(async () => await running);
+            await sleep.DisposeAsync();
+            await app.DisposeAsync();
+            stop.Dispose();
+        }
     }
 
     /// <summary>Polls until the query counts at least one row (a state the test arranged, not a duration).</summary>
