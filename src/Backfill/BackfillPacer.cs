@@ -184,10 +184,6 @@ internal sealed class BackfillPacer
     private TimeSpan _windowSpan;
     private TimeSpan? _lastLook;
 
-    // How much a verdict of clear grows the batches: twice as large when enough of the app's transactions
-    // (or 10 s) went by with no waiter at all, a quarter larger otherwise.
-    private double _clearGrowth = 1.25;
-
     // The database's transaction counter at the looks of the last RateSpan, for the app's rate.
     private readonly Queue<(TimeSpan At, long Transactions)> _counter = new();
 
@@ -203,9 +199,11 @@ internal sealed class BackfillPacer
     /// fewer is clear. Before that, three waiters per look on average are felt (several app transactions
     /// stuck behind every batch), and 10 s without a single waiter are clear (an app of few transactions);
     /// anything else holds. Without the counter, a look with no waiter is clear. A verdict starts a new
-    /// window: the next one judges only what the batches do after it.
+    /// window: the next one judges only what the batches do after it. With a verdict of clear comes how
+    /// much the batches grow: twice as large when enough of the app's transactions (or 10 s) went by with
+    /// no waiter at all, a quarter larger otherwise.
     /// </summary>
-    private LockVerdict JudgeLocks(ImpactSummary impact, double m, TimeSpan took)
+    private (LockVerdict Verdict, double Growth) JudgeLocks(ImpactSummary impact, double m, TimeSpan took)
     {
         var now = Elapsed;
         _windowBlocked += impact.Blocked;
@@ -232,14 +230,14 @@ internal sealed class BackfillPacer
             verdict = LockVerdict.Unknown;
         }
 
+        bool evidence = rate is not null || _windowSpan >= QuietWindow;
+        double growth = evidence && _windowBlocked == 0 ? 2 : 1.25;
         if (verdict != LockVerdict.Unknown)
         {
-            bool evidence = rate is not null || _windowSpan >= QuietWindow;
-            _clearGrowth = evidence && _windowBlocked == 0 ? 2 : 1.25;
             StartWindow();
         }
 
-        return verdict;
+        return (verdict, growth);
     }
 
     private void StartWindow()
@@ -312,7 +310,7 @@ internal sealed class BackfillPacer
             Duty = Math.Min(Duty, DutyCeiling);
         }
 
-        var locks = JudgeLocks(impact, m, took);
+        var (locks, growth) = JudgeLocks(impact, m, took);
         bool probe = impact.ProbeFelt(m);
         if (locks == LockVerdict.Felt || probe)
         {
@@ -342,7 +340,6 @@ internal sealed class BackfillPacer
         {
             // Enough of the app's transactions went by to tell: the batches grow, twice as large when
             // none of them waited, a quarter larger when a few did.
-            double growth = _clearGrowth;
             if (_options.TargetBatchDuration is null)
             {
                 BatchSize = Math.Min(_options.BatchSize, Math.Max(BatchSize + 1, (int)(BatchSize * growth)));
