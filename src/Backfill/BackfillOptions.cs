@@ -11,6 +11,10 @@ public sealed record BackfillOptions(int BatchSize = 1000, TimeSpan? LockTimeout
 {
     public TimeSpan EffectiveLockTimeout => LockTimeout ?? TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Batches run as a plain key-range UPDATE where <see cref="BatchForm"/> allows it (true), or
+    /// always lock their rows with SKIP LOCKED first (false: tests and the A/B bench).</summary>
+    internal bool KeyRangeBatches { get; init; } = true;
+
     /// <summary>When set, each batch is sized from the last one's duration to take about this long
     /// (a batch holds its row locks for its whole duration: this bounds what an app write may wait).</summary>
     public TimeSpan? TargetBatchDuration { get; init; }

@@ -103,14 +103,16 @@ internal sealed class BackfillPacer
 
     /// <summary>Records a committed batch and what the app saw of it; returns how long to wait before the
     /// next one.</summary>
-    public TimeSpan Done(long rows, TimeSpan took, ImpactSummary? impact = null)
+    public TimeSpan Done(long rows, TimeSpan took, ImpactSummary? impact = null, bool? full = null)
     {
-        Observe(rows, took, impact);
+        Observe(rows, took, impact, full);
         return Wait(took);
     }
 
-    /// <summary>Records a committed batch and what the app saw of it: the pacing state and the next size.</summary>
-    public void Observe(long rows, TimeSpan took, ImpactSummary? impact)
+    /// <summary>Records a committed batch and what the app saw of it: the pacing state and the next size.
+    /// <paramref name="full"/>: whether the batch covered its whole size (by default, whether it updated
+    /// that many rows; a key-range batch covers its keys whether or not they were pending).</summary>
+    public void Observe(long rows, TimeSpan took, ImpactSummary? impact, bool? full = null)
     {
         int size = BatchSize;
         _rows += rows;
@@ -122,9 +124,9 @@ internal sealed class BackfillPacer
             Pace(impact, m, took);
         }
 
-        // A batch with fewer rows than its size reached the end of its pass or range: its duration says
-        // nothing about how long a full batch takes, so the size stays.
-        if (Target is { } target && rows > 0 && rows >= size)
+        // A batch short of its size reached the end of its pass or range: its duration says nothing
+        // about how long a full batch takes, so the size stays.
+        if (Target is { } target && (full ?? (rows > 0 && rows >= size)))
         {
             double factor = Math.Clamp(target.TotalMilliseconds / Math.Max(1, took.TotalMilliseconds), 0.5, 2.0);
             BatchSize = (int)Math.Clamp(BatchSize * factor, _options.MinBatchSize, _options.MaxBatchSize);

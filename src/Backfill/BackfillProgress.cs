@@ -27,6 +27,14 @@ public sealed record BackfillProgress(long RowsDone, long EstimatedTotal, long B
     /// flight at most once in the last ten looks): batches may run all of the time.</summary>
     public bool AppLight { get; init; }
 
+    /// <summary>True when the last batch ran as a plain key-range UPDATE (<see cref="KeyRangeStatement"/>);
+    /// false when it locked its rows with SKIP LOCKED first (<see cref="BatchStatement"/>).</summary>
+    public bool KeyRange { get; init; }
+
+    /// <summary>True when the last batch was redone in the SKIP LOCKED form after the key-range form gave
+    /// up (a row the app held, or its statement_timeout).</summary>
+    public bool FellBack { get; init; }
+
     /// <summary>What the app saw of the last batch (null when the pacing is off).</summary>
     public ImpactSummary? Impact { get; init; }
 }

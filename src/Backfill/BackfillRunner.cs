@@ -107,6 +107,7 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
         int pass = checkpoint.Completed ? 1 : checkpoint.Passes;
         long rowsDone = checkpoint.RowsDone;
         var pacer = new BackfillPacer(options);
+        var form = await BatchForm.ReadAsync(connection, options, cancellation);
         long rowsAtPassStart = rowsDone;
         int idlePasses = 0;
         while (true)
@@ -119,7 +120,7 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
             var probing = _probe?.MeasureAsync(cancellation);
             // A stop (Ctrl-C, SIGTERM) is honoured between batches: the batch under way commits with its
             // checkpoint, so the run stops at a batch boundary.
-            var batch = await RunBatchWithRetriesAsync(changeId, target, last, rowsDone, pass, size, CancellationToken.None);
+            var batch = await RunBatchWithRetriesAsync(changeId, target, last, rowsDone, pass, size, form, CancellationToken.None);
             if (batch is { } done)
             {
                 var took = clock.Elapsed;
@@ -134,7 +135,8 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
                 updated += done.Rows;
                 rowsDone += done.Rows;
                 batches++;
-                var wait = pacer.Done(done.Rows, took, impact);
+                form.Ran(took, done.FellBack);
+                var wait = pacer.Done(done.Rows, took, impact, done.Full);
                 progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last)
                 {
                     BatchSize = size,
@@ -144,6 +146,8 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
                     AppPresent = pacer.AppPresent,
                     AppLight = pacer.AppLight,
                     Impact = impact,
+                    KeyRange = done.KeyRange,
+                    FellBack = done.FellBack,
                 });
                 if (wait > TimeSpan.Zero)
                 {
@@ -201,9 +205,10 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
         return !await target.AnyPendingAsync(npgsql);
     }
 
-    private Task<(string High, long Rows, ImpactSummary? Impact)?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, CancellationToken cancellation) =>
+    private Task<Batch.Outcome?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, BatchForm form, CancellationToken cancellation) =>
         Batch.RunAsync(connection, options, target, last, upper: null, size,
             (high, rows) => checkpoints.SaveCommand(changeId, target.Name, new Checkpoint(high, rowsDone + rows, pass, Completed: false), rows),
             cancellation,
-            _probe is null ? null : [_probe.ProcessId]);
+            _probe is null ? null : [_probe.ProcessId],
+            form);
 }

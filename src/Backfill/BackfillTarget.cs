@@ -196,6 +196,62 @@ internal sealed class BackfillTarget
         return (rows, rows == 0 ? null : Encode(reader.GetFieldValue<string[]>(1)));
     }
 
+    /// <summary>
+    /// One batch in the key-range form (<see cref="KeyRangeStatement"/>): the upper key of the next
+    /// <paramref name="batchSize"/> keys after <paramref name="last"/> (up to <paramref name="upper"/>), in
+    /// the round trip of the commands to run first, then the UPDATE of the pending rows up to it. Returns
+    /// the rows it updated, the upper key (null when no key is left in this pass) and whether the range
+    /// held <paramref name="batchSize"/> keys (false at the end of the pass or of the worker's range). A row
+    /// another transaction holds is waited for, within the lock_timeout the caller set.
+    /// </summary>
+    public async Task<(long Rows, string? High, bool Full)> UpdateRangeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation, string? upper = null, IReadOnlyList<NpgsqlBatchCommand>? before = null)
+    {
+        string? high;
+        bool full;
+        await using (var batch = new NpgsqlBatch(connection, tx))
+        {
+            foreach (var command in before ?? [])
+            {
+                batch.BatchCommands.Add(command);
+            }
+
+            var bound = new NpgsqlBatchCommand();
+            bound.CommandText = KeyRangeStatement.Bound(_table, [.. _key.Select(k => Quote(k.Name))], KeyConditions(bound.Parameters, last, upper), "@skip");
+            bound.Parameters.AddWithValue("skip", Math.Max(0, batchSize - 1));
+            batch.BatchCommands.Add(bound);
+            await using var reader = await batch.ExecuteReaderAsync(cancellation);
+            if (!await reader.ReadAsync(cancellation))
+            {
+                return (0, null, false);
+            }
+
+            high = Encode(reader.GetFieldValue<string[]>(0));
+            full = reader.GetBoolean(1);
+        }
+
+        await using var update = RangeCommand(connection, tx, last, high);
+        long rows = await update.ExecuteNonQueryAsync(cancellation);
+        return (rows, high, full);
+    }
+
+    /// <summary>The key-range UPDATE of the pending rows after <paramref name="last"/> up to
+    /// <paramref name="high"/> (also what the plan-shape test EXPLAINs).</summary>
+    internal NpgsqlCommand RangeCommand(NpgsqlConnection connection, NpgsqlTransaction? tx, string? last, string high)
+    {
+        var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
+        command.CommandText = KeyRangeStatement.Update(_table, _spec.Set, _spec.Pending, KeyConditions(command.Parameters, last, high));
+        return command;
+    }
+
+    /// <summary>The conditions on the key, joined by AND: after <paramref name="last"/>, up to
+    /// <paramref name="upper"/> (each when given); empty when neither is.</summary>
+    private string KeyConditions(NpgsqlParameterCollection parameters, string? last, string? upper) =>
+        string.Join(" AND ", new[]
+        {
+            last is null ? null : $"{Row} > {Bind(parameters, "last", last)}",
+            upper is null ? null : $"{Row} <= {Bind(parameters, "upper", upper)}",
+        }.OfType<string>());
+
     /// <summary>The batch statement with its parameters (also what the plan-shape test EXPLAINs). The
     /// ctids come from the one table this target updates (a partition is its own target), so a ctid
     /// can never match a row of another partition.</summary>

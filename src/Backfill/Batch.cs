@@ -12,17 +12,27 @@ internal static class Batch
 {
     private const string LockNotAvailable = "55P03";
 
+    /// <summary>A statement cancelled by its statement_timeout (a cancel from the token surfaces as an
+    /// OperationCanceledException instead).</summary>
+    private const string QueryCanceled = "57014";
+
     /// <summary>The save touched no row (a parallel worker's lease on its range ran out): the batch was
     /// rolled back.</summary>
     public sealed class CheckpointLost : Exception
     {
     }
 
-    /// <summary>Returns the highest key done, the rows updated and, with the impact-aware pacing on, what
-    /// the app saw of the batch (<see cref="AppImpact"/>); or null when no pending row is left after
-    /// <paramref name="last"/> (up to <paramref name="upper"/>). <paramref name="ours"/>: the backends of
-    /// the backfill's other workers, which are not the app.</summary>
-    public static async Task<(string High, long Rows, ImpactSummary? Impact)?> RunAsync(
+    /// <summary>A committed batch: the highest key done, the rows updated, whether it covered its whole
+    /// size (false at the end of a pass or range: its duration says nothing of a full batch's), which
+    /// form it ran in, whether that was after the key-range form gave up, and, with the impact-aware
+    /// pacing on, what the app saw of it (<see cref="AppImpact"/>).</summary>
+    public sealed record Outcome(string High, long Rows, bool Full, bool KeyRange, bool FellBack, ImpactSummary? Impact);
+
+    /// <summary>Runs one batch, in the key-range form when <paramref name="form"/> says so (redone in the
+    /// SKIP LOCKED form when that gives up), in the SKIP LOCKED form otherwise; returns null when no
+    /// pending row is left after <paramref name="last"/> (up to <paramref name="upper"/>).
+    /// <paramref name="ours"/>: the backends of the backfill's other workers, which are not the app.</summary>
+    public static async Task<Outcome?> RunAsync(
         NpgsqlConnection connection,
         BackfillOptions options,
         BackfillTarget target,
@@ -31,28 +41,52 @@ internal static class Batch
         int size,
         Func<string, long, NpgsqlBatchCommand> save,
         CancellationToken cancellation,
-        int[]? ours = null)
+        int[]? ours = null,
+        BatchForm? form = null)
     {
+        bool keyRange = form?.KeyRange ?? false, fellBack = false;
         for (int attempt = 1; ; attempt++)
         {
             try
             {
                 await using var tx = await connection.BeginTransactionAsync(cancellation);
 
-                // Three round trips: the SET LOCALs with the UPDATE, the checkpoint with the look at the
-                // app, the commit (there were five). Less waiting per batch; the app's p99 in the pacing
-                // bench did not measurably change with it (docs/benchmarks.md).
+                // Three round trips in the SKIP LOCKED form: the SET LOCALs with the UPDATE, the checkpoint
+                // with the look at the app, the commit (there were five); four in the key-range form (its
+                // upper key, then the UPDATE). The app's p99 in the pacing bench did not measurably change
+                // with the number (docs/benchmarks.md).
+                var lockTimeout = keyRange ? BatchForm.LockTimeout : options.EffectiveLockTimeout;
                 List<NpgsqlBatchCommand> setup =
                 [
                     new("SET LOCAL migrator.backfill = 'on'"),
-                    new($"SET LOCAL lock_timeout = '{(int)options.EffectiveLockTimeout.TotalMilliseconds}ms'"),
+                    new($"SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms'"),
+                    .. keyRange ? [new NpgsqlBatchCommand($"SET LOCAL statement_timeout = '{(int)form!.StatementTimeout.TotalMilliseconds}ms'")] : Array.Empty<NpgsqlBatchCommand>(),
                     .. options.SkipUserTriggers ? [new NpgsqlBatchCommand("SET LOCAL session_replication_role = replica")] : Array.Empty<NpgsqlBatchCommand>(),
                 ];
                 long rows;
                 string? high;
+                bool full;
                 try
                 {
-                    (rows, high) = await target.UpdateNextAsync(connection, tx, last, size, cancellation, upper, setup);
+                    if (keyRange)
+                    {
+                        (rows, high, full) = await target.UpdateRangeAsync(connection, tx, last, size, cancellation, upper, setup);
+                    }
+                    else
+                    {
+                        (rows, high) = await target.UpdateNextAsync(connection, tx, last, size, cancellation, upper, setup);
+                        full = rows >= size;
+                    }
+                }
+                catch (PostgresException e) when (keyRange && e.SqlState is LockNotAvailable or QueryCanceled)
+                {
+                    // A row the app holds (or the statement ran out of its time): redo the batch in the SKIP
+                    // LOCKED form, which waits for no row. Not an attempt: the next one is a different form.
+                    await tx.RollbackAsync(cancellation);
+                    keyRange = false;
+                    fellBack = true;
+                    attempt--;
+                    continue;
                 }
                 catch (PostgresException e) when (e.SqlState == "42501" && options.SkipUserTriggers && e.MessageText.Contains("session_replication_role", StringComparison.Ordinal))
                 {
@@ -93,7 +127,7 @@ internal static class Batch
                 }
 
                 await tx.CommitAsync(cancellation);
-                return (high, rows, impact);
+                return new Outcome(high, rows, full, keyRange, fellBack, impact);
             }
             catch (PostgresException e) when (e.SqlState == LockNotAvailable && attempt < options.LockRetries)
             {

@@ -150,6 +150,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
     private async Task WorkAsync(NpgsqlConnection connection, LatencyProbe? probe, string worker, long changeId, BackfillTarget target, BackfillOptions pacing, Action<long> done, CancellationToken cancellation)
     {
         var pacer = new BackfillPacer(pacing);
+        var form = await BatchForm.ReadAsync(connection, pacing, cancellation);
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -173,7 +174,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
                 await ReplicaLag.WaitAsync(connection, pacing, null, cancellation);
                 var clock = Stopwatch.StartNew();
                 var probing = probe?.TryMeasureAsync(cancellation);
-                (string High, long Rows, ImpactSummary? Impact)? batch = null;
+                Batch.Outcome? batch = null;
                 try
                 {
                     batch = await Batch.RunAsync(connection, pacing, target, last, upper, pacer.BatchSize, (high, rows) => new NpgsqlBatchCommand(
@@ -188,7 +189,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
                             new NpgsqlParameter("n", number),
                             new NpgsqlParameter("w", worker),
                         },
-                    }, cancellation, [.. _ours.Keys.Where(pid => pid != connection.ProcessID)]);
+                    }, cancellation, [.. _ours.Keys.Where(pid => pid != connection.ProcessID)], form);
                 }
                 catch (Batch.CheckpointLost)
                 {
@@ -214,7 +215,8 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
                 last = b.High;
                 done(b.Rows);
                 var took = clock.Elapsed;
-                pacer.Observe(b.Rows, took, b.Impact);
+                form.Ran(took, b.FellBack);
+                pacer.Observe(b.Rows, took, b.Impact, b.Full);
                 double? share = b.Impact is { } impact && pacing.MaxAppImpact is not null
                     ? await ShareAsync(connection, changeId, target.Name, impact.AppPresent, pacer.DutyHeld, pacer.DutyCut, pacer.DutyCeiling)
                     : null;

@@ -21,7 +21,7 @@ public sealed class BackfillKeyTests : BackfillTest
         await using var connection = await DataSource.OpenConnectionAsync();
         var runner = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 300));
         using var stop = new CancellationTokenSource();
-        await Assert.CatchAsync<OperationCanceledException>(() => runner.RunAsync(1, spec, new OnReport(p =>
+        await Assert.CatchAsync<OperationCanceledException>(() => runner.RunAsync(1, spec, new OnProgress(p =>
         {
             if (p.Batches == 4)
             {
@@ -108,7 +108,7 @@ public sealed class BackfillKeyTests : BackfillTest
         var runner = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 400, LockTimeout: TimeSpan.FromSeconds(30)));
         var secondPass = new TaskCompletionSource<long>();
         var clock = Stopwatch.StartNew();
-        var run = runner.RunAsync(1, new BackfillSpec("held", null, "b = upper(a)", "b IS NULL"), new OnReport(p =>
+        var run = runner.RunAsync(1, new BackfillSpec("held", null, "b = upper(a)", "b IS NULL"), new OnProgress(p =>
         {
             if (p.Pass >= 2)
             {
@@ -130,10 +130,6 @@ public sealed class BackfillKeyTests : BackfillTest
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM held WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
     }
 
-    private sealed class OnReport(Action<BackfillProgress> report) : IProgress<BackfillProgress>
-    {
-        public void Report(BackfillProgress value) => report(value);
-    }
 
     /// <summary>An app connection in an open transaction that ran <paramref name="sql"/>: its locks are held
     /// until the test commits.</summary>

@@ -17,7 +17,7 @@ public sealed class BackfillRunnerTests : BackfillTest
         await using var connection = await DataSource.OpenConnectionAsync();
         var runner = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 500));
         using var stop = new CancellationTokenSource();
-        var stopper = new Progress(p =>
+        var stopper = new OnProgress(p =>
         {
             if (p.Batches == 5)
             {
@@ -43,7 +43,7 @@ public sealed class BackfillRunnerTests : BackfillTest
         await using var connection = await DataSource.OpenConnectionAsync();
         var runner = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 1000));
         bool inserted = false;
-        var late = new Progress(p =>
+        var late = new OnProgress(p =>
         {
             if (p.Batches == 3 && !inserted)
             {
@@ -102,10 +102,5 @@ public sealed class BackfillRunnerTests : BackfillTest
         {
             await ExecuteAsync($"DROP OWNED BY {role}; DROP ROLE {role}");
         }
-    }
-
-    private sealed class Progress(Action<BackfillProgress> report) : IProgress<BackfillProgress>
-    {
-        public void Report(BackfillProgress value) => report(value);
     }
 }

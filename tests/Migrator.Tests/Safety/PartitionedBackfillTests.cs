@@ -14,8 +14,9 @@ public sealed class PartitionedBackfillTests : BackfillTest
     // The new column is filled from the old; rows the app already wrote (b = 'app:…') are not pending.
     private static readonly BackfillSpec Spec = new("events", "id, region", "b = upper(a)", "b IS NULL");
 
-    [Test]
-    public async Task A_partitioned_table_with_sub_partitions_is_backfilled_without_touching_rows_it_did_not_select()
+    [TestCase(true, TestName = "A_partitioned_table_with_sub_partitions_is_backfilled_without_touching_rows_it_did_not_select(key-range batches)")]
+    [TestCase(false, TestName = "A_partitioned_table_with_sub_partitions_is_backfilled_without_touching_rows_it_did_not_select(SKIP LOCKED batches)")]
+    public async Task A_partitioned_table_with_sub_partitions_is_backfilled_without_touching_rows_it_did_not_select(bool keyRange)
     {
         await ExecuteAsync("""
             DROP TABLE IF EXISTS events;
@@ -34,11 +35,12 @@ public sealed class PartitionedBackfillTests : BackfillTest
             UPDATE events SET b = 'app:' || id WHERE id % 5 = 0;
             ANALYZE events;
             """);
-        await AssertBackfilledAsync(batchSize: 10);
+        await AssertBackfilledAsync(batchSize: 10, keyRange);
     }
 
-    [Test]
-    public async Task A_table_with_inheritance_children_is_backfilled_parent_rows_and_child_rows_alike()
+    [TestCase(true, TestName = "A_table_with_inheritance_children_is_backfilled_parent_rows_and_child_rows_alike(key-range batches)")]
+    [TestCase(false, TestName = "A_table_with_inheritance_children_is_backfilled_parent_rows_and_child_rows_alike(SKIP LOCKED batches)")]
+    public async Task A_table_with_inheritance_children_is_backfilled_parent_rows_and_child_rows_alike(bool keyRange)
     {
         await ExecuteAsync("""
             DROP TABLE IF EXISTS events CASCADE;
@@ -51,11 +53,11 @@ public sealed class PartitionedBackfillTests : BackfillTest
             UPDATE events SET b = 'app:' || id WHERE id % 5 = 0;
             ANALYZE events;
             """);
-        await AssertBackfilledAsync(batchSize: 10);
+        await AssertBackfilledAsync(batchSize: 10, keyRange);
     }
 
     [Test]
-    public async Task Each_partition_batch_is_a_tid_scan_fed_by_a_key_range_scan_of_that_partition_only()
+    public async Task Each_partition_batch_in_either_form_reads_and_updates_a_key_range_of_that_partition_only()
     {
         await ExecuteAsync("""
             DROP TABLE IF EXISTS events CASCADE;
@@ -71,48 +73,60 @@ public sealed class PartitionedBackfillTests : BackfillTest
         foreach (var segment in segments)
         {
             var target = await BackfillTarget.ResolveAsync(connection, segment);
-            await using var command = target.BatchCommand(connection, null, "[\"eu\",\"5000\"]", 1000);
-            command.CommandText = "EXPLAIN " + command.CommandText;
-            var plan = new List<string>();
-            await using (var reader = await command.ExecuteReaderAsync())
-            {
-                while (await reader.ReadAsync())
-                {
-                    plan.Add(reader.GetString(0));
-                }
-            }
-
-            string text = string.Join("\n", plan);
-            TestContext.Out.WriteLine(text);
-            Assert.That(text, Does.Contain($"Update on {segment.Table}"), "the batch updates one partition");
+            await using var locking = target.BatchCommand(connection, null, "[\"eu\",\"5000\"]", 1000);
+            string text = await ExplainAsync(locking);
+            Assert.That(text, Does.Contain($"Update on {segment.Table}"), "the SKIP LOCKED batch updates one partition");
             Assert.That(text, Does.Contain($"Tid Scan on {segment.Table}"), "the update finds its rows by ctid");
             Assert.That(text, Does.Contain("Index Scan using " + segment.Table + "_pkey"), "the batch's rows come from a key range scan");
+            Assert.That(text, Does.Not.Contain("Seq Scan"));
+            Assert.That(text, Does.Not.Contain("Append"), "no other partition is read or updated");
+
+            await using var range = target.RangeCommand(connection, null, "[\"eu\",\"5000\"]", "[\"eu\",\"6000\"]");
+            text = await ExplainAsync(range);
+            Assert.That(text, Does.Contain($"Update on {segment.Table}"), "the key-range batch updates one partition");
+            Assert.That(text, Does.Contain(segment.Table + "_pkey"), "its rows come from a key range of the partition's key index");
             Assert.That(text, Does.Not.Contain("Seq Scan"));
             Assert.That(text, Does.Not.Contain("Append"), "no other partition is read or updated");
         }
     }
 
-    private async Task AssertBackfilledAsync(int batchSize)
+    /// <summary>The command's plan (EXPLAIN), a line per node, also written to the test's output.</summary>
+    private static async Task<string> ExplainAsync(Npgsql.NpgsqlCommand command)
+    {
+        command.CommandText = "EXPLAIN " + command.CommandText;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        string text = string.Join("\n", plan);
+        TestContext.Out.WriteLine(text);
+        return text;
+    }
+
+    private async Task AssertBackfilledAsync(int batchSize, bool keyRange)
     {
         long appWritten = await ScalarAsync<long>("SELECT count(*) FROM events WHERE b LIKE 'app:%'");
         long pending = await ScalarAsync<long>("SELECT count(*) FROM events WHERE b IS NULL");
         await using var connection = await DataSource.OpenConnectionAsync();
         var batches = new List<BackfillProgress>();
-        var result = await new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: batchSize))
-            .RunAsync(1, Spec, new SyncProgress(batches.Add));
+        var result = await new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: batchSize) { KeyRangeBatches = keyRange })
+            .RunAsync(1, Spec, new OnProgress(batches.Add));
 
         Assert.Multiple(async () =>
         {
+            var ran = batches.Where(b => b.Took > TimeSpan.Zero).ToList();
+            Assert.That(ran, Is.Not.Empty);
+            Assert.That(ran.Select(b => b.KeyRange), Is.All.EqualTo(keyRange), "every batch ran in the form asked for");
             Assert.That(result.RowsUpdated, Is.EqualTo(pending), "every pending row updated exactly once, no other");
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM events WHERE b LIKE 'app:%' AND b = 'app:' || id"), Is.EqualTo(appWritten), "values the app wrote are kept");
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM events WHERE b IS NULL OR (b NOT LIKE 'app:%' AND b <> upper(a))"), Is.EqualTo(0));
             Assert.That(await BackfillRunner.IsCompleteAsync(connection, Spec), Is.True);
             Assert.That(await ScalarAsync<long>("SELECT rows_done FROM migrator.backfill_checkpoints WHERE table_name = 'public.events'"), Is.EqualTo(pending));
         });
-    }
-
-    private sealed class SyncProgress(Action<BackfillProgress> report) : IProgress<BackfillProgress>
-    {
-        public void Report(BackfillProgress value) => report(value);
     }
 }

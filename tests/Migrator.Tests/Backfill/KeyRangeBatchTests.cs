@@ -1,0 +1,137 @@
+using Migrator.Backfill;
+using Migrator.Tests.Infrastructure;
+using Npgsql;
+
+namespace Migrator.Tests.Backfill;
+
+/// <summary>
+/// Batches run as a plain key-range UPDATE (one write per row) and fall back to the SKIP LOCKED form
+/// when it would wait on the app: a row the app holds, or a batch that runs out of its statement_timeout
+/// (half of deadlock_timeout). On real PostgreSQL; no assertion depends on how long anything took.
+/// </summary>
+public sealed class KeyRangeBatchTests : BackfillTest
+{
+    private static readonly BackfillSpec Spec = new("things", "id", "b = upper(a)", "b IS NULL");
+
+    [Test]
+    public async Task A_row_the_app_holds_makes_its_batch_redo_itself_with_skip_locked_and_the_app_keeps_its_value()
+    {
+        await CreateThingsAsync(5000);
+        // The app writes row 250 itself, in a transaction it keeps open while the first pass runs.
+        await using var app = await DataSource.OpenConnectionAsync();
+        var tx = await app.BeginTransactionAsync();
+        await using (var write = new NpgsqlCommand("UPDATE things SET b = 'app' WHERE id = 250", app, tx))
+        {
+            await write.ExecuteNonQueryAsync();
+        }
+
+        await using var connection = await DataSource.OpenConnectionAsync();
+        // Fixed batches of 100 rows, no pacing: batch 3 (rows 201..300) is the one that meets the app's row.
+        var runner = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 100) { MaxAppImpact = null });
+        var firstPass = new List<BackfillProgress>();
+        var secondPass = new TaskCompletionSource();
+        var run = runner.RunAsync(1, Spec, new OnProgress(p =>
+        {
+            if (p.Pass == 1 && p.Took > TimeSpan.Zero)
+            {
+                firstPass.Add(p);
+            }
+            else if (p.Pass >= 2)
+            {
+                secondPass.TrySetResult();
+            }
+        }));
+
+        // The first pass ends with the app's row left pending (skipped, not waited for).
+        await Task.WhenAny(secondPass.Task, run);
+        Assert.That(run.IsCompleted, Is.False, "the run cannot finish while the app holds a pending row");
+        await tx.CommitAsync();
+        await tx.DisposeAsync();
+        var result = await run;
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(firstPass, Has.Count.EqualTo(50));
+            Assert.That(firstPass.Take(2).Select(b => b.KeyRange), Is.All.True, "batches run as key-range UPDATEs");
+            Assert.That(firstPass[2].FellBack && !firstPass[2].KeyRange, Is.True, "the batch that met the app's row gave up and ran again with SKIP LOCKED");
+            Assert.That(firstPass.Skip(3).Take(BatchForm.LockedAfterFallback).Select(b => b.KeyRange), Is.All.False, "SKIP LOCKED is kept for a while after that");
+            Assert.That(firstPass.Skip(3 + BatchForm.LockedAfterFallback).Any(b => b.KeyRange), Is.True, "then key-range UPDATEs again");
+            Assert.That((firstPass[2].RowsDone, firstPass[2].LastKey), Is.EqualTo((300L, "301")), "the fallback batch skipped the app's row and took the next pending one");
+            Assert.That(result.RowsUpdated, Is.EqualTo(4999));
+            Assert.That(await ScalarAsync<string>("SELECT b FROM things WHERE id = 250"), Is.EqualTo("app"), "the app's value is kept");
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE id <> 250 AND b IS DISTINCT FROM upper(a)"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task A_key_range_batch_that_runs_out_of_half_the_deadlock_timeout_is_redone_with_skip_locked()
+    {
+        await CreateThingsAsync(300);
+        // deadlock_timeout 100 ms: the key-range statement may run 50 ms; a batch of 100 rows at 2 ms a
+        // row cannot, whatever the machine's speed.
+        await ExecuteAsync("""
+            DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET deadlock_timeout = %L', current_database(), '100ms'); END $$;
+            CREATE OR REPLACE FUNCTION slow_upper(t text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+            BEGIN PERFORM pg_sleep(0.002); RETURN upper(t); END $$;
+            """);
+        var batches = new List<BackfillProgress>();
+        BackfillResult result;
+        try
+        {
+            await using var connection = await OpenUnpooledAsync();
+            await using var show = new NpgsqlCommand("SHOW deadlock_timeout", connection);
+            Assert.That(await show.ExecuteScalarAsync(), Is.EqualTo("100ms"));
+            result = await new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 100) { MaxAppImpact = null })
+                .RunAsync(1, Spec with { Set = "b = slow_upper(a)" }, new OnProgress(p =>
+                {
+                    if (p.Took > TimeSpan.Zero)
+                    {
+                        batches.Add(p);
+                    }
+                }));
+        }
+        finally
+        {
+            await ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET deadlock_timeout', current_database()); END $$");
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(batches[0].FellBack && !batches[0].KeyRange, Is.True, "the key-range batch was cancelled and ran again with SKIP LOCKED");
+            Assert.That(result.RowsUpdated, Is.EqualTo(300));
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Key_range_batches_leave_rows_that_are_not_pending_alone_on_a_composite_key_declared_in_another_order()
+    {
+        await ExecuteAsync("""
+            DROP TABLE IF EXISTS lines;
+            CREATE TABLE lines (line int NOT NULL, order_id bigint NOT NULL, a text NOT NULL, b text, PRIMARY KEY (order_id, line));
+            INSERT INTO lines SELECT l, o, 'o' || o || 'l' || l FROM generate_series(1, 400) o, generate_series(1, 5) l;
+            UPDATE lines SET b = 'app' WHERE (order_id + line) % 9 = 0;
+            ANALYZE lines;
+            """);
+        long pending = await ScalarAsync<long>("SELECT count(*) FROM lines WHERE b IS NULL");
+        await using var connection = await DataSource.OpenConnectionAsync();
+        var batches = new List<BackfillProgress>();
+        var result = await new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 70) { MaxAppImpact = null })
+            .RunAsync(1, new BackfillSpec("lines", "line, order_id", "b = upper(a)", "b IS NULL"), new OnProgress(p =>
+            {
+                if (p.Took > TimeSpan.Zero)
+                {
+                    batches.Add(p);
+                }
+            }));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(batches.Select(b => b.KeyRange), Is.All.True);
+            Assert.That(batches, Has.Count.EqualTo((2000 + 69) / 70), "one batch per 70 keys, pending or not");
+            Assert.That(result.RowsUpdated, Is.EqualTo(pending), "each pending row once");
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM lines WHERE (order_id + line) % 9 = 0 AND b <> 'app'"), Is.Zero, "rows the app wrote are kept");
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM lines WHERE (order_id + line) % 9 <> 0 AND b IS DISTINCT FROM upper(a)"), Is.Zero);
+        });
+    }
+}
