@@ -160,7 +160,8 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         double p99 = P99(latencies);
         string setting = (m is null ? "off" : m.Value.ToString(CultureInfo.InvariantCulture)) + (workers > 1 ? $", {workers} workers" : "");
         var point = new Point(writer, setting, p99 / idleP99, single / took.TotalSeconds, p99, idleP99, took.TotalSeconds, latencies.Count);
-        log.WriteLine(Invariant($"{writer} writer, --max-app-impact {setting}: p99 {p99:0.000} ms against {idleP99:0.000} ms idle ({point.P99Ratio:0.00}×), backfill {took.TotalSeconds:0.0} s ({point.ThroughputRatio:0.00}× the single UPDATE); the app light at {batches.Count(b => b.AppLight)} of {batches.Count} batches of the last pass"));
+        double inBatches = batches.Sum(b => b.Took.TotalSeconds), paused = batches.Sum(b => b.Pause.TotalSeconds);
+        log.WriteLine(Invariant($"{writer} writer, --max-app-impact {setting}: p99 {p99:0.000} ms against {idleP99:0.000} ms idle ({point.P99Ratio:0.00}×), backfill {took.TotalSeconds:0.0} s ({point.ThroughputRatio:0.00}× the single UPDATE); in the last pass's {batches.Count} batches: the app light at {batches.Count(b => b.AppLight)}, {batches.Count(b => b.KeyRange)} key-range ({batches.Count(b => b.FellBack)} fell back), {inBatches:0.0} s in batches, {paused:0.0} s paused"));
         return point;
     }
 
