@@ -8,7 +8,7 @@ namespace Migrator.Backfill;
 /// waiting on a lock this batch holds (<c>pg_blocking_pids</c>), the other client connections that ran
 /// something in the last second, and those waiting on shared-memory contention (LWLock, BufferPin or IO
 /// wait events), those in a statement at that moment (state active: running, or waiting on a lock or
-/// anything else), and the database's transaction counter (pg_stat_database, which backends report at most
+/// anything else), the backfill's other workers that ran something in the last second, and the database's transaction counter (pg_stat_database, which backends report at most
 /// once a second) from which the pacing tells how many transactions the app runs. A batch's row locks are held until its commit, so every app write that ran into them is
 /// still waiting at that moment. pg_stat_activity is read once per transaction, at this query: fresh.
 /// </summary>
@@ -30,7 +30,8 @@ internal static class AppImpact
                count(*) FILTER (WHERE x.app AND (a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second')),
                count(*) FILTER (WHERE x.app AND a.state = 'active' AND a.wait_event_type IN ('LWLock', 'BufferPin', 'IO')),
                (SELECT d.xact_commit + d.xact_rollback FROM pg_stat_database d WHERE d.datname = current_database()),
-               count(*) FILTER (WHERE x.app AND a.state = 'active')
+               count(*) FILTER (WHERE x.app AND a.state = 'active'),
+               count(*) FILTER (WHERE a.application_name = $2 AND (a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second'))
         FROM pg_stat_activity a
         CROSS JOIN LATERAL (SELECT NOT a.pid = ANY ($1) AND a.application_name IS DISTINCT FROM $2 AS app) x
         WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
@@ -56,6 +57,7 @@ internal static class AppImpact
         {
             Transactions = reader.IsDBNull(3) ? null : reader.GetInt64(3),
             Active = (int)reader.GetInt64(4),
+            Workers = (int)reader.GetInt64(5),
         };
     }
 }

@@ -186,8 +186,14 @@ internal sealed class BackfillPacer
     private TimeSpan _windowSpan;
     private TimeSpan? _lastLook;
 
-    // The database's transaction counter at the looks of the last RateSpan, for the app's rate.
-    private readonly Queue<(TimeSpan At, long Transactions)> _counter = new();
+    // The database's transaction counter at the looks of the last RateSpan, for the app's rate, and the
+    // backfill's own transactions counted in it since the look before.
+    private readonly Queue<(TimeSpan At, long Transactions, long Own)> _counter = new();
+
+    /// <summary>The transactions this runner commits or rolls back per batch: the batch's own, plus the
+    /// latency probe's and a worker's share of the budget where there are. The backfill's other workers
+    /// (<see cref="ImpactSummary.Workers"/>) are taken to run as many; none of them are the app's.</summary>
+    public int OwnTransactionsPerBatch { get; init; } = 1;
 
     /// <summary>True when the duty held at the last batch observed: the app felt it, or some of its
     /// transactions waited on the batches since the last verdict and too few went by yet to judge.</summary>
@@ -196,7 +202,7 @@ internal sealed class BackfillPacer
     /// <summary>
     /// Judges the lock waits since the last verdict. A verdict needs evidence: at least 1 / share of the
     /// app's transactions (200 at m = 2), so that the share can be told (its rate is read from the
-    /// database's transaction counter over the last 5 s, less the batches' own commits; backends report the
+    /// database's transaction counter over the last 5 s, less the backfill's own transactions; backends report the
     /// counter about once a second). Then more waiters than <see cref="LockShareFor"/> of them is felt, and
     /// fewer is clear. Before that, three waiters per look on average are felt (several app transactions
     /// stuck behind every batch), and 10 s without a single waiter are clear (an app of few transactions);
@@ -212,7 +218,7 @@ internal sealed class BackfillPacer
         _windowLooks++;
         _windowSpan += _lastLook is { } previous ? now - previous : took;
         _lastLook = now;
-        double? rate = AppRate(now, impact.Transactions);
+        double? rate = AppRate(now, impact.Transactions, impact.Workers ?? 0);
         double share = LockShareFor(m);
         LockVerdict verdict;
         if (rate is { } perSecond && perSecond * _windowSpan.TotalSeconds >= 1 / share)
@@ -250,23 +256,25 @@ internal sealed class BackfillPacer
     }
 
     /// <summary>The app's transactions per second: the counter's rise over the last 5 s of looks (at least
-    /// 1 s of them), less one commit per batch in between; null before that or without the counter.</summary>
-    private double? AppRate(TimeSpan now, long? transactions)
+    /// 1 s of them), less the backfill's own transactions in between (<see cref="OwnTransactionsPerBatch"/>
+    /// per batch of this runner and of each other worker); null before that or without the counter.</summary>
+    private double? AppRate(TimeSpan now, long? transactions, int workers)
     {
         if (transactions is not { } counter)
         {
             return null;
         }
 
-        _counter.Enqueue((now, counter));
+        _counter.Enqueue((now, counter, (long)OwnTransactionsPerBatch * (1 + workers)));
         while (_counter.Count > 2 && now - _counter.Peek().At > RateSpan)
         {
             _counter.Dequeue();
         }
 
-        var (from, before) = _counter.Peek();
+        var (from, before, _) = _counter.Peek();
         var span = now - from;
-        return span < TimeSpan.FromSeconds(1) ? null : Math.Max(0, counter - before - (_counter.Count - 1)) / span.TotalSeconds;
+        long own = _counter.Skip(1).Sum(look => look.Own);
+        return span < TimeSpan.FromSeconds(1) ? null : Math.Max(0, counter - before - own) / span.TotalSeconds;
     }
 
     private void Pace(ImpactSummary impact, double m, TimeSpan took)

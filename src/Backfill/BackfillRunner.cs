@@ -106,7 +106,8 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
         string? last = checkpoint.Completed ? null : checkpoint.LastKey;
         int pass = checkpoint.Completed ? 1 : checkpoint.Passes;
         long rowsDone = checkpoint.RowsDone;
-        var pacer = new BackfillPacer(options);
+        // Per batch: the batch's transaction, and the probe's (rolled back) where there is one.
+        var pacer = new BackfillPacer(options) { OwnTransactionsPerBatch = _probe is null ? 1 : 2 };
         var form = await BatchForm.ReadAsync(connection, options, cancellation);
         long rowsAtPassStart = rowsDone;
         int idlePasses = 0;

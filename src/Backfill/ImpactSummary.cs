@@ -18,6 +18,11 @@ public sealed record ImpactSummary(int Blocked, int AppConnections, int Contende
     /// sampled: the pacing tells a light app (no statement in flight at nearly every look) from a busy one.</summary>
     public int? Active { get; init; }
 
+    /// <summary>The backfill's other workers (connections named <see cref="AppImpact.WorkerName"/>) that ran
+    /// something in the last second, or null when not sampled: their commits are in the transaction
+    /// counter too, and are not the app's.</summary>
+    public int? Workers { get; init; }
+
     /// <summary>The app was there.</summary>
     public bool AppPresent => AppConnections > 0 || Blocked > 0;
 

@@ -149,7 +149,9 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
 
     private async Task WorkAsync(NpgsqlConnection connection, LatencyProbe? probe, string worker, long changeId, BackfillTarget target, BackfillOptions pacing, Action<long> done, CancellationToken cancellation)
     {
-        var pacer = new BackfillPacer(pacing);
+        // Per batch: the batch's transaction, the budget's update with the pacing on, and the shared
+        // probe's where there is one (timed by one worker at a time: counted for each, erring low on the app).
+        var pacer = new BackfillPacer(pacing) { OwnTransactionsPerBatch = 1 + (pacing.MaxAppImpact is null ? 0 : 1) + (probe is null ? 0 : 1) };
         var form = await BatchForm.ReadAsync(connection, pacing, cancellation);
         while (true)
         {

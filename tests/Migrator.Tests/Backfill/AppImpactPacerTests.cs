@@ -121,6 +121,29 @@ public sealed class AppImpactPacerTests
     }
 
     [Test]
+    public void Other_workers_commits_are_not_counted_as_the_apps_transactions()
+    {
+        // This worker and two others, each committing its batch and its share of the budget: 6 of the
+        // counter's transactions per batch are the backfill's; 20 are the app's.
+        var time = new ManualTime();
+        var pacer = new BackfillPacer(new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150), MaxAppImpact = 2 }, time) { OwnTransactionsPerBatch = 2 };
+        long transactions = 0, app = 0;
+        var targets = new List<(long App, double Ms)>();
+        for (int i = 0; i < 20; i++)
+        {
+            transactions += 26;
+            app += 20;
+            Step(pacer, time, new ImpactSummary(0, 1, 0) { Transactions = transactions, Workers = 2 });
+            targets.Add((app, pacer.Target!.Value.TotalMilliseconds));
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", targets.Select(t => $"{t.App}: {t.Ms} ms")));
+        Assert.That(targets.Where(t => t.App < 1 / BackfillPacer.LockShareFor(2)).Select(t => t.Ms), Is.All.EqualTo(20),
+            "no verdict before 200 of the app's own transactions went by (counting the workers' would give one at 160)");
+        Assert.That(targets[^1].Ms, Is.GreaterThan(20));
+    }
+
+    [Test]
     public void A_light_app_on_the_rows_being_backfilled_keeps_the_batches_small()
     {
         var (pacer, time) = Create(2);

@@ -22,6 +22,19 @@ public abstract class BackfillTest : DatabaseTest
             """);
     }
 
+    /// <summary>Waits until <paramref name="sql"/> (a count) gives <paramref name="expected"/> while
+    /// <paramref name="run"/> goes on: polled every 50 ms, with a minute as a guard against a hang, not as
+    /// a measure. Returns early if the run ends first (the caller's assertions then say why).</summary>
+    protected async Task WaitForCountAsync(string sql, long expected, Task run)
+    {
+        var guard = Task.Delay(TimeSpan.FromMinutes(1));
+        while (!run.IsCompleted && await ScalarAsync<long>(sql) != expected)
+        {
+            Assert.That(guard.IsCompleted, Is.False, $"still waiting after a minute for {sql} to give {expected}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>A fresh <c>things (id bigint PRIMARY KEY, a text NOT NULL, b text)</c> with ids 1..rows
     /// (those <paramref name="where"/> keeps), analysed so the row estimate is right.</summary>
     protected Task CreateThingsAsync(int rows, string where = "true") => ExecuteAsync($"""
