@@ -8,9 +8,11 @@ namespace Migrator.Backfill;
 /// waiting on a lock this batch holds (<c>pg_blocking_pids</c>), the other client connections that ran
 /// something in the last second, and those waiting on shared-memory contention (LWLock, BufferPin or IO
 /// wait events), those in a statement at that moment (state active: running, or waiting on a lock or
-/// anything else), the backfill's other workers that ran something in the last second, and the database's transaction counter (pg_stat_database, which backends report at most
-/// once a second) from which the pacing tells how many transactions the app runs. A batch's row locks are held until its commit, so every app write that ran into them is
-/// still waiting at that moment. pg_stat_activity is read once per transaction, at this query: fresh.
+/// anything else), the backfill's other workers that ran something in the last second, and the
+/// database's transaction counter (pg_stat_database, which backends report at most once a second) from
+/// which the pacing tells how many transactions the app runs. A batch's row locks are held until its
+/// commit, so every app write that ran into them is still waiting at that moment. pg_stat_activity is
+/// read once per transaction, at this query: fresh.
 /// </summary>
 internal static class AppImpact
 {

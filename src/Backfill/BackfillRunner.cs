@@ -136,7 +136,7 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
                 updated += done.Rows;
                 rowsDone += done.Rows;
                 batches++;
-                form.Ran(took, done.FellBack);
+                form.Ran(took, done.FellBack, done.KeyRange, done.Rows, size);
                 var wait = pacer.Done(done.Rows, took, impact, done.Full);
                 progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last)
                 {
@@ -155,10 +155,15 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
                     await Task.Delay(wait, cancellation);
                 }
 
-                continue;
+                // A batch short of its size reached the end of the pass: fewer keys (or pending rows) were
+                // left than it was sized for. Going on would chase rows the app inserts at the end of the
+                // key space; those are the next pass's, if they are pending at all.
+                if (done.Full)
+                {
+                    continue;
+                }
             }
-
-            if (probing is not null)
+            else if (probing is not null)
             {
                 await probing;
             }

@@ -18,6 +18,9 @@ namespace Migrator.Backfill;
 /// gives up, whatever the batch waited for meanwhile. A batch that runs out of it is redone in the SKIP
 /// LOCKED form too. The key-range form is only tried while the last batch took under a quarter of
 /// <c>deadlock_timeout</c>, so that a batch sized for longer does not start one it would throw away.</item>
+/// <item>A key-range batch covers keys, pending or not; where fewer than half of them were pending, the
+/// SKIP LOCKED form, which reads only pending rows, takes over for the next
+/// <see cref="LockedAfterFallback"/> batches.</item>
 /// </list>
 /// </summary>
 internal sealed class BatchForm
@@ -56,11 +59,14 @@ internal sealed class BatchForm
     /// <summary>The key-range statement's statement_timeout: half of deadlock_timeout.</summary>
     public TimeSpan StatementTimeout => _deadlockTimeout / 2;
 
-    /// <summary>Records a committed batch: how long it took, and whether it was redone in the SKIP LOCKED
-    /// form after the key-range form gave up.</summary>
-    public void Ran(TimeSpan took, bool fellBack)
+    /// <summary>Records a committed batch: how long it took, whether it was redone in the SKIP LOCKED form
+    /// after the key-range form gave up, and, for a key-range batch, the rows it updated of the
+    /// <paramref name="size"/> keys it covered. Fewer than half of them pending is a sparse stretch (the
+    /// app filled most rows already, or a later pass looking for stragglers): the SKIP LOCKED form, which
+    /// goes straight to pending rows, is used for the next <see cref="LockedAfterFallback"/> batches.</summary>
+    public void Ran(TimeSpan took, bool fellBack, bool keyRange = false, long rows = 0, int size = 0)
     {
         _lastTook = took;
-        _locked = fellBack ? LockedAfterFallback : Math.Max(0, _locked - 1);
+        _locked = fellBack || (keyRange && rows * 2 < size) ? LockedAfterFallback : Math.Max(0, _locked - 1);
     }
 }

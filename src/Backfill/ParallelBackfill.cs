@@ -177,9 +177,10 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
                 var clock = Stopwatch.StartNew();
                 var probing = probe?.TryMeasureAsync(cancellation);
                 Batch.Outcome? batch = null;
+                int size = pacer.BatchSize;
                 try
                 {
-                    batch = await Batch.RunAsync(connection, pacing, target, last, upper, pacer.BatchSize, (high, rows) => new NpgsqlBatchCommand(
+                    batch = await Batch.RunAsync(connection, pacing, target, last, upper, size, (high, rows) => new NpgsqlBatchCommand(
                         $"UPDATE {_ranges} SET last_key = @high, rows_done = rows_done + @rows, heartbeat = now() WHERE change_id = @c AND table_name = @t AND range_no = @n AND claimed_by = @w")
                     {
                         Parameters =
@@ -217,7 +218,7 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
                 last = b.High;
                 done(b.Rows);
                 var took = clock.Elapsed;
-                form.Ran(took, b.FellBack);
+                form.Ran(took, b.FellBack, b.KeyRange, b.Rows, size);
                 pacer.Observe(b.Rows, took, b.Impact, b.Full);
                 double? share = b.Impact is { } impact && pacing.MaxAppImpact is not null
                     ? await ShareAsync(connection, changeId, target.Name, impact.AppPresent, pacer.DutyHeld, pacer.DutyCut, pacer.DutyCeiling)
@@ -226,6 +227,14 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, cancellation);
+                }
+
+                // Short of its size: the end of the range (the last range has no upper key, and would
+                // otherwise chase the rows the app inserts at the end of the key space).
+                if (!b.Full)
+                {
+                    await FinishAsync(connection, worker, changeId, target.Name, number);
+                    break;
                 }
             }
         }

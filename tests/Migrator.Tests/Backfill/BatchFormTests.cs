@@ -36,6 +36,22 @@ public sealed class BatchFormTests
     }
 
     [Test]
+    public void A_key_range_batch_with_fewer_than_half_its_keys_pending_hands_over_to_skip_locked()
+    {
+        var form = new BatchForm(Second);
+        form.Ran(TimeSpan.FromMilliseconds(20), fellBack: false, keyRange: true, rows: 50, size: 100);
+        Assert.That(form.KeyRange, Is.True, "half of them pending: dense enough");
+        form.Ran(TimeSpan.FromMilliseconds(20), fellBack: false, keyRange: true, rows: 49, size: 100);
+        for (int i = 0; i < BatchForm.LockedAfterFallback; i++)
+        {
+            Assert.That(form.KeyRange, Is.False, $"batch {i + 1} after the sparse one");
+            form.Ran(TimeSpan.FromMilliseconds(20), fellBack: false, keyRange: false, rows: 0, size: 100);
+        }
+
+        Assert.That(form.KeyRange, Is.True, "then the key-range form is tried again");
+    }
+
+    [Test]
     public void A_deadlock_timeout_under_100_ms_or_the_option_off_keeps_every_batch_skip_locked()
     {
         Assert.That(new BatchForm(TimeSpan.FromMilliseconds(99)).KeyRange, Is.False);

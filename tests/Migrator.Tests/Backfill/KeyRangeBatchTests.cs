@@ -60,6 +60,47 @@ public sealed class KeyRangeBatchTests : BackfillTest
     }
 
     [Test]
+    public async Task An_app_inserting_rows_at_the_end_of_the_key_space_does_not_keep_the_pass_going()
+    {
+        await CreateThingsAsync(2000);
+        // The app inserts rows after the last key all the time, already filled (as the sync trigger
+        // would fill them): a pass that went on while keys were left would never end.
+        using var stop = new CancellationTokenSource();
+        var app = Task.Run(async () =>
+        {
+            await using var connection = await OpenUnpooledAsync();
+            await using var insert = new NpgsqlCommand("INSERT INTO things SELECT max(id) + 1, 'app', 'APP' FROM things", connection);
+            long inserted = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                inserted += await insert.ExecuteNonQueryAsync();
+            }
+
+            return inserted;
+        });
+        await WaitForCountAsync("SELECT least(count(*), 1) FROM things WHERE id > 2000", 1, app);
+
+        await using var connection = await DataSource.OpenConnectionAsync();
+        var batches = new List<BackfillProgress>();
+        var run = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 100) { MaxAppImpact = null })
+            .RunAsync(1, Spec, new OnProgress(batches.Add));
+        // A guard against a hang, not a measure: the run ends while the app still inserts.
+        await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(1)));
+        bool endedWhileInserting = run.IsCompleted && !app.IsCompleted;
+        await stop.CancelAsync();
+        long inserted = await app;
+        var result = await run;
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(endedWhileInserting, Is.True, "the backfill finished while the app went on inserting");
+            Assert.That(inserted, Is.GreaterThan(0));
+            Assert.That(result.RowsUpdated, Is.EqualTo(2000));
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task A_key_range_batch_that_runs_out_of_half_the_deadlock_timeout_is_redone_with_skip_locked()
     {
         await CreateThingsAsync(300);
