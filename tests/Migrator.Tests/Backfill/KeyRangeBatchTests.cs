@@ -101,6 +101,112 @@ public sealed class KeyRangeBatchTests : BackfillTest
     }
 
     [Test]
+    public async Task An_app_inserting_pending_rows_at_the_end_of_the_key_space_ends_each_pass_at_its_short_batch()
+    {
+        await CreateThingsAsync(2000);
+        // After every batch, the app inserts 5 pending rows after the last key (no sync trigger fills them),
+        // so there are always keys after the batch's: a pass that went on while keys were left would not
+        // end before the app stopped (it stops after 300 batches, so a wrong run ends too). A pass that
+        // ends at its short batch finds the app's rows pending, and goes round again, up to its limit.
+        await using var app = await OpenUnpooledAsync();
+        await using var insert = new NpgsqlCommand("INSERT INTO things SELECT m + g, 'app', NULL FROM (SELECT max(id) AS m FROM things) x, generate_series(1, 5) g", app);
+        var batches = new List<BackfillProgress>();
+        await using var connection = await DataSource.OpenConnectionAsync();
+        var run = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 500, MaxPasses: 3) { MaxAppImpact = null })
+            .RunAsync(1, Spec, new OnProgress(p =>
+            {
+                batches.Add(p);
+                if (batches.Count <= 300)
+                {
+                    insert.ExecuteNonQuery();
+                }
+            }));
+
+        var error = await Assert.CatchAsync<BackfillException>(() => run);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(error?.Message, Does.Contain("after 3 passes"), "each pass ended and found the app's new rows pending");
+            Assert.That(batches, Has.Count.LessThan(300), "the passes ended while the app went on inserting");
+            Assert.That(batches.Select(b => b.Pass).Distinct(), Is.EqualTo(new[] { 1, 2, 3 }));
+            Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE id <= 2000 AND b IS DISTINCT FROM upper(a)"), Is.Zero, "the rows there before the app are all done");
+        });
+    }
+
+    [Test]
+    public async Task A_key_range_batch_in_a_lock_cycle_with_the_app_gives_up_and_the_app_is_not_a_deadlock_victim()
+    {
+        await CreateThingsAsync(200);
+        // deadlock_timeout 60 s at the database: the batch's statement may run 30 s, and nobody checks
+        // for a deadlock before 60 s of waiting. The batch, at row 50, waits for the test to open a gate
+        // (a poll of a table, not a lock, so lock_timeout does not end it).
+        await ExecuteAsync("""
+            DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET deadlock_timeout = %L', current_database(), '60s'); END $$;
+            DROP TABLE IF EXISTS gate;
+            CREATE TABLE gate (open boolean);
+            CREATE OR REPLACE FUNCTION gated_upper(id bigint, t text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
+            BEGIN
+              IF id = 50 THEN
+                WHILE NOT EXISTS (SELECT FROM gate) LOOP PERFORM pg_sleep(0.01); END LOOP;
+              END IF;
+              RETURN upper(t);
+            END $$;
+            """);
+        try
+        {
+            // The app holds row 150 in an open transaction.
+            await using var app = await OpenUnpooledAsync();
+            int appPid = app.ProcessID;
+            var tx = await app.BeginTransactionAsync();
+            await using (var hold = new NpgsqlCommand("UPDATE things SET b = 'app' WHERE id = 150", app, tx))
+            {
+                await hold.ExecuteNonQueryAsync();
+            }
+
+            // One batch of 200 keys, no pacing: it updates rows 1..49 in key order, then waits at the gate.
+            await using var connection = await OpenUnpooledAsync();
+            int batchPid = connection.ProcessID;
+            var batches = new List<BackfillProgress>();
+            var run = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 200) { MaxAppImpact = null })
+                .RunAsync(1, Spec with { Set = "b = gated_upper(id, a)" }, new OnProgress(p =>
+                {
+                    if (p.Took > TimeSpan.Zero)
+                    {
+                        batches.Add(p);
+                    }
+                }));
+            await WaitForCountAsync($"SELECT count(*) FROM pg_stat_activity WHERE pid = {batchPid} AND wait_event = 'PgSleep'", 1, run);
+            Assert.That(run.IsCompleted, Is.False, "the batch waits at the gate");
+
+            // The app now writes row 10, which the batch holds: it waits for the batch, and the batch will
+            // wait for the app's row 150 once the gate opens. A cycle.
+            await using var write = new NpgsqlCommand("UPDATE things SET b = 'app' WHERE id = 10", app, tx);
+            var appWrite = write.ExecuteNonQueryAsync();
+            await WaitForCountAsync($"SELECT count(*) FROM pg_stat_activity WHERE pid = {appPid} AND wait_event_type = 'Lock'", 1, appWrite);
+            Assert.That(appWrite.IsCompleted, Is.False, "the app's write waits on the batch's row");
+            await ExecuteAsync("INSERT INTO gate VALUES (true)");
+
+            // The batch meets row 150, gives up after its lock_timeout and rolls back: the app's write goes
+            // through and its transaction commits.
+            Assert.That(await appWrite, Is.EqualTo(1));
+            await tx.CommitAsync();
+            await tx.DisposeAsync();
+            var result = await run;
+
+            Assert.Multiple(async () =>
+            {
+                Assert.That(batches[0].FellBack && !batches[0].KeyRange, Is.True, "the key-range batch gave up and ran again with SKIP LOCKED");
+                Assert.That(result.RowsUpdated, Is.EqualTo(198));
+                Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE id IN (10, 150) AND b = 'app'"), Is.EqualTo(2), "the app's values are kept");
+                Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE id NOT IN (10, 150) AND b IS DISTINCT FROM upper(a)"), Is.Zero);
+            });
+        }
+        finally
+        {
+            await ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET deadlock_timeout', current_database()); END $$");
+        }
+    }
+
+    [Test]
     public async Task A_key_range_batch_that_runs_out_of_half_the_deadlock_timeout_is_redone_with_skip_locked()
     {
         await CreateThingsAsync(300);
