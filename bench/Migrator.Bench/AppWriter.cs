@@ -13,6 +13,8 @@ namespace Migrator.Bench;
 /// of the writes on the first 1 % of keys. Light: random keys, 5 ms of sleep after each write (about
 /// 190 writes a second, a statement in flight about 2 % of the time). Light-elsewhere: the same, on another
 /// table (<c>bench_app</c>), as an app busy with something else than the table being backfilled.
+/// Uniform-elsewhere: the uniform writer on that other table (the backfill's rows never in its way, only
+/// the machine and the server it shares with the backfill).
 /// </summary>
 public sealed class AppWriter
 {
@@ -75,9 +77,9 @@ public sealed class AppWriter
     /// closes, then prints each counted write's latency in milliseconds, a line each.</summary>
     public static void Serve(string connectionString, long rows, string kind)
     {
-        if (kind is not ("uniform" or "hot" or "light" or "light-elsewhere"))
+        if (kind is not ("uniform" or "hot" or "light" or "light-elsewhere" or "uniform-elsewhere"))
         {
-            throw new ArgumentException($"unknown app writer kind {kind}: uniform, hot, light or light-elsewhere", nameof(kind));
+            throw new ArgumentException($"unknown app writer kind {kind}: uniform, hot, light, light-elsewhere or uniform-elsewhere", nameof(kind));
         }
 
         var stopped = 0;
@@ -85,7 +87,7 @@ public sealed class AppWriter
         using (var connection = new NpgsqlConnection(connectionString))
         {
             connection.Open();
-            bool elsewhere = kind == "light-elsewhere";
+            bool elsewhere = kind.EndsWith("-elsewhere", StringComparison.Ordinal);
             using var update = new NpgsqlCommand(elsewhere ? "UPDATE bench_app SET a = a WHERE id = $1" : "UPDATE bench SET a = a WHERE id = $1", connection);
             update.Parameters.Add(new NpgsqlParameter<long>());
             update.Prepare();

@@ -72,19 +72,19 @@ if (args.FirstOrDefault() == "throughput")
 }
 
 // dotnet run -c Release --project bench/Migrator.Bench -- pacing-plot docs/benchmarks.md
-//   (redraws docs/pacing-tradeoff.png from the first run's table between the pacing markers, as the
-//   pacing bench draws it)
+//   (redraws docs/pacing-tradeoff.png and docs/pacing-mean.png from the first run's table between the
+//   pacing markers, as the pacing bench draws them)
 if (args.FirstOrDefault() == "pacing-plot")
 {
     string text = await File.ReadAllTextAsync(args[1]);
     int from = text.IndexOf("<!-- pacing:start -->", StringComparison.Ordinal), to = text.IndexOf("Spread over", from, StringComparison.Ordinal);
-    PacingBench.Plot(PacingBench.Parse(text[from..to]), Path.Combine(Path.GetDirectoryName(Path.GetFullPath(args[1]))!, "pacing-tradeoff.png"));
+    PacingBench.Plot(PacingBench.Parse(text[from..to]), Path.GetDirectoryName(Path.GetFullPath(args[1]))!);
     return;
 }
 
 // dotnet run -c Release --project bench/Migrator.Bench -- pacing [rows] [--runs 3] [--only light,uniform] [--out docs/benchmarks.md]
 //   (the impact-aware pacing's trade-off; the first run's table goes between the pacing markers and its
-//   plot to docs/pacing-tradeoff.png; further runs add the spread)
+//   plots to docs/pacing-tradeoff.png and docs/pacing-mean.png; further runs add the spread)
 if (args.FirstOrDefault() == "pacing")
 {
     long rows = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
@@ -108,20 +108,20 @@ if (args.FirstOrDefault() == "pacing")
     if (runs > 1)
     {
         pacingReport.AppendLine();
-        pacingReport.AppendLine($"Spread over {runs} runs (each run: p99 ratio / throughput ratio):");
+        pacingReport.AppendLine($"Spread over {runs} runs (each run: p99 ratio / mean ratio / throughput ratio):");
         pacingReport.AppendLine();
         pacingReport.AppendLine("| writer | --max-app-impact | " + string.Join(" | ", Enumerable.Range(1, runs).Select(n => $"run {n}")) + " |");
         pacingReport.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---|", runs)));
         for (int i = 0; i < all[0].Count; i++)
         {
-            pacingReport.AppendLine($"| {all[0][i].Writer} | {all[0][i].Setting} | " + string.Join(" | ", all.Select(points => string.Create(CultureInfo.InvariantCulture, $"{points[i].P99Ratio:0.00} / {(double.IsNaN(points[i].ThroughputRatio) ? "–" : points[i].ThroughputRatio.ToString("0.00", CultureInfo.InvariantCulture))}"))) + " |");
+            pacingReport.AppendLine($"| {all[0][i].Writer} | {all[0][i].Setting} | " + string.Join(" | ", all.Select(points => string.Create(CultureInfo.InvariantCulture, $"{points[i].P99Ratio:0.00} / {points[i].MeanRatio:0.00} / {(double.IsNaN(points[i].ThroughputRatio) ? "–" : points[i].ThroughputRatio.ToString("0.00", CultureInfo.InvariantCulture))}"))) + " |");
         }
     }
 
     Console.WriteLine(pacingReport);
     if (only is null && args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
     {
-        PacingBench.Plot(all[0], Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "pacing-tradeoff.png"));
+        PacingBench.Plot(all[0], Path.GetDirectoryName(Path.GetFullPath(file))!);
         await WriteSectionAsync(args, "pacing", pacingReport.ToString());
     }
 
