@@ -249,7 +249,9 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         var spec = new BackfillSpec("bench", null, Set, Pending);
         if (workers > 1)
         {
-            await new ParallelBackfill(async ct => await _setup.OpenConnectionAsync(ct), "migrator", options).RunAsync(1, spec, workers);
+            var clock = Stopwatch.StartNew();
+            long byWorkers = await new ParallelBackfill(async ct => await _setup.OpenConnectionAsync(ct), "migrator", options).RunAsync(1, spec, workers);
+            log.WriteLine(Invariant($"{workers} workers: {byWorkers:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s, then the final pass:"));
         }
 
         await using var connection = await _setup.OpenConnectionAsync();

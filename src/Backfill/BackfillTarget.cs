@@ -177,7 +177,7 @@ internal sealed class BackfillTarget
     /// them, and returns how many it updated and the highest key among them (null when none are left
     /// in this pass).
     /// </summary>
-    public async Task<(long Rows, string? High)> UpdateNextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation, string? upper = null, IReadOnlyList<NpgsqlBatchCommand>? before = null)
+    public async Task<(long Rows, string? High, bool Full)> UpdateNextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation, string? upper = null, IReadOnlyList<NpgsqlBatchCommand>? before = null)
     {
         // The commands to run first (the batch's SET LOCALs) go in the same round trip.
         await using var batch = new NpgsqlBatch(connection, tx);
@@ -192,8 +192,8 @@ internal sealed class BackfillTarget
 
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
         await reader.ReadAsync(cancellation);
-        long rows = reader.GetInt64(0);
-        return (rows, rows == 0 ? null : Encode(reader.GetFieldValue<string[]>(1)));
+        long rows = reader.GetInt64(0), picked = reader.GetInt64(2);
+        return (rows, picked == 0 ? null : Encode(reader.GetFieldValue<string[]>(1)), picked >= batchSize);
     }
 
     /// <summary>

@@ -74,8 +74,7 @@ internal static class Batch
                     }
                     else
                     {
-                        (rows, high) = await target.UpdateNextAsync(connection, tx, last, size, cancellation, upper, setup);
-                        full = rows >= size;
+                        (rows, high, full) = await target.UpdateNextAsync(connection, tx, last, size, cancellation, upper, setup);
                     }
                 }
                 catch (PostgresException e) when (keyRange && e.SqlState is LockNotAvailable or QueryCanceled)
