@@ -174,8 +174,9 @@ internal sealed class BackfillTarget
     /// One batch in one statement: locks the next <paramref name="batchSize"/> pending rows after
     /// <paramref name="last"/> in key order that no other transaction holds (FOR NO KEY UPDATE SKIP LOCKED: a
     /// row the app has locked is not waited for; it stays pending and a later pass does it), updates
-    /// them, and returns how many it updated and the highest key among them (null when none are left
-    /// in this pass).
+    /// them, and returns how many it updated, the highest key among them (null when none are left in
+    /// this pass) and whether it picked <paramref name="batchSize"/> rows (a row the app updated after the
+    /// statement began is picked but not updated: see <see cref="BatchStatement"/>).
     /// </summary>
     public async Task<(long Rows, string? High, bool Full)> UpdateNextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation, string? upper = null, IReadOnlyList<NpgsqlBatchCommand>? before = null)
     {
@@ -193,7 +194,7 @@ internal sealed class BackfillTarget
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
         await reader.ReadAsync(cancellation);
         long rows = reader.GetInt64(0), picked = reader.GetInt64(2);
-        return (rows, picked == 0 ? null : Encode(reader.GetFieldValue<string[]>(1)), picked >= batchSize);
+        return (rows, rows == 0 ? null : Encode(reader.GetFieldValue<string[]>(1)), picked >= batchSize);
     }
 
     /// <summary>
