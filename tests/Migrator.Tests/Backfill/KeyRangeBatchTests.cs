@@ -137,20 +137,9 @@ public sealed class KeyRangeBatchTests : BackfillTest
     {
         await CreateThingsAsync(200);
         // deadlock_timeout 60 s at the database: the batch's statement may run 30 s, and nobody checks
-        // for a deadlock before 60 s of waiting. The batch, at row 50, waits for the test to open a gate
-        // (a poll of a table, not a lock, so lock_timeout does not end it).
-        await ExecuteAsync("""
-            DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET deadlock_timeout = %L', current_database(), '60s'); END $$;
-            DROP TABLE IF EXISTS gate;
-            CREATE TABLE gate (open boolean);
-            CREATE OR REPLACE FUNCTION gated_upper(id bigint, t text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
-            BEGIN
-              IF id = 50 THEN
-                WHILE NOT EXISTS (SELECT FROM gate) LOOP PERFORM pg_sleep(0.01); END LOOP;
-              END IF;
-              RETURN upper(t);
-            END $$;
-            """);
+        // for a deadlock before 60 s of waiting. The batch, at row 50, waits for the test to open a gate.
+        await ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET deadlock_timeout = %L', current_database(), '60s'); END $$");
+        await CreateGateAsync(at: 50);
         try
         {
             // The app holds row 150 in an open transaction.
@@ -164,18 +153,16 @@ public sealed class KeyRangeBatchTests : BackfillTest
 
             // One batch of 200 keys, no pacing: it updates rows 1..49 in key order, then waits at the gate.
             await using var connection = await OpenUnpooledAsync();
-            int batchPid = connection.ProcessID;
             var batches = new List<BackfillProgress>();
             var run = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 200) { MaxAppImpact = null })
-                .RunAsync(1, Spec with { Set = "b = gated_upper(id, a)" }, new OnProgress(p =>
+                .RunAsync(1, Spec with { Pending = "b IS NULL AND gate_at(id)" }, new OnProgress(p =>
                 {
                     if (p.Took > TimeSpan.Zero)
                     {
                         batches.Add(p);
                     }
                 }));
-            await WaitForCountAsync($"SELECT count(*) FROM pg_stat_activity WHERE pid = {batchPid} AND wait_event = 'PgSleep'", 1, run);
-            Assert.That(run.IsCompleted, Is.False, "the batch waits at the gate");
+            await WaitAtGateAsync(run);
 
             // The app now writes row 10, which the batch holds: it waits for the batch, and the batch will
             // wait for the app's row 150 once the gate opens. A cycle.
@@ -183,7 +170,7 @@ public sealed class KeyRangeBatchTests : BackfillTest
             var appWrite = write.ExecuteNonQueryAsync();
             await WaitForCountAsync($"SELECT count(*) FROM pg_stat_activity WHERE pid = {appPid} AND wait_event_type = 'Lock'", 1, appWrite);
             Assert.That(appWrite.IsCompleted, Is.False, "the app's write waits on the batch's row");
-            await ExecuteAsync("INSERT INTO gate VALUES (true)");
+            await OpenGateAsync();
 
             // The batch meets row 150, gives up after its lock_timeout and rolls back: the app's write goes
             // through and its transaction commits.

@@ -13,37 +13,24 @@ namespace Migrator.Tests.Backfill;
 public sealed class SkipLockedBatchTests : BackfillTest
 {
     // Pending rows, but the batch that reaches row 5 first waits there until the gate opens.
-    private static readonly BackfillSpec Gated = new("things", "id", "b = upper(a)", "b IS NULL AND gated(id)");
+    private static readonly BackfillSpec Gated = new("things", "id", "b = upper(a)", "b IS NULL AND gate_at(id)");
 
     private static readonly BackfillOptions SkipLocked = new(BatchSize: 100) { MaxAppImpact = null, KeyRangeBatches = false };
 
-    // The batch's statement, asleep in the gate (this query, which names it too, is never asleep).
-    private const string Sleeping = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep' AND query LIKE '%SKIP LOCKED%'";
-
     [SetUp]
-    public Task CreateGatedThingsAsync() => ExecuteAsync("""
-        DROP TABLE IF EXISTS things, gate;
-        CREATE TABLE things (id bigint PRIMARY KEY, a text NOT NULL, b text);
-        INSERT INTO things SELECT g, 'row' || g FROM generate_series(1, 1000) g;
-        ANALYZE things;
-        CREATE TABLE gate (open boolean);
-        CREATE OR REPLACE FUNCTION gated(id bigint) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
-        BEGIN
-          IF id = 5 THEN
-            WHILE NOT EXISTS (SELECT FROM gate) LOOP PERFORM pg_sleep(0.01); END LOOP;
-          END IF;
-          RETURN true;
-        END $$;
-        """);
+    public async Task CreateGatedThingsAsync()
+    {
+        await CreateThingsAsync(1000);
+        await CreateGateAsync(at: 5);
+    }
 
     /// <summary>Waits until the batch sleeps at the gate, then the app updates row 10 (already behind
     /// the batch's snapshot, not yet picked) and the gate opens.</summary>
     private async Task AppWritesWhileTheBatchWaitsAsync(Task run)
     {
-        await WaitForCountAsync(Sleeping, 1, run);
-        Assert.That(run.IsCompleted, Is.False, "the first batch waits at the gate");
+        await WaitAtGateAsync(run);
         await ExecuteAsync("UPDATE things SET a = a WHERE id = 10");
-        await ExecuteAsync("INSERT INTO gate VALUES (true)");
+        await OpenGateAsync();
     }
 
     [Test]

@@ -35,6 +35,32 @@ public abstract class BackfillTest : DatabaseTest
         }
     }
 
+    /// <summary>A gate for a batch to wait at, mid-statement: <c>gate_at(id)</c> is true for every row, but
+    /// for row <paramref name="at"/> it first polls the table <c>gate</c> (a poll, not a lock, so
+    /// lock_timeout does not end the wait) until <see cref="OpenGateAsync"/>. Put it in a spec's pending
+    /// predicate.</summary>
+    protected Task CreateGateAsync(long at) => ExecuteAsync($"""
+        DROP TABLE IF EXISTS gate;
+        CREATE TABLE gate (open boolean);
+        CREATE OR REPLACE FUNCTION gate_at(id bigint) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+        BEGIN
+          IF id = {at} THEN
+            WHILE NOT EXISTS (SELECT FROM gate) LOOP PERFORM pg_sleep(0.01); END LOOP;
+          END IF;
+          RETURN true;
+        END $$;
+        """);
+
+    /// <summary>Waits until a statement of this test's database sleeps at the gate while
+    /// <paramref name="run"/> goes on (polled, with <see cref="WaitForCountAsync"/>'s guard).</summary>
+    protected async Task WaitAtGateAsync(Task run)
+    {
+        await WaitForCountAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'", 1, run);
+        Assert.That(run.IsCompleted, Is.False, "the batch waits at the gate");
+    }
+
+    protected Task OpenGateAsync() => ExecuteAsync("INSERT INTO gate VALUES (true)");
+
     /// <summary>A fresh <c>things (id bigint PRIMARY KEY, a text NOT NULL, b text)</c> with ids 1..rows
     /// (those <paramref name="where"/> keeps), analysed so the row estimate is right.</summary>
     protected Task CreateThingsAsync(int rows, string where = "true") => ExecuteAsync($"""
