@@ -82,16 +82,21 @@ if (args.FirstOrDefault() == "pacing-plot")
     return;
 }
 
-// dotnet run -c Release --project bench/Migrator.Bench -- pacing [rows] [--runs 3] [--only light,uniform] [--out docs/benchmarks.md]
+// dotnet run -c Release --project bench/Migrator.Bench -- pacing [rows] [--runs 3] [--only light,uniform] [--settings off,2] [--out docs/benchmarks.md]
 //   (the impact-aware pacing's trade-off; the first run's table goes between the pacing markers and its
 //   plots to docs/pacing-tradeoff.png and docs/pacing-mean.png; further runs add the spread)
 if (args.FirstOrDefault() == "pacing")
 {
     long rows = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
     int runs = args.SkipWhile(a => a != "--runs").Skip(1).FirstOrDefault() is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 1;
-    double?[] settings = [null, 4, 2, 1.5];
+    // --settings off,2: the --max-app-impact values measured for the uniform and hot writers (a quicker look;
+    // the docs are left as they are).
+    double?[] settings = args.SkipWhile(a => a != "--settings").Skip(1).FirstOrDefault() is { } values
+        ? values.Split(',').Select(v => v == "off" ? (double?)null : double.Parse(v, CultureInfo.InvariantCulture)).ToArray()
+        : [null, 4, 3, 2, 1.5];
     // --only light,uniform: a quicker look at some writers; the docs are left as they are.
     var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() is { } kinds ? kinds.Split(',').ToHashSet() : null;
+    bool partial = only is not null || args.Contains("--settings");
     using var pacingCluster = PostgresCluster.Start();
     string db = pacingCluster.CreateDatabase("bench");
     var all = new List<List<PacingBench.Point>>();
@@ -119,7 +124,7 @@ if (args.FirstOrDefault() == "pacing")
     }
 
     Console.WriteLine(pacingReport);
-    if (only is null && args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
+    if (!partial && args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() is { } file)
     {
         PacingBench.Plot(all[0], Path.GetDirectoryName(Path.GetFullPath(file))!);
         await WriteSectionAsync(args, "pacing", pacingReport.ToString());
