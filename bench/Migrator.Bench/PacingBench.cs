@@ -195,9 +195,13 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         string setting = (m is null ? "off" : m.Value.ToString(CultureInfo.InvariantCulture)) + (workers > 1 ? $", {workers} workers" : "");
         var point = PointOf(writer, setting, idle, during, single / took.TotalSeconds, took.TotalSeconds);
         double inBatches = batches.Sum(b => b.Took.TotalSeconds), paused = batches.Sum(b => b.Pause.TotalSeconds);
-        log.WriteLine(Invariant($"{writer} writer, --max-app-impact {setting}: p99 {during.P99:0.000} ms against {idle.P99:0.000} ms idle ({point.P99Ratio:0.00}×), mean {point.MeanRatio:0.00}×, longest {during.Longest:0.0} ms, backfill {took.TotalSeconds:0.0} s ({point.ThroughputRatio:0.00}× the single UPDATE); in the last pass's {batches.Count} batches: the app light at {batches.Count(b => b.AppLight)}, {batches.Count(b => b.KeyRange)} key-range ({batches.Count(b => b.FellBack)} fell back), {inBatches:0.0} s in batches, {paused:0.0} s paused; at their commits, app backends waiting on LWLock/BufferPin/IO at {batches.Count(b => b.Impact?.Contended > 0)}, on the batch's locks at {batches.Count(b => b.Impact?.Blocked > 0)}"));
+        log.WriteLine(Invariant($"{writer} writer, --max-app-impact {setting}: p99 {during.P99:0.000} ms against {idle.P99:0.000} ms idle ({point.P99Ratio:0.00}×), mean {point.MeanRatio:0.00}×, longest {during.Longest:0.0} ms, backfill {took.TotalSeconds:0.0} s ({point.ThroughputRatio:0.00}× the single UPDATE); in the last pass's {batches.Count} batches: the app light at {batches.Count(b => b.AppLight)}, {batches.Count(b => b.KeyRange)} key-range ({batches.Count(b => b.FellBack)} fell back{FallbackReasons(batches)}), {inBatches:0.0} s in batches, {paused:0.0} s paused; at their commits, app backends waiting on LWLock/BufferPin/IO at {batches.Count(b => b.Impact?.Contended > 0)}, on the batch's locks at {batches.Count(b => b.Impact?.Blocked > 0)}"));
         return point;
     }
+
+    /// <summary>Why the batches that fell back did, counted by reason (empty when none did).</summary>
+    private static string FallbackReasons(List<BackfillProgress> batches) =>
+        string.Concat(batches.Where(b => b.FellBackOn is not null).GroupBy(b => b.FellBackOn!.Value).Select(g => Invariant($", {g.Count()} on {g.Key}")));
 
     /// <summary>
     /// What the backfill replaces: the single UPDATE run while the writer runs. Its p99 ratio is what the

@@ -33,7 +33,10 @@ public sealed record BackfillProgress(long RowsDone, long EstimatedTotal, long B
 
     /// <summary>True when the last batch was redone in the SKIP LOCKED form after the key-range form gave
     /// up (a row the app held, or its statement_timeout).</summary>
-    public bool FellBack { get; init; }
+    public bool FellBack => FellBackOn is not null;
+
+    /// <summary>Why the last batch's key-range form gave up (null when it did not).</summary>
+    public FallbackReason? FellBackOn { get; init; }
 
     /// <summary>What the app saw of the last batch (null when the pacing is off).</summary>
     public ImpactSummary? Impact { get; init; }

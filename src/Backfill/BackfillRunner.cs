@@ -148,7 +148,7 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
                     AppLight = pacer.AppLight,
                     Impact = impact,
                     KeyRange = done.KeyRange,
-                    FellBack = done.FellBack,
+                    FellBackOn = done.FellBackOn,
                 });
                 if (wait > TimeSpan.Zero)
                 {

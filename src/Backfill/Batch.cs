@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace Migrator.Backfill;
@@ -26,7 +27,11 @@ internal static class Batch
     /// size (false at the end of a pass or range: its duration says nothing of a full batch's), which
     /// form it ran in, whether that was after the key-range form gave up, and, with the impact-aware
     /// pacing on, what the app saw of it (<see cref="AppImpact"/>).</summary>
-    public sealed record Outcome(string High, long Rows, bool Full, bool KeyRange, bool FellBack, ImpactSummary? Impact);
+    public sealed record Outcome(string High, long Rows, bool Full, bool KeyRange, FallbackReason? FellBackOn, ImpactSummary? Impact)
+    {
+        /// <summary>True when the batch ran in the SKIP LOCKED form after the key-range form gave up.</summary>
+        public bool FellBack => FellBackOn is not null;
+    }
 
     /// <summary>Runs one batch, in the key-range form when <paramref name="form"/> says so (redone in the
     /// SKIP LOCKED form when that gives up), in the SKIP LOCKED form otherwise; returns null when no
@@ -44,7 +49,8 @@ internal static class Batch
         int[]? ours = null,
         BatchForm? form = null)
     {
-        bool keyRange = form?.KeyRange ?? false, fellBack = false;
+        bool keyRange = form?.KeyRange ?? false;
+        FallbackReason? fellBackOn = null;
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -66,6 +72,7 @@ internal static class Batch
                 long rows;
                 string? high;
                 bool full;
+                long started = Stopwatch.GetTimestamp();
                 try
                 {
                     if (keyRange)
@@ -83,7 +90,11 @@ internal static class Batch
                     // LOCKED form, which waits for no row. Not an attempt: the next one is a different form.
                     await tx.RollbackAsync(cancellation);
                     keyRange = false;
-                    fellBack = true;
+                    // 57014 is the statement_timeout or someone's cancel; the time it ran tells them apart in
+                    // any server language.
+                    fellBackOn = e.SqlState == LockNotAvailable ? FallbackReason.LockTimeout
+                        : Stopwatch.GetElapsedTime(started) >= form!.StatementTimeout ? FallbackReason.StatementTimeout
+                        : FallbackReason.Canceled;
                     attempt--;
                     continue;
                 }
@@ -126,7 +137,7 @@ internal static class Batch
                 }
 
                 await tx.CommitAsync(cancellation);
-                return new Outcome(high, rows, full, keyRange, fellBack, impact);
+                return new Outcome(high, rows, full, keyRange, fellBackOn, impact);
             }
             catch (PostgresException e) when (e.SqlState == LockNotAvailable && attempt < options.LockRetries)
             {

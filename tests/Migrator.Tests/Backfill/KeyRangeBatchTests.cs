@@ -50,6 +50,8 @@ public sealed class KeyRangeBatchTests : BackfillTest
             Assert.That(firstPass, Has.Count.EqualTo(50));
             Assert.That(firstPass.Take(2).Select(b => b.KeyRange), Is.All.True, "batches run as key-range UPDATEs");
             Assert.That(firstPass[2].FellBack && !firstPass[2].KeyRange, Is.True, "the batch that met the app's row gave up and ran again with SKIP LOCKED");
+            Assert.That(firstPass[2].FellBackOn, Is.EqualTo(FallbackReason.LockTimeout), "it gave up on its lock_timeout");
+            Assert.That(firstPass.Take(2).Select(b => b.FellBackOn), Is.All.Null, "the batches before it did not give up");
             Assert.That(firstPass.Skip(3).Take(BatchForm.LockedAfterFallback).Select(b => b.KeyRange), Is.All.False, "SKIP LOCKED is kept for a while after that");
             Assert.That(firstPass.Skip(3 + BatchForm.LockedAfterFallback).Any(b => b.KeyRange), Is.True, "then key-range UPDATEs again");
             Assert.That((firstPass[2].RowsDone, firstPass[2].LastKey), Is.EqualTo((300L, "301")), "the fallback batch skipped the app's row and took the next pending one");
@@ -182,9 +184,52 @@ public sealed class KeyRangeBatchTests : BackfillTest
             Assert.Multiple(async () =>
             {
                 Assert.That(batches[0].FellBack && !batches[0].KeyRange, Is.True, "the key-range batch gave up and ran again with SKIP LOCKED");
+                Assert.That(batches[0].FellBackOn, Is.EqualTo(FallbackReason.LockTimeout), "on its lock_timeout, at the app's row 150");
                 Assert.That(result.RowsUpdated, Is.EqualTo(198));
                 Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE id IN (10, 150) AND b = 'app'"), Is.EqualTo(2), "the app's values are kept");
                 Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE id NOT IN (10, 150) AND b IS DISTINCT FROM upper(a)"), Is.Zero);
+            });
+        }
+        finally
+        {
+            await ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET deadlock_timeout', current_database()); END $$");
+        }
+    }
+
+    [Test]
+    public async Task A_key_range_batch_cancelled_by_someone_else_is_redone_with_skip_locked_and_says_so()
+    {
+        await CreateThingsAsync(200);
+        // deadlock_timeout 60 s at the database: the key-range statement may run 30 s, so only the cancel
+        // below ends it. The batch waits at a gate at row 50.
+        await ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET deadlock_timeout = %L', current_database(), '60s'); END $$");
+        await CreateGateAsync(at: 50);
+        try
+        {
+            await using var connection = await OpenUnpooledAsync();
+            var batches = new List<BackfillProgress>();
+            var run = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 200) { MaxAppImpact = null })
+                .RunAsync(1, Spec with { Pending = "b IS NULL AND gate_at(id)" }, new OnProgress(p =>
+                {
+                    if (p.Took > TimeSpan.Zero)
+                    {
+                        batches.Add(p);
+                    }
+                }));
+            await WaitAtGateAsync(run);
+
+            // An operator cancels the batch's statement; its redo, in the SKIP LOCKED form, reaches the gate.
+            Assert.That(await ScalarAsync<bool>($"SELECT pg_cancel_backend({connection.ProcessID})"), Is.True);
+            await WaitForCountAsync($"SELECT count(*) FROM pg_stat_activity WHERE pid = {connection.ProcessID} AND wait_event = 'PgSleep' AND query LIKE '%SKIP LOCKED%'", 1, run);
+            await OpenGateAsync();
+            var result = await run;
+
+            Assert.Multiple(async () =>
+            {
+                Assert.That(batches[0].FellBack && !batches[0].KeyRange, Is.True, "the cancelled key-range batch ran again with SKIP LOCKED");
+                Assert.That(batches[0].FellBackOn, Is.EqualTo(FallbackReason.Canceled), "it says it was cancelled, not timed out");
+                Assert.That(result.RowsUpdated, Is.EqualTo(200));
+                Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
             });
         }
         finally
@@ -228,6 +273,7 @@ public sealed class KeyRangeBatchTests : BackfillTest
         Assert.Multiple(async () =>
         {
             Assert.That(batches[0].FellBack && !batches[0].KeyRange, Is.True, "the key-range batch was cancelled and ran again with SKIP LOCKED");
+            Assert.That(batches[0].FellBackOn, Is.EqualTo(FallbackReason.StatementTimeout), "by its statement_timeout");
             Assert.That(result.RowsUpdated, Is.EqualTo(300));
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
         });
