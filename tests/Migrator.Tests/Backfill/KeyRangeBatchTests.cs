@@ -140,7 +140,7 @@ public sealed class KeyRangeBatchTests : BackfillTest
         await CreateThingsAsync(200);
         // deadlock_timeout 60 s at the database: the batch's statement may run 30 s, and nobody checks
         // for a deadlock before 60 s of waiting. The batch, at row 50, waits for the test to open a gate.
-        await ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET deadlock_timeout = %L', current_database(), '60s'); END $$");
+        await SetDeadlockTimeoutAsync("60s");
         await CreateGateAsync(at: 50);
         try
         {
@@ -156,14 +156,7 @@ public sealed class KeyRangeBatchTests : BackfillTest
             // One batch of 200 keys, no pacing: it updates rows 1..49 in key order, then waits at the gate.
             await using var connection = await OpenUnpooledAsync();
             var batches = new List<BackfillProgress>();
-            var run = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 200) { MaxAppImpact = null })
-                .RunAsync(1, Spec with { Pending = "b IS NULL AND gate_at(id)" }, new OnProgress(p =>
-                {
-                    if (p.Took > TimeSpan.Zero)
-                    {
-                        batches.Add(p);
-                    }
-                }));
+            var run = RunUnpacedAsync(connection, 200, Spec with { Pending = "b IS NULL AND gate_at(id)" }, batches);
             await WaitAtGateAsync(run);
 
             // The app now writes row 10, which the batch holds: it waits for the batch, and the batch will
@@ -192,7 +185,7 @@ public sealed class KeyRangeBatchTests : BackfillTest
         }
         finally
         {
-            await ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET deadlock_timeout', current_database()); END $$");
+            await SetDeadlockTimeoutAsync(null);
         }
     }
 
@@ -202,20 +195,13 @@ public sealed class KeyRangeBatchTests : BackfillTest
         await CreateThingsAsync(200);
         // deadlock_timeout 60 s at the database: the key-range statement may run 30 s, so only the cancel
         // below ends it. The batch waits at a gate at row 50.
-        await ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET deadlock_timeout = %L', current_database(), '60s'); END $$");
+        await SetDeadlockTimeoutAsync("60s");
         await CreateGateAsync(at: 50);
         try
         {
             await using var connection = await OpenUnpooledAsync();
             var batches = new List<BackfillProgress>();
-            var run = new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 200) { MaxAppImpact = null })
-                .RunAsync(1, Spec with { Pending = "b IS NULL AND gate_at(id)" }, new OnProgress(p =>
-                {
-                    if (p.Took > TimeSpan.Zero)
-                    {
-                        batches.Add(p);
-                    }
-                }));
+            var run = RunUnpacedAsync(connection, 200, Spec with { Pending = "b IS NULL AND gate_at(id)" }, batches);
             await WaitAtGateAsync(run);
 
             // An operator cancels the batch's statement; its redo, in the SKIP LOCKED form, reaches the gate.
@@ -234,7 +220,7 @@ public sealed class KeyRangeBatchTests : BackfillTest
         }
         finally
         {
-            await ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET deadlock_timeout', current_database()); END $$");
+            await SetDeadlockTimeoutAsync(null);
         }
     }
 
@@ -244,8 +230,8 @@ public sealed class KeyRangeBatchTests : BackfillTest
         await CreateThingsAsync(300);
         // deadlock_timeout 100 ms: the key-range statement may run 50 ms; a batch of 100 rows at 2 ms a
         // row cannot, whatever the machine's speed.
+        await SetDeadlockTimeoutAsync("100ms");
         await ExecuteAsync("""
-            DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET deadlock_timeout = %L', current_database(), '100ms'); END $$;
             CREATE OR REPLACE FUNCTION slow_upper(t text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
             BEGIN PERFORM pg_sleep(0.002); RETURN upper(t); END $$;
             """);
@@ -256,18 +242,11 @@ public sealed class KeyRangeBatchTests : BackfillTest
             await using var connection = await OpenUnpooledAsync();
             await using var show = new NpgsqlCommand("SHOW deadlock_timeout", connection);
             Assert.That(await show.ExecuteScalarAsync(), Is.EqualTo("100ms"));
-            result = await new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: 100) { MaxAppImpact = null })
-                .RunAsync(1, Spec with { Set = "b = slow_upper(a)" }, new OnProgress(p =>
-                {
-                    if (p.Took > TimeSpan.Zero)
-                    {
-                        batches.Add(p);
-                    }
-                }));
+            result = await RunUnpacedAsync(connection, 100, Spec with { Set = "b = slow_upper(a)" }, batches);
         }
         finally
         {
-            await ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET deadlock_timeout', current_database()); END $$");
+            await SetDeadlockTimeoutAsync(null);
         }
 
         Assert.Multiple(async () =>
@@ -310,4 +289,21 @@ public sealed class KeyRangeBatchTests : BackfillTest
             Assert.That(await ScalarAsync<long>("SELECT count(*) FROM lines WHERE (order_id + line) % 9 <> 0 AND b IS DISTINCT FROM upper(a)"), Is.Zero);
         });
     }
+
+    /// <summary>Sets deadlock_timeout for this test's database (new sessions), or resets it with null.</summary>
+    private Task SetDeadlockTimeoutAsync(string? value) => ExecuteAsync(value is null
+        ? "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET deadlock_timeout', current_database()); END $$"
+        : $"DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET deadlock_timeout = %L', current_database(), '{value}'); END $$");
+
+    /// <summary>Runs the backfill of <paramref name="spec"/> in batches of <paramref name="size"/> with the
+    /// pacing off, collecting the batches that ran (not the final check).</summary>
+    private static Task<BackfillResult> RunUnpacedAsync(NpgsqlConnection connection, int size, BackfillSpec spec, List<BackfillProgress> batches) =>
+        new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: size) { MaxAppImpact = null })
+            .RunAsync(1, spec, new OnProgress(p =>
+            {
+                if (p.Took > TimeSpan.Zero)
+                {
+                    batches.Add(p);
+                }
+            }));
 }
