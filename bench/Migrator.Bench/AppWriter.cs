@@ -14,7 +14,10 @@ namespace Migrator.Bench;
 /// 190 writes a second, a statement in flight about 2 % of the time). Light-elsewhere: the same, on another
 /// table (<c>bench_app</c>), as an app busy with something else than the table being backfilled.
 /// Uniform-elsewhere: the uniform writer on that other table (the backfill's rows never in its way, only
-/// the machine and the server it shares with the backfill).
+/// the machine and the server it shares with the backfill). Light-other-rows: the light writer on
+/// <c>bench</c>'s rows after the first <c>rows</c>, which are not pending (<see cref="BenchTable"/>'s
+/// <c>doneRows</c>): the backfilled table, its pages, index and last pages shared, but no row the backfill
+/// updates.
 /// </summary>
 public sealed class AppWriter
 {
@@ -77,9 +80,9 @@ public sealed class AppWriter
     /// closes, then prints each counted write's latency in milliseconds, a line each.</summary>
     public static void Serve(string connectionString, long rows, string kind)
     {
-        if (kind is not ("uniform" or "hot" or "light" or "light-elsewhere" or "uniform-elsewhere"))
+        if (kind is not ("uniform" or "hot" or "light" or "light-elsewhere" or "uniform-elsewhere" or "light-other-rows"))
         {
-            throw new ArgumentException($"unknown app writer kind {kind}: uniform, hot, light, light-elsewhere or uniform-elsewhere", nameof(kind));
+            throw new ArgumentException($"unknown app writer kind {kind}: uniform, hot, light, light-elsewhere, uniform-elsewhere or light-other-rows", nameof(kind));
         }
 
         var stopped = 0;
@@ -95,9 +98,10 @@ public sealed class AppWriter
             long hotRows = Math.Max(1, rows / 100);
             bool hot = kind == "hot", light = kind.StartsWith("light", StringComparison.Ordinal);
             long keys = elsewhere ? BenchTable.AppRows : rows;
+            long first = kind == "light-other-rows" ? rows : 0;
             for (int i = 0; Volatile.Read(ref stopped) == 0; i++)
             {
-                long id = hot && random.NextDouble() < 0.9 ? 1 + random.NextInt64(hotRows) : 1 + random.NextInt64(keys);
+                long id = first + (hot && random.NextDouble() < 0.9 ? 1 + random.NextInt64(hotRows) : 1 + random.NextInt64(keys));
                 ((NpgsqlParameter<long>)update.Parameters[0]).TypedValue = id;
                 long start = Stopwatch.GetTimestamp();
                 update.ExecuteNonQuery();

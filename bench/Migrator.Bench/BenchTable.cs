@@ -15,7 +15,9 @@ public static class BenchTable
     /// <summary>Rows of <c>bench_app</c>, the table the light-elsewhere app writer writes to.</summary>
     public const long AppRows = 10_000;
 
-    public static async Task CreateAsync(NpgsqlDataSource unpooled, long rows, int partitions = 0)
+    /// <param name="doneRows">Rows after the first <paramref name="rows"/> (ids rows+1..rows+doneRows) whose
+    /// <c>b</c> is already set, so not pending: rows of the backfilled table the backfill does not update.</param>
+    public static async Task CreateAsync(NpgsqlDataSource unpooled, long rows, int partitions = 0, long doneRows = 0)
     {
         await using (var connection = await unpooled.OpenConnectionAsync())
         {
@@ -29,6 +31,7 @@ public static class BenchTable
             CREATE TABLE bench (id bigint PRIMARY KEY, a text NOT NULL, b text){(partitions == 0 ? "" : " PARTITION BY HASH (id)")};
             {string.Join("\n", Enumerable.Range(0, partitions).Select(p => $"CREATE TABLE bench_{p} PARTITION OF bench FOR VALUES WITH (MODULUS {partitions}, REMAINDER {p});"))}
             INSERT INTO bench (id, a) SELECT g, 'customer' || g || '@example.com' FROM generate_series(1, {rows}) g;
+            INSERT INTO bench (id, a, b) SELECT g, 'customer' || g || '@example.com', 'done' FROM generate_series({rows} + 1, {rows} + {doneRows}) g;
             DELETE FROM migrator.backfill_checkpoints;
             DELETE FROM migrator.backfill_ranges;
             DELETE FROM migrator.backfill_pacing;
