@@ -32,7 +32,7 @@ public sealed record BackfillProgress(long RowsDone, long EstimatedTotal, long B
     public bool KeyRange { get; init; }
 
     /// <summary>True when the last batch was redone in the SKIP LOCKED form after the key-range form gave
-    /// up (a row the app held, or its statement_timeout).</summary>
+    /// up (a row the app held, its statement_timeout, or a cancel: <see cref="FellBackOn"/>).</summary>
     public bool FellBack => FellBackOn is not null;
 
     /// <summary>Why the last batch's key-range form gave up (null when it did not).</summary>

@@ -25,7 +25,7 @@ internal static class Batch
 
     /// <summary>A committed batch: the highest key done, the rows updated, whether it covered its whole
     /// size (false at the end of a pass or range: its duration says nothing of a full batch's), which
-    /// form it ran in, whether that was after the key-range form gave up, and, with the impact-aware
+    /// form it ran in, why the key-range form gave up first when it did (<see cref="FallbackReason"/>), and, with the impact-aware
     /// pacing on, what the app saw of it (<see cref="AppImpact"/>).</summary>
     public sealed record Outcome(string High, long Rows, bool Full, bool KeyRange, FallbackReason? FellBackOn, ImpactSummary? Impact)
     {
@@ -91,7 +91,7 @@ internal static class Batch
                     await tx.RollbackAsync(cancellation);
                     keyRange = false;
                     // 57014 is the statement_timeout or someone's cancel; the time it ran tells them apart in
-                    // any server language.
+                    // any server language (a cancel that comes after as long as the timeout reads as the timeout).
                     fellBackOn = e.SqlState == LockNotAvailable ? FallbackReason.LockTimeout
                         : Stopwatch.GetElapsedTime(started) >= form!.StatementTimeout ? FallbackReason.StatementTimeout
                         : FallbackReason.Canceled;
