@@ -298,12 +298,5 @@ public sealed class KeyRangeBatchTests : BackfillTest
     /// <summary>Runs the backfill of <paramref name="spec"/> in batches of <paramref name="size"/> with the
     /// pacing off, collecting the batches that ran (not the final check).</summary>
     private static Task<BackfillResult> RunUnpacedAsync(NpgsqlConnection connection, int size, BackfillSpec spec, List<BackfillProgress> batches) =>
-        new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: size) { MaxAppImpact = null })
-            .RunAsync(1, spec, new OnProgress(p =>
-            {
-                if (p.Took > TimeSpan.Zero)
-                {
-                    batches.Add(p);
-                }
-            }));
+        RunCollectingAsync(connection, new BackfillOptions(BatchSize: size) { MaxAppImpact = null }, spec, batches);
 }

@@ -38,13 +38,7 @@ public sealed class SkipLockedBatchTests : BackfillTest
     {
         await using var connection = await OpenUnpooledAsync();
         var batches = new List<BackfillProgress>();
-        var run = new BackfillRunner(connection, new CheckpointStore("migrator"), SkipLocked).RunAsync(1, Gated, new OnProgress(p =>
-        {
-            if (p.Took > TimeSpan.Zero)
-            {
-                batches.Add(p);
-            }
-        }));
+        var run = RunCollectingAsync(connection, SkipLocked, Gated, batches);
         await AppWritesWhileTheBatchWaitsAsync(run);
         var result = await run;
 

@@ -1,4 +1,6 @@
+using Migrator.Backfill;
 using Migrator.Ledger;
+using Npgsql;
 
 namespace Migrator.Tests.Infrastructure;
 
@@ -60,6 +62,17 @@ public abstract class BackfillTest : DatabaseTest
     }
 
     protected Task OpenGateAsync() => ExecuteAsync("INSERT INTO gate VALUES (true)");
+
+    /// <summary>Runs the backfill of <paramref name="spec"/> for change 1, collecting the batches that ran
+    /// (not the final check).</summary>
+    protected static Task<BackfillResult> RunCollectingAsync(NpgsqlConnection connection, BackfillOptions options, BackfillSpec spec, List<BackfillProgress> batches) =>
+        new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, spec, new OnProgress(p =>
+        {
+            if (p.Took > TimeSpan.Zero)
+            {
+                batches.Add(p);
+            }
+        }));
 
     /// <summary>A fresh <c>things (id bigint PRIMARY KEY, a text NOT NULL, b text)</c> with ids 1..rows
     /// (those <paramref name="where"/> keeps), analysed so the row estimate is right.</summary>
