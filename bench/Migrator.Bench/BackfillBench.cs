@@ -71,7 +71,7 @@ public sealed class BackfillBench(string connectionString, TextWriter log)
                 var options = new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150) };
                 await new ParallelBackfill(async ct => await _setup.OpenConnectionAsync(ct), "migrator", options).RunAsync(1, new BackfillSpec("bench", null, Set, Pending), workers);
                 await using var connection = await _setup.OpenConnectionAsync();
-                await new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, new BackfillSpec("bench", null, Set, Pending));
+                await new BackfillRunner(connection, new CheckpointStore("migrator"), options) { AfterWorkers = true }.RunAsync(1, new BackfillSpec("bench", null, Set, Pending));
             });
             one ??= took.TotalSeconds;
             log.WriteLine($"{workers} workers: {took.TotalSeconds:0.0} s");

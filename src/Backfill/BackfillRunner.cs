@@ -8,8 +8,10 @@ namespace Migrator.Backfill;
 /// transaction whose one statement locks the next pending rows after the checkpoint in key order
 /// (<c>key &gt; last … ORDER BY key LIMIT n FOR NO KEY UPDATE SKIP LOCKED</c>, an index range scan), updates
 /// them, and saves the highest key as the checkpoint in the same transaction. The batch marks itself with <c>SET LOCAL migrator.backfill = 'on'</c> so sync
-/// triggers leave its writes alone. When a pass reaches the end of the key space, a query proves no
-/// row is pending; rows written behind the cursor are picked up by another pass.
+/// triggers leave its writes alone. When a pass reaches the end of the key space, one query reads the
+/// table for pending rows (up to a batch's worth of keys): none proves the backfill complete; fewer than
+/// a batch (rows written behind the cursor, rows the app held locked) are done by their keys, in one
+/// batch that is the next pass; more start another pass over the key space.
 /// </summary>
 public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection, CheckpointStore checkpoints, BackfillOptions options)
 {
@@ -23,6 +25,14 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
 
     /// <summary>Opens the latency probe's connection (default: a clone of the runner's connection).</summary>
     public Func<CancellationToken, Task<NpgsqlConnection>>? ProbeConnection { get; init; }
+
+    /// <summary>
+    /// True when workers (<see cref="ParallelBackfill"/>) have walked the table's key space for this change
+    /// before this run, which is their final pass: a run that would start a pass from the first key starts
+    /// at the end of the key space instead, and reads the table once for the rows they left
+    /// (<see cref="BackfillTarget.PendingKeysAsync"/>), as every pass ends.
+    /// </summary>
+    public bool AfterWorkers { get; init; }
 
     private LatencyProbe? _probe;
 
@@ -111,87 +121,105 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
         var form = await BatchForm.ReadAsync(connection, options, cancellation);
         long rowsAtPassStart = rowsDone;
         int idlePasses = 0;
+        // After workers, a run with no checkpoint of its own starts at the end of the key space: the workers
+        // walked every key, and the rows they left are found by reading the table once.
+        bool atEnd = AfterWorkers && last is null;
+        IReadOnlyList<string>? stragglers = null;
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
-            await ReplicaLag.WaitAsync(connection, options, ReplicaWaiting, cancellation);
-            int size = pacer.BatchSize;
-            var clock = Stopwatch.StartNew();
-            // The probe runs while the batch does, on its own connection.
-            var probing = _probe?.MeasureAsync(cancellation);
-            // A stop (Ctrl-C, SIGTERM) is honoured between batches: the batch under way commits with its
-            // checkpoint, so the run stops at a batch boundary.
-            var batch = await RunBatchWithRetriesAsync(changeId, target, last, rowsDone, pass, size, form, CancellationToken.None);
-            if (batch is { } done)
+            if (!atEnd || stragglers is not null)
             {
-                var took = clock.Elapsed;
-                var impact = done.Impact;
-                if (probing is not null && impact is not null)
+                await ReplicaLag.WaitAsync(connection, options, ReplicaWaiting, cancellation);
+                int size = stragglers?.Count ?? pacer.BatchSize;
+                var clock = Stopwatch.StartNew();
+                // The probe runs while the batch does, on its own connection.
+                var probing = _probe?.MeasureAsync(cancellation);
+                // A stop (Ctrl-C, SIGTERM) is honoured between batches: the batch under way commits with its
+                // checkpoint, so the run stops at a batch boundary.
+                var batch = await RunBatchWithRetriesAsync(changeId, target, last, rowsDone, pass, size, form, stragglers, CancellationToken.None);
+                if (batch is { } done)
                 {
-                    var (ratio, failed) = await probing;
-                    impact = impact with { ProbeRatio = ratio, Failed = failed };
-                }
+                    var took = clock.Elapsed;
+                    var impact = done.Impact;
+                    if (probing is not null && impact is not null)
+                    {
+                        var (ratio, failed) = await probing;
+                        impact = impact with { ProbeRatio = ratio, Failed = failed };
+                    }
 
-                last = done.High;
-                updated += done.Rows;
-                rowsDone += done.Rows;
-                batches++;
-                form.Ran(took, done.FellBack, done.KeyRange, done.Rows, size);
-                var wait = pacer.Done(done.Rows, took, impact, done.Full);
-                progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last)
-                {
-                    BatchSize = size,
-                    Took = took,
-                    Pause = wait,
-                    Duty = pacer.Duty,
-                    AppPresent = pacer.AppPresent,
-                    AppLight = pacer.AppLight,
-                    Impact = impact,
-                    KeyRange = done.KeyRange,
-                    FellBackOn = done.FellBackOn,
-                });
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, cancellation);
-                }
+                    // A batch over the stragglers leaves the pass where it was: at the end of the key space.
+                    last = stragglers is null ? done.High : null;
+                    updated += done.Rows;
+                    rowsDone += done.Rows;
+                    batches++;
+                    form.Ran(took, done.FellBack, done.KeyRange, done.Rows, size);
+                    var wait = pacer.Done(done.Rows, took, impact, stragglers is null && done.Full);
+                    progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last)
+                    {
+                        BatchSize = size,
+                        Took = took,
+                        Pause = wait,
+                        Duty = pacer.Duty,
+                        AppPresent = pacer.AppPresent,
+                        AppLight = pacer.AppLight,
+                        Impact = impact,
+                        KeyRange = done.KeyRange,
+                        FellBackOn = done.FellBackOn,
+                    });
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, cancellation);
+                    }
 
-                // A batch short of its size reached the end of the pass: fewer keys (or pending rows) were
-                // left than it was sized for. Going on would chase rows the app inserts at the end of the
-                // key space; those are the next pass's, if they are pending at all.
-                if (done.Full)
-                {
-                    continue;
+                    // A batch short of its size reached the end of the pass: fewer keys (or pending rows) were
+                    // left than it was sized for. Going on would chase rows the app inserts at the end of the
+                    // key space; those are the next pass's, if they are pending at all.
+                    if (stragglers is null && done.Full)
+                    {
+                        continue;
+                    }
                 }
-            }
-            else if (probing is not null)
-            {
-                await probing;
+                else if (probing is not null)
+                {
+                    await probing;
+                }
             }
 
             // End of the key space: prove nothing is left, or go round again for rows written behind
-            // us or skipped because the app held their lock.
-            if (!await target.AnyPendingAsync(connection))
+            // us or skipped because the app held their lock. Fewer of them than a batch holds are done by
+            // their keys (the next pass is that one batch); more, by walking the key space again.
+            int limit = pacer.BatchSize;
+            var left = await target.PendingKeysAsync(connection, limit);
+            if (left.Count == 0)
             {
                 await checkpoints.SaveAsync(connection, null, changeId, target.Name, new Checkpoint(last, rowsDone, pass, Completed: true), rowsAdded: 0);
                 progress?.Report(new BackfillProgress(rowsDone, total, batches, pass, last) { BatchSize = pacer.BatchSize });
                 return new BackfillResult(updated, batches, AlreadyComplete: false);
             }
 
-            idlePasses = rowsDone == rowsAtPassStart ? idlePasses + 1 : 0;
-            if (pass >= options.MaxPasses || idlePasses >= options.MaxIdlePasses)
+            // The look that starts a run after workers is not the end of a pass of this run's.
+            if (!atEnd || stragglers is not null)
             {
-                throw new BackfillException(
-                    $"{target.Name}: rows still match the pending predicate after {pass} passes ({idlePasses} in a row changed nothing): other transactions hold their locks, or the SET leaves them pending; run backfill again",
-                    isBadInput: false);
+                idlePasses = rowsDone == rowsAtPassStart ? idlePasses + 1 : 0;
+                if (pass >= options.MaxPasses || idlePasses >= options.MaxIdlePasses)
+                {
+                    throw new BackfillException(
+                        $"{target.Name}: rows still match the pending predicate after {pass} passes ({idlePasses} in a row changed nothing): other transactions hold their locks, or the SET leaves them pending; run backfill again",
+                        isBadInput: false);
+                }
+
+                if (idlePasses > 0)
+                {
+                    // Only locked rows are left: give their holders time before looking again.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * Math.Pow(2, idlePasses - 1))), cancellation);
+                }
+
+                pass++;
             }
 
-            if (idlePasses > 0)
-            {
-                // Only locked rows are left: give their holders time before looking again.
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * Math.Pow(2, idlePasses - 1))), cancellation);
-            }
-
-            pass++;
+            atEnd = left.Count < limit;
+            stragglers = atEnd ? left : null;
             last = null;
             rowsAtPassStart = rowsDone;
             await checkpoints.SaveAsync(connection, null, changeId, target.Name, new Checkpoint(null, rowsDone, pass, Completed: false), rowsAdded: 0);
@@ -211,10 +239,13 @@ public sealed class BackfillRunner(System.Data.Common.DbConnection dbConnection,
         return !await target.AnyPendingAsync(npgsql);
     }
 
-    private Task<Batch.Outcome?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, BatchForm form, CancellationToken cancellation) =>
+    /// <param name="stragglers">The keys of a batch over the rows a pass left (null for the next keys after
+    /// <paramref name="last"/>): its checkpoint stays at the start of the pass, which a resumed run walks.</param>
+    private Task<Batch.Outcome?> RunBatchWithRetriesAsync(long changeId, BackfillTarget target, string? last, long rowsDone, int pass, int size, BatchForm form, IReadOnlyList<string>? stragglers, CancellationToken cancellation) =>
         Batch.RunAsync(connection, options, target, last, upper: null, size,
-            (high, rows) => checkpoints.SaveCommand(changeId, target.Name, new Checkpoint(high, rowsDone + rows, pass, Completed: false), rows),
+            (high, rows) => checkpoints.SaveCommand(changeId, target.Name, new Checkpoint(stragglers is null ? high : null, rowsDone + rows, pass, Completed: false), rows),
             cancellation,
             _probe is null ? null : [_probe.ProcessId],
-            form);
+            form,
+            stragglers);
 }

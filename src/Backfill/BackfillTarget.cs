@@ -178,9 +178,59 @@ internal sealed class BackfillTarget
     /// this pass) and whether it picked <paramref name="batchSize"/> rows (a row the app updated after the
     /// statement began is picked but not updated: see <see cref="BatchStatement"/>).
     /// </summary>
-    public async Task<(long Rows, string? High, bool Full)> UpdateNextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation, string? upper = null, IReadOnlyList<NpgsqlBatchCommand>? before = null)
+    public Task<(long Rows, string? High, bool Full)> UpdateNextAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string? last, int batchSize, CancellationToken cancellation, string? upper = null, IReadOnlyList<NpgsqlBatchCommand>? before = null) =>
+        RunSkipLockedAsync(connection, tx, parameters => BatchSql(parameters, last, batchSize, upper), batchSize, cancellation, before);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> keys of pending rows, in no order: one statement that reads the table
+    /// (sequentially, unless an index serves the pending predicate) and stops at the limit. Empty when no
+    /// row is pending. After a pass, or after workers (<see cref="ParallelBackfill"/>), the few rows left
+    /// are found this way instead of by walking every key again.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PendingKeysAsync(NpgsqlConnection connection, int limit)
     {
-        // The commands to run first (the batch's SET LOCALs) go in the same round trip.
+        string texts = $"ARRAY[{string.Join(", ", _key.Select(k => Quote(k.Name) + "::text"))}]";
+        await using var command = new NpgsqlCommand($"SELECT {texts} FROM {_table} WHERE ({_spec.Pending}) LIMIT @limit", connection);
+        command.Parameters.AddWithValue("limit", limit);
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            keys.Add(Encode(reader.GetFieldValue<string[]>(0)));
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// One batch in the SKIP LOCKED form over the rows of exactly these <paramref name="keys"/> (stored
+    /// keys, as <see cref="PendingKeysAsync"/> returns them) that are still pending; as
+    /// <see cref="UpdateNextAsync"/> otherwise. The keys go as one text array per key column, cast back
+    /// to the columns' types in the statement.
+    /// </summary>
+    public Task<(long Rows, string? High, bool Full)> UpdateKeysAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<string> keys, CancellationToken cancellation, IReadOnlyList<NpgsqlBatchCommand>? before = null) =>
+        RunSkipLockedAsync(connection, tx, parameters =>
+        {
+            string[][] values = [.. keys.Select(Decode)];
+            var columns = new List<string>();
+            var casts = new List<string>();
+            for (int i = 0; i < _key.Count; i++)
+            {
+                parameters.Add(new NpgsqlParameter<string[]>($"keys{i}", [.. values.Select(v => v[i])]));
+                columns.Add($"@keys{i}");
+                casts.Add($"CAST(u.c{i} AS {_key[i].Type})");
+            }
+
+            string names = string.Join(", ", Enumerable.Range(0, _key.Count).Select(i => $"c{i}"));
+            string after = $"{Row} IN (SELECT {string.Join(", ", casts)} FROM unnest({string.Join(", ", columns)}) AS u({names})) AND ";
+            parameters.AddWithValue("n", keys.Count);
+            return BatchStatement.Sql(_table, [.. _key.Select(k => Quote(k.Name))], _spec.Set, _spec.Pending, after, "@n");
+        }, keys.Count, cancellation, before);
+
+    /// <summary>Runs a SKIP LOCKED batch statement (<see cref="BatchStatement"/>) after the commands to run
+    /// first (the batch's SET LOCALs), in the same round trip.</summary>
+    private async Task<(long Rows, string? High, bool Full)> RunSkipLockedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Func<NpgsqlParameterCollection, string> sql, int batchSize, CancellationToken cancellation, IReadOnlyList<NpgsqlBatchCommand>? before)
+    {
         await using var batch = new NpgsqlBatch(connection, tx);
         foreach (var command in before ?? [])
         {
@@ -188,7 +238,7 @@ internal sealed class BackfillTarget
         }
 
         var update = new NpgsqlBatchCommand();
-        update.CommandText = BatchSql(update.Parameters, last, batchSize, upper);
+        update.CommandText = sql(update.Parameters);
         batch.BatchCommands.Add(update);
 
         await using var reader = await batch.ExecuteReaderAsync(cancellation);

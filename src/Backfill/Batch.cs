@@ -36,7 +36,10 @@ internal static class Batch
     /// <summary>Runs one batch, in the key-range form when <paramref name="form"/> says so (redone in the
     /// SKIP LOCKED form when that gives up), in the SKIP LOCKED form otherwise; returns null when no
     /// pending row is left after <paramref name="last"/> (up to <paramref name="upper"/>).
-    /// <paramref name="ours"/>: the backends of the backfill's other workers, which are not the app.</summary>
+    /// <paramref name="ours"/>: the backends of the backfill's other workers, which are not the app.
+    /// <paramref name="keys"/>: the batch is over the rows of exactly these keys that are still pending, in the
+    /// SKIP LOCKED form (<see cref="BackfillTarget.UpdateKeysAsync"/>), instead of the next keys after
+    /// <paramref name="last"/>; null when none of them was updated.</summary>
     public static async Task<Outcome?> RunAsync(
         NpgsqlConnection connection,
         BackfillOptions options,
@@ -47,9 +50,10 @@ internal static class Batch
         Func<string, long, NpgsqlBatchCommand> save,
         CancellationToken cancellation,
         int[]? ours = null,
-        BatchForm? form = null)
+        BatchForm? form = null,
+        IReadOnlyList<string>? keys = null)
     {
-        bool keyRange = form?.KeyRange ?? false;
+        bool keyRange = keys is null && (form?.KeyRange ?? false);
         FallbackReason? fellBackOn = null;
         for (int attempt = 1; ; attempt++)
         {
@@ -78,6 +82,10 @@ internal static class Batch
                     if (keyRange)
                     {
                         (rows, high, full) = await target.UpdateRangeAsync(connection, tx, last, size, cancellation, upper, setup);
+                    }
+                    else if (keys is not null)
+                    {
+                        (rows, high, full) = await target.UpdateKeysAsync(connection, tx, keys, cancellation, setup);
                     }
                     else
                     {

@@ -9,8 +9,9 @@ namespace Migrator.Backfill;
 /// (backfill_ranges), and each worker claims the next open range with FOR UPDATE SKIP LOCKED and a
 /// lease (a heartbeat written with every batch). A range whose worker died is taken over once its
 /// lease expires, from the range's own checkpoint, which every batch saves in its transaction. When no
-/// range is left, <see cref="BackfillRunner"/> makes the final pass that picks up what the ranges could
-/// not (rows written behind a cursor, rows the app held locked) and proves nothing is pending.
+/// range is left, <see cref="BackfillRunner"/> (with <see cref="BackfillRunner.AfterWorkers"/>) makes the
+/// final pass: it reads the table once for what the ranges left (rows written behind a cursor, rows the
+/// app held locked), does those rows by their keys, and proves nothing is pending.
 /// </summary>
 public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Common.DbConnection>> open, string ledgerSchema, BackfillOptions options)
 {

@@ -64,6 +64,6 @@ public sealed class ParallelBackfillTests : BackfillTest
     private async Task<long> FinalPassAsync()
     {
         await using var connection = await DataSource.OpenConnectionAsync();
-        return (await new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions()).RunAsync(1, Spec)).RowsUpdated;
+        return (await new BackfillRunner(connection, new CheckpointStore("migrator"), new BackfillOptions()) { AfterWorkers = true }.RunAsync(1, Spec)).RowsUpdated;
     }
 }

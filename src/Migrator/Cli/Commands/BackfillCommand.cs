@@ -94,6 +94,8 @@ public static class BackfillCommand
             var runner = new BackfillRunner(session.RequireLedger.Connection, new CheckpointStore(session.Config.LedgerSchema), options)
             {
                 ReplicaWaiting = lag => session.Log($"  waiting: replica replay lag {lag.TotalSeconds:0.0} s is above {options.MaxReplicaLag!.Value.TotalSeconds:0.0} s"),
+                // With workers, the runner is their final pass: it reads the table for the rows they left.
+                AfterWorkers = workers > 1,
             };
             int ran = 0;
             foreach (var plan in selected.Where(p => p.HasBackfill && (states(p) is ChangeState.Expanded or ChangeState.Backfilling || Repairable(p))))
