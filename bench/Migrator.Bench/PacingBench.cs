@@ -197,8 +197,20 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         var point = PointOf(writer, setting, idle, during, single / took.TotalSeconds, took.TotalSeconds);
         double inBatches = batches.Sum(b => b.Took.TotalSeconds), paused = batches.Sum(b => b.Pause.TotalSeconds);
         log.WriteLine(Invariant($"{writer} writer, --max-app-impact {setting}: p99 {during.P99:0.000} ms against {idle.P99:0.000} ms idle ({point.P99Ratio:0.00}×), mean {point.MeanRatio:0.00}×, longest {during.Longest:0.0} ms, backfill {took.TotalSeconds:0.0} s ({point.ThroughputRatio:0.00}× the single UPDATE); in the last pass's {batches.Count} batches: the app light at {batches.Count(b => b.AppLight)}, {batches.Count(b => b.KeyRange)} key-range ({batches.Count(b => b.FellBack)} fell back{FallbackReasons(batches)}), {inBatches:0.0} s in batches, {paused:0.0} s paused; at their commits, app backends waiting on LWLock/BufferPin/IO at {batches.Count(b => b.Impact?.Contended > 0)}, on the batch's locks at {batches.Count(b => b.Impact?.Blocked > 0)}"));
+        if (m is not null && batches.Count > 0)
+        {
+            log.WriteLine(Invariant($"  waits by batch length: {WaitsByLength(batches)}; duty mean {batches.Average(b => b.Duty):0.00}"));
+        }
+
         return point;
     }
+
+    /// <summary>The batches by how long they took, with the app backends counted waiting on their locks at
+    /// their commits (where the waits come from: long batches, or many short ones).</summary>
+    private static string WaitsByLength(List<BackfillProgress> batches) =>
+        string.Join(", ", batches.GroupBy(b => b.Took.TotalMilliseconds switch { < 15 => "<15 ms", < 30 => "15-30 ms", < 60 => "30-60 ms", < 120 => "60-120 ms", _ => "≥120 ms" })
+            .OrderBy(g => g.Min(b => b.Took))
+            .Select(g => Invariant($"{g.Key}: {g.Count()} batches, {g.Sum(b => b.Impact?.Blocked ?? 0)} waiting")));
 
     /// <summary>Why the batches that fell back did, counted by reason (empty when none did).</summary>
     private static string FallbackReasons(List<BackfillProgress> batches) =>
@@ -260,7 +272,7 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         }
 
         await using var connection = await _setup.OpenConnectionAsync();
-        await new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, spec, batches is null ? null : new Collect(batches));
+        await new BackfillRunner(connection, new CheckpointStore("migrator"), options) { AfterWorkers = workers > 1 }.RunAsync(1, spec, batches is null ? null : new Collect(batches));
     }
 
     // Synchronous: Progress<T> would post to the thread pool, after the run has ended.
