@@ -78,6 +78,9 @@ internal sealed class BackfillTarget
 
     private string Row => _key.Count == 1 ? Quote(_key[0].Name) : $"({Columns})";
 
+    /// <summary>The key as a text array, as keys are read back to be stored.</summary>
+    private string KeyTexts => $"ARRAY[{string.Join(", ", _key.Select(k => Quote(k.Name) + "::text"))}]";
+
     /// <summary>Checks the table and finds its key; with <paramref name="keyRequired"/> false (for the
     /// completion check of a partitioned parent) the key is not looked for.</summary>
     public static async Task<BackfillTarget> ResolveAsync(NpgsqlConnection connection, BackfillSpec spec, bool keyRequired = true)
@@ -189,8 +192,7 @@ internal sealed class BackfillTarget
     /// </summary>
     public async Task<IReadOnlyList<string>> PendingKeysAsync(NpgsqlConnection connection, int limit)
     {
-        string texts = $"ARRAY[{string.Join(", ", _key.Select(k => Quote(k.Name) + "::text"))}]";
-        await using var command = new NpgsqlCommand($"SELECT {texts} FROM {_table} WHERE ({_spec.Pending}) LIMIT @limit", connection);
+        await using var command = new NpgsqlCommand($"SELECT {KeyTexts} FROM {_table} WHERE ({_spec.Pending}) LIMIT @limit", connection);
         command.Parameters.AddWithValue("limit", limit);
         var keys = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
@@ -328,8 +330,7 @@ internal sealed class BackfillTarget
     {
         await using var command = new NpgsqlCommand { Connection = connection, Transaction = tx };
         string where = after is null ? "" : $"WHERE {Row} > {Bind(command.Parameters, "after", after)}";
-        string texts = $"ARRAY[{string.Join(", ", _key.Select(k => Quote(k.Name) + "::text"))}]";
-        command.CommandText = $"SELECT {texts} FROM {_table} {where} ORDER BY {Columns} OFFSET @step LIMIT 1";
+        command.CommandText = $"SELECT {KeyTexts} FROM {_table} {where} ORDER BY {Columns} OFFSET @step LIMIT 1";
         command.Parameters.AddWithValue("step", step - 1);
         return await command.ExecuteScalarAsync() is string[] values ? Encode(values) : null;
     }

@@ -18,7 +18,7 @@ public sealed class StragglerTests : BackfillTest
         await using var connection = await DataSource.OpenConnectionAsync();
         var batches = new List<BackfillProgress>();
 
-        var result = await FinalPass(connection, 500).RunAsync(1, Things, Collect(batches));
+        var result = await FinalPass(connection, 500).RunAsync(1, Things, CollectBatches(batches));
 
         Assert.Multiple(async () =>
         {
@@ -103,12 +103,4 @@ public sealed class StragglerTests : BackfillTest
     /// <summary>The runner as the final pass after workers, with batches of <paramref name="batchSize"/>.</summary>
     private static BackfillRunner FinalPass(NpgsqlConnection connection, int batchSize) =>
         new(connection, new CheckpointStore("migrator"), new BackfillOptions(BatchSize: batchSize)) { AfterWorkers = true };
-
-    private static OnProgress Collect(List<BackfillProgress> batches) => new(p =>
-    {
-        if (p.Took > TimeSpan.Zero)
-        {
-            batches.Add(p);
-        }
-    });
 }

@@ -66,13 +66,16 @@ public abstract class BackfillTest : DatabaseTest
     /// <summary>Runs the backfill of <paramref name="spec"/> for change 1, collecting the batches that ran
     /// (not the final check).</summary>
     protected static Task<BackfillResult> RunCollectingAsync(NpgsqlConnection connection, BackfillOptions options, BackfillSpec spec, List<BackfillProgress> batches) =>
-        new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, spec, new OnProgress(p =>
+        new BackfillRunner(connection, new CheckpointStore("migrator"), options).RunAsync(1, spec, CollectBatches(batches));
+
+    /// <summary>Progress that adds each batch that ran to <paramref name="batches"/> (not the final check).</summary>
+    protected static OnProgress CollectBatches(List<BackfillProgress> batches) => new(p =>
+    {
+        if (p.Took > TimeSpan.Zero)
         {
-            if (p.Took > TimeSpan.Zero)
-            {
-                batches.Add(p);
-            }
-        }));
+            batches.Add(p);
+        }
+    });
 
     /// <summary>A fresh <c>things (id bigint PRIMARY KEY, a text NOT NULL, b text)</c> with ids 1..rows
     /// (those <paramref name="where"/> keeps), analysed so the row estimate is right.</summary>
