@@ -12,7 +12,9 @@ namespace Migrator.Backfill;
 /// of the app at its commit (<see cref="AppImpact"/>): until the app is seen, and once it has been away
 /// for 2 s, batches run back to back. While it is there the backfill runs m/4 of the time (m = 2: half;
 /// m ≥ 4: all of it), or all of the time while the app is light (<see cref="AppLight"/>). When it
-/// arrives, batches start from the smallest target (20 ms) and grow only on evidence: once enough of the
+/// arrives, batches keep the full target until one of its transactions waits on a batch (an app on other
+/// rows never meets the batches' locks); from its first wait on, and whenever it comes back after that, batches
+/// start from the smallest target (20 ms) and grow only on evidence: once enough of the
 /// app's transactions went by since the last verdict to tell a share of 0.25 % × m (200 at m = 2), the
 /// target doubles if none of them waited on a batch's locks and grows by a quarter if a few did
 /// (<see cref="JudgeLocks"/>). More waiters than that share halve the target (down to 20 ms), which
@@ -40,6 +42,9 @@ internal sealed class BackfillPacer
     private long _rows;
     private TimeSpan? _appSeen;
     private TimeSpan _appTarget;
+
+    // Whether any of the app's transactions has waited on a batch of this run.
+    private bool _appWaited;
 
     public BackfillPacer(BackfillOptions options, TimeProvider? time = null)
     {
@@ -299,12 +304,13 @@ internal sealed class BackfillPacer
 
         if (!AppPresent)
         {
-            // The app just arrived: the smallest batches and the duty ceiling of a busy app, until its
-            // transactions show what larger batches would cost it (the looks before it came say nothing).
+            // The app just arrived: the duty ceiling of a busy app, and batches of the full target until
+            // one of its transactions waits on a batch; after that, the smallest batches until its
+            // transactions show what larger ones would cost it (the looks before it came say nothing).
             StartWindow();
             _inFlight.Clear();
             _light = false;
-            _appTarget = MinAppTarget;
+            _appTarget = _appWaited ? MinAppTarget : AppTargetCeiling;
             Duty = DutyCeiling;
         }
 
@@ -322,6 +328,19 @@ internal sealed class BackfillPacer
         }
 
         var (locks, growth) = JudgeLocks(impact, m, took);
+        if (impact.Blocked > 0 && !_appWaited && _options.TargetBatchDuration is not null)
+        {
+            // The first of the app's transactions to wait on a batch: the app writes the rows being
+            // backfilled. The batches start over from the smallest target, and grow only on evidence
+            // gathered from here on (fixed batches are judged as before).
+            _appWaited = true;
+            LastFelt = true;
+            DutyHeld = true;
+            StartWindow();
+            _appTarget = MinAppTarget;
+            return;
+        }
+
         bool probe = impact.ProbeFelt(m);
         if (locks == LockVerdict.Felt || probe)
         {

@@ -72,6 +72,7 @@ public sealed class AppImpactPacerTests
     public void Lock_waits_shrink_the_batches_first_and_cut_the_duty_only_at_the_smallest()
     {
         var (pacer, time) = Create(2);
+        FirstWait(pacer, time);
         long transactions = 0;
         // A busy app whose transactions never wait: the batches grow to the full target.
         for (int i = 0; i < 20; i++)
@@ -98,9 +99,10 @@ public sealed class AppImpactPacerTests
     }
 
     [Test]
-    public void When_the_app_arrives_batches_start_small_and_grow_only_once_enough_of_its_transactions_went_by()
+    public void After_the_apps_first_wait_batches_start_small_and_grow_only_once_enough_of_its_transactions_went_by()
     {
         var (pacer, time) = Create(2);
+        FirstWait(pacer, time);
         long transactions = 0, app = 0;
         var targets = new List<(long App, double Ms)>();
         for (int i = 0; i < 30; i++)
@@ -121,12 +123,67 @@ public sealed class AppImpactPacerTests
     }
 
     [Test]
+    public void Until_one_of_its_transactions_waits_the_app_gets_batches_of_the_full_target()
+    {
+        var (pacer, time) = Create(2);
+        long transactions = 0;
+        for (int i = 0; i < 30; i++)
+        {
+            // 20 app transactions a batch, none of them waiting (an app writing rows the backfill does not update).
+            transactions += 21;
+            Step(pacer, time, new ImpactSummary(0, 1, 0) { Transactions = transactions });
+            Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(150)), $"batch {i}");
+            Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "a busy app's duty ceiling all the same");
+        }
+
+        transactions += 21;
+        Step(pacer, time, new ImpactSummary(1, 1, 0) { Transactions = transactions });
+        Assert.That(pacer.LastFelt, Is.True, "one of its transactions waited: it writes the rows being backfilled");
+        Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(20)), "the smallest batches at once, not halving");
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "the duty is not cut for it");
+
+        var targets = new List<double>();
+        for (int i = 0; i < 15; i++)
+        {
+            transactions += 21;
+            Step(pacer, time, new ImpactSummary(0, 1, 0) { Transactions = transactions });
+            targets.Add(pacer.Target!.Value.TotalMilliseconds);
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", targets));
+        Assert.That(targets.Take(9), Is.All.EqualTo(20), "no verdict before 200 of its transactions since the wait");
+        Assert.That(targets[^1], Is.EqualTo(40), "then twice as large");
+    }
+
+    [Test]
+    public void An_app_that_waited_once_gets_the_smallest_batches_when_it_comes_back()
+    {
+        var (pacer, time) = Create(2);
+        FirstWait(pacer, time);
+        long transactions = 0;
+        for (int i = 0; i < 60; i++)
+        {
+            transactions += 101;
+            Step(pacer, time, new ImpactSummary(0, 1, 0) { Transactions = transactions });
+        }
+
+        Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(150)), "grown back on evidence");
+        time.Advance(TimeSpan.FromSeconds(2));
+        Step(pacer, time, new ImpactSummary(0, 0, 0) { Transactions = ++transactions });
+        Assert.That(pacer.AppPresent, Is.False);
+        Step(pacer, time, new ImpactSummary(0, 1, 0) { Transactions = ++transactions });
+        Assert.That(pacer.AppPresent, Is.True);
+        Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(20)), "it writes the rows being backfilled: small from the start");
+    }
+
+    [Test]
     public void Other_workers_commits_are_not_counted_as_the_apps_transactions()
     {
         // This worker and two others, each committing its batch and its share of the budget: 6 of the
         // counter's transactions per batch are the backfill's; 20 are the app's.
         var time = new ManualTime();
         var pacer = new BackfillPacer(new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150), MaxAppImpact = 2 }, time) { OwnTransactionsPerBatch = 2 };
+        FirstWait(pacer, time);
         long transactions = 0, app = 0;
         var targets = new List<(long App, double Ms)>();
         for (int i = 0; i < 20; i++)
@@ -153,8 +210,8 @@ public sealed class AppImpactPacerTests
             // 40 app transactions a batch (200 a second), one of them stuck behind every other batch:
             // 1 in 80, 1.25 %.
             transactions += 41;
-            Step(pacer, time, new ImpactSummary(i % 2, 1, 0) { Active = 0, Transactions = transactions });
-            Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(20)), $"batch {i}");
+            Step(pacer, time, new ImpactSummary(1 - (i % 2), 1, 0) { Active = 0, Transactions = transactions });
+            Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(20)), $"batch {i}: from the app's first wait on");
         }
 
         Assert.That(pacer.AppLight, Is.True, "light, but its lock waits are judged all the same");
@@ -164,6 +221,7 @@ public sealed class AppImpactPacerTests
     public void An_app_that_commits_nothing_lets_the_batches_grow_after_ten_seconds_without_a_wait()
     {
         var (pacer, time) = Create(2);
+        FirstWait(pacer, time);
         var targets = new List<(TimeSpan At, double Ms)>();
         for (int i = 0; i < 150; i++)
         {
@@ -181,7 +239,8 @@ public sealed class AppImpactPacerTests
     public void The_looks_before_the_app_came_are_no_evidence_for_it()
     {
         var (pacer, time) = Create(2);
-        // 9 s of batches with nobody there (the counter moves by the batches' own commits).
+        // The app waited on a batch earlier in the run, then went away for 9 s.
+        FirstWait(pacer, time);
         long transactions = 1000;
         while (time.Now < TimeSpan.FromSeconds(9))
         {
@@ -205,6 +264,7 @@ public sealed class AppImpactPacerTests
     public void A_few_lock_waits_among_many_transactions_are_not_felt()
     {
         var (pacer, time) = Create(2);
+        FirstWait(pacer, time);
         long transactions = 0;
         for (int i = 0; i < 40; i++)
         {
@@ -221,6 +281,7 @@ public sealed class AppImpactPacerTests
     public void Without_transaction_counts_three_waiters_per_batch_are_enough()
     {
         var (pacer, time) = Create(2);
+        FirstWait(pacer, time);
         Step(pacer, time, new ImpactSummary(1, 1, 0));
         Assert.That(pacer.LastFelt, Is.False, "one stuck app transaction per batch cannot be told from a share");
         Step(pacer, time, new ImpactSummary(2, 1, 0));
@@ -233,6 +294,7 @@ public sealed class AppImpactPacerTests
     public void In_the_first_second_one_waiter_per_batch_is_not_judged_without_the_counter_moving()
     {
         var (pacer, time) = Create(2);
+        FirstWait(pacer, time);
         // The counter has not moved yet (backends report it about once a second): 4 batches of 200 ms.
         for (int i = 0; i < 4; i++)
         {
@@ -385,6 +447,14 @@ public sealed class AppImpactPacerTests
     {
         var time = new ManualTime();
         return (new BackfillPacer(new BackfillOptions(BatchSize: 1000) { TargetBatchDuration = TimeSpan.FromMilliseconds(150), MaxAppImpact = m }, time), time);
+    }
+
+    /// <summary>One batch that one of the app's transactions waited on (no transaction count): from then on
+    /// the app's batches start from the smallest target and grow only on evidence.</summary>
+    private static void FirstWait(BackfillPacer pacer, ManualTime time)
+    {
+        Step(pacer, time, new ImpactSummary(1, 1, 0));
+        Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(20)), "the app's first wait: the smallest batches");
     }
 
     /// <summary>One batch of 100 ms and its pause, on the manual clock.</summary>
