@@ -80,15 +80,21 @@ internal sealed class BackfillPacer
     /// <summary>How many of the app's last looks decide whether it is light.</summary>
     public const int LightWindow = 10;
 
+    /// <summary>How many looks in a row with no statement of the app's in flight make it light before
+    /// there are <see cref="LightWindow"/> of them.</summary>
+    public const int LightFirstLooks = 5;
+
     // Whether an app statement was in flight at each of the last looks while the app was there.
     private readonly Queue<bool> _inFlight = new();
 
     /// <summary>
     /// True when the app is there but light: at the last <see cref="LightWindow"/> looks (one per batch),
-    /// it had a statement in flight at most once, so its statements take a small share of the time and
-    /// the backfill's CPU is not in their way; batches may then run all of the time (the duty grows back to
-    /// 1 at 5 points a batch). Lock waits are judged as for any app. A busy app (a statement in flight at
-    /// two looks or more of the last ten) brings the ceiling back to m/4 at once.
+    /// it had a statement in flight at most once, or, before there are ten looks since it arrived, none
+    /// at the <see cref="LightFirstLooks"/> or more there are (an app busy half of the time shows none at
+    /// five looks one time in 32); so its statements take a small share of the time and the backfill's
+    /// CPU is not in their way; batches may then run all of the time (the duty grows back to 1 at 5 points
+    /// a batch). Lock waits are judged as for any app. A busy app (a statement in flight at two looks or
+    /// more of the last ten) brings the ceiling back to m/4 at once.
     /// </summary>
     public bool AppLight => AppPresent && _light;
 
@@ -323,7 +329,8 @@ internal sealed class BackfillPacer
                 _inFlight.Dequeue();
             }
 
-            _light = _inFlight.Count == LightWindow && _inFlight.Count(f => f) <= 1;
+            int busy = _inFlight.Count(f => f);
+            _light = _inFlight.Count == LightWindow ? busy <= 1 : _inFlight.Count >= LightFirstLooks && busy == 0;
             Duty = Math.Min(Duty, DutyCeiling);
         }
 

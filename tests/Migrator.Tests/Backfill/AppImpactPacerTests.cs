@@ -323,15 +323,15 @@ public sealed class AppImpactPacerTests
     {
         var (pacer, time) = Create(2);
         var light = new ImpactSummary(0, AppConnections: 2, 0) { Active = 0 };
-        for (int i = 1; i < BackfillPacer.LightWindow; i++)
+        for (int i = 1; i < BackfillPacer.LightFirstLooks; i++)
         {
             Step(pacer, time, light);
             Assert.That(pacer.AppLight, Is.False, $"after {i} looks: too few to tell");
         }
 
-        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "a busy app's ceiling until ten looks say otherwise");
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "a busy app's ceiling until five looks say otherwise");
         Step(pacer, time, light);
-        Assert.That(pacer.AppLight, Is.True, "no statement in flight at ten looks");
+        Assert.That(pacer.AppLight, Is.True, "no statement in flight at five looks");
         Assert.That(pacer.DutyCeiling, Is.EqualTo(1));
         for (int i = 0; i < 10; i++)
         {
@@ -346,6 +346,22 @@ public sealed class AppImpactPacerTests
         Step(pacer, time, light with { Active = 3 });
         Assert.That(pacer.AppLight, Is.False, "two in ten: busy");
         Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "back to m/4 at once, not 5 points a batch");
+    }
+
+    [Test]
+    public void Before_ten_looks_one_statement_in_flight_keeps_the_app_busy_until_the_tenth()
+    {
+        var (pacer, time) = Create(2);
+        var light = new ImpactSummary(0, AppConnections: 2, 0) { Active = 0 };
+        Step(pacer, time, light with { Active = 1 });
+        for (int i = 2; i < BackfillPacer.LightWindow; i++)
+        {
+            Step(pacer, time, light);
+            Assert.That(pacer.AppLight, Is.False, $"after {i} looks, one of them with a statement in flight");
+        }
+
+        Step(pacer, time, light);
+        Assert.That(pacer.AppLight, Is.True, "one in ten");
     }
 
     [Test]

@@ -23,8 +23,9 @@ public sealed class AppImpactTests : BackfillTest
     {
         await using var app = await OpenAppTransactionAsync();
 
-        var progress = await RunAsync(new BackfillOptions(BatchSize: 500) { MaxAppImpact = 2 });
-        Assert.That(progress, Has.Count.EqualTo(Rows / 500));
+        // Fewer batches than the looks that make an app with nothing in flight light (the next test).
+        var progress = await RunAsync(new BackfillOptions(BatchSize: 1000) { MaxAppImpact = 2 });
+        Assert.That(progress, Has.Count.EqualTo(Rows / 1000).And.Count.LessThan(BackfillPacer.LightFirstLooks));
         Assert.Multiple(() =>
         {
             Assert.That(progress.All(p => p.Impact is { AppConnections: >= 1 }), Is.True, "the app's open transaction is seen at every batch");
@@ -42,13 +43,13 @@ public sealed class AppImpactTests : BackfillTest
 
         var progress = await RunAsync(new BackfillOptions(BatchSize: 200) { MaxAppImpact = 2 });
         TestContext.Out.WriteLine(string.Join("\n", progress.Select(p => $"duty {p.Duty:0.00}, light {p.AppLight}, {p.Impact}")));
-        int window = BackfillPacer.LightWindow;
+        int window = BackfillPacer.LightFirstLooks;
         Assert.That(progress, Has.Count.EqualTo(Rows / 200));
         Assert.Multiple(() =>
         {
             Assert.That(progress.All(p => p.AppPresent && p.Impact is { Active: 0 }), Is.True, "there, with nothing in flight");
-            Assert.That(progress.Take(window - 1).All(p => !p.AppLight && p.Duty == 0.5), Is.True, "a busy app's m/4 until ten looks");
-            Assert.That(progress.Skip(window - 1).All(p => p.AppLight), Is.True, "light from the tenth look on");
+            Assert.That(progress.Take(window - 1).All(p => !p.AppLight && p.Duty == 0.5), Is.True, "a busy app's m/4 until five looks");
+            Assert.That(progress.Skip(window - 1).All(p => p.AppLight), Is.True, "light from the fifth look on");
             Assert.That(progress[^1].Duty, Is.GreaterThan(progress[window - 1].Duty), "the duty grows back toward 1");
         });
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
