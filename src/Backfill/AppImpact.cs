@@ -7,8 +7,9 @@ namespace Migrator.Backfill;
 /// the batch's own connection (no monitor connection, nothing between batches): the client backends
 /// waiting on a lock this batch holds (<c>pg_blocking_pids</c>), the other client connections that ran
 /// something in the last second, and those waiting on shared-memory contention (LWLock, BufferPin or IO
-/// wait events), those in a statement at that moment (state active: running, or waiting on a lock or
-/// anything else), the backfill's other workers that ran something in the last second, and the
+/// wait events), those in a statement at that moment and not waiting on a lock (state active: running,
+/// or waiting on anything but a heavyweight lock, which takes no CPU; a write stuck behind a batch is
+/// counted as a waiter), the backfill's other workers that ran something in the last second, and the
 /// database's transaction counter (pg_stat_database, which backends report at most once a second) from
 /// which the pacing tells how many transactions the app runs. A batch's row locks are held until its
 /// commit, so every app write that ran into them is still waiting at that moment. pg_stat_activity is
@@ -32,7 +33,7 @@ internal static class AppImpact
                count(*) FILTER (WHERE x.app AND (a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second')),
                count(*) FILTER (WHERE x.app AND a.state = 'active' AND a.wait_event_type IN ('LWLock', 'BufferPin', 'IO')),
                (SELECT d.xact_commit + d.xact_rollback FROM pg_stat_database d WHERE d.datname = current_database()),
-               count(*) FILTER (WHERE x.app AND a.state = 'active'),
+               count(*) FILTER (WHERE x.app AND a.state = 'active' AND a.wait_event_type IS DISTINCT FROM 'Lock'),
                count(*) FILTER (WHERE a.application_name = $2 AND (a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second'))
         FROM pg_stat_activity a
         CROSS JOIN LATERAL (SELECT NOT a.pid = ANY ($1) AND a.application_name IS DISTINCT FROM $2 AS app) x

@@ -14,9 +14,9 @@ namespace Migrator.Backfill;
 /// m ≥ 4: all of it), or all of the time while the app is light (<see cref="AppLight"/>). When it
 /// arrives, batches keep the full target until one of its transactions waits on a batch (an app on other
 /// rows never meets the batches' locks); from its first wait on, and whenever it comes back after that, batches
-/// start from the smallest target (20 ms) and grow only on evidence: once enough of the
-/// app's transactions went by since the last verdict to tell a share of 0.25 % × m (200 at m = 2), the
-/// target doubles if none of them waited on a batch's locks and grows by a quarter if a few did
+/// start from the smallest target (20 ms) and grow only on evidence: the target doubles once enough
+/// of the app's transactions went by since the last verdict to tell that batches twice as large would
+/// keep under 0.25 % × m of them waiting on a batch's locks (1 200 with no waiter at m = 2)
 /// (<see cref="JudgeLocks"/>). More waiters than that share halve the target (down to 20 ms), which
 /// smaller batches cure (a batch's lock waits grow with the rows it holds times how long it holds them);
 /// so does a probe over m × its idle time. The duty drops by 30 % (down to 10 %) when the probe is felt,
@@ -93,12 +93,28 @@ internal sealed class BackfillPacer
     /// at the <see cref="LightFirstLooks"/> or more there are (an app busy half of the time shows none at
     /// five looks one time in 32); so its statements take a small share of the time and the backfill's
     /// CPU is not in their way; batches may then run all of the time (the duty grows back to 1 at 5 points
-    /// a batch). Lock waits are judged as for any app. A busy app (a statement in flight at two looks or
-    /// more of the last ten) brings the ceiling back to m/4 at once.
+    /// a batch). A look at which the app's only statements wait on the batch's locks is left out (they
+    /// take no CPU, and would not wait without the batch). An app of <see cref="LightRate"/> transactions a
+    /// second or more, by the database's counter, is busy whatever its looks show. Lock waits are judged
+    /// as for any app. A busy app (a statement in flight at two looks or more of the last ten, or that
+    /// many transactions) brings the ceiling back to m/4 at once.
     /// </summary>
     public bool AppLight => AppPresent && _light;
 
     private bool _light;
+
+    // Whether the looks alone (statements in flight) make the app light.
+    private bool _sampledLight;
+
+    /// <summary>The app's transactions a second over which it is busy whatever its looks show: a statement
+    /// of a fast writer is in flight for a fraction of a millisecond, and one look a batch sees few of
+    /// them (a single-row writer as fast as it goes, 5 000–10 000 transactions a second on this project's
+    /// 2-core machine, was light by its looks at up to 40 of 48 batches, docs/benchmarks.md). Below it, a
+    /// transaction of a tenth of a millisecond of the server's time is under a tenth of a core.</summary>
+    public const double LightRate = 1000;
+
+    // The app's transactions a second at the last look, when the counter tells (AppRate).
+    private double? _appRate;
 
     /// <summary>The share of time batches may run while the app is there: m/4, at most 1. (Chosen by
     /// measuring on 2 cores shared by a busy writer and the backfill, docs/benchmarks.md: half of the time
@@ -177,6 +193,10 @@ internal sealed class BackfillPacer
     /// saw, clears the batches to grow (an app that runs few transactions, or sits in one).</summary>
     private static readonly TimeSpan QuietWindow = TimeSpan.FromSeconds(10);
 
+    /// <summary>How many times 1 / share of the app's transactions the evidence for growth gathers at most
+    /// before its verdict (2 000 at m = 2), so that it stays about the app as it is now.</summary>
+    private const double EvidenceTransactions = 10;
+
     /// <summary>How far back the database's transaction counter is read for the app's rate.</summary>
     private static readonly TimeSpan RateSpan = TimeSpan.FromSeconds(5);
 
@@ -188,9 +208,18 @@ internal sealed class BackfillPacer
         /// <summary>Enough of the app's transactions went by, and few enough waited: the batches may grow.</summary>
         Clear,
 
+        /// <summary>Enough of the app's transactions went by to tell that few enough waited, too few to tell
+        /// that batches twice as large would stay under the share: the batches keep their target, the duty
+        /// may grow, and the looks go on gathering evidence.</summary>
+        Under,
+
         /// <summary>Too few app transactions yet to tell either way: hold.</summary>
         Unknown,
     }
+
+    // The windows within the share since the target last changed: their waiters and app transactions.
+    private int _evidenceBlocked;
+    private double _evidenceSeen;
 
     // The looks since the last verdict: the waiters counted, the looks, and the time they cover.
     private int _windowBlocked;
@@ -214,14 +243,19 @@ internal sealed class BackfillPacer
     /// <summary>
     /// Judges the lock waits since the last verdict. A verdict needs evidence: at least 1 / share of the
     /// app's transactions (200 at m = 2), so that the share can be told (its rate is read from the
-    /// database's transaction counter over the last 5 s, less the backfill's own transactions; backends report the
-    /// counter about once a second). Then more waiters than <see cref="LockShareFor"/> of them is felt, and
-    /// fewer is clear. Before that, three waiters per look on average are felt (several app transactions
-    /// stuck behind every batch), and 10 s without a single waiter are clear (an app of few transactions);
-    /// anything else holds. Without the counter, a look with no waiter is clear. A verdict starts a new
-    /// window: the next one judges only what the batches do after it. With a verdict of clear comes how
-    /// much the batches grow: twice as large when enough of the app's transactions (or 10 s) went by with
-    /// no waiter at all, a quarter larger otherwise.
+    /// database's transaction counter over the last 5 s, less the backfill's own transactions; backends
+    /// report the counter about once a second). Then more waiters than <see cref="LockShareFor"/> of them
+    /// is felt. Fewer joins the evidence of the windows before it at this target, and that evidence is
+    /// clear once it says batches twice as large would stay within the share: the share's upper bound,
+    /// (waiters + 3) / transactions (95 % with no waiter, the rule of three), times two, at most the share
+    /// allowed (with no waiter, 3 × 2 / share transactions: 1 200 at m = 2). Until then it is under (the
+    /// target holds, the duty grows); evidence of 10 / share transactions (2 000) is clear by what it
+    /// allows, at least nothing. A batch's lock waits grow with its size, so the batches grow by that
+    /// much; doubling asks the fewest transactions per step of growth. Before 1 / share transactions,
+    /// three waiters per look on average are felt (several app transactions stuck behind every batch), and
+    /// 10 s without a single waiter are clear, twice as large (an app of few transactions); anything else
+    /// holds. Without the counter, a look with no waiter is clear, a quarter larger. A verdict of felt or
+    /// clear starts the evidence over: the next one judges only what the batches do after it.
     /// </summary>
     private (LockVerdict Verdict, double Growth) JudgeLocks(ImpactSummary impact, double m, TimeSpan took)
     {
@@ -231,11 +265,32 @@ internal sealed class BackfillPacer
         _windowSpan += _lastLook is { } previous ? now - previous : took;
         _lastLook = now;
         double? rate = AppRate(now, impact.Transactions, impact.Workers ?? 0);
+        _appRate = rate;
         double share = LockShareFor(m);
         LockVerdict verdict;
+        double growth = 1.25;
         if (rate is { } perSecond && perSecond * _windowSpan.TotalSeconds >= 1 / share)
         {
-            verdict = _windowBlocked > share * perSecond * _windowSpan.TotalSeconds ? LockVerdict.Felt : LockVerdict.Clear;
+            double seen = perSecond * _windowSpan.TotalSeconds;
+            if (_windowBlocked > share * seen)
+            {
+                verdict = LockVerdict.Felt;
+            }
+            else
+            {
+                // Within the share: the window's evidence joins that of the windows before it at this
+                // target. How much larger batches would stay under the share: the share allowed over its
+                // upper bound by that evidence, (waiters + 3) / transactions; twice as large at most.
+                _evidenceBlocked += _windowBlocked;
+                _evidenceSeen += seen;
+                double allowed = Math.Min(2, share * _evidenceSeen / (_evidenceBlocked + 3));
+                verdict = allowed >= 2 || _evidenceSeen >= EvidenceTransactions / share ? LockVerdict.Clear : LockVerdict.Under;
+                growth = Math.Max(1, allowed);
+                if (verdict == LockVerdict.Under)
+                {
+                    StartWindow(evidence: false);
+                }
+            }
         }
         else if (_windowBlocked >= 3 * _windowLooks)
         {
@@ -243,28 +298,36 @@ internal sealed class BackfillPacer
         }
         else if (_windowBlocked == 0 && (impact.Transactions is null || _windowSpan >= QuietWindow))
         {
+            // No waiter at all: 10 s of them are evidence enough to double; a look without the counter,
+            // a quarter.
             verdict = LockVerdict.Clear;
+            growth = _windowSpan >= QuietWindow ? 2 : 1.25;
         }
         else
         {
             verdict = LockVerdict.Unknown;
         }
 
-        bool evidence = rate is not null || _windowSpan >= QuietWindow;
-        double growth = evidence && _windowBlocked == 0 ? 2 : 1.25;
-        if (verdict != LockVerdict.Unknown)
+        if (verdict is LockVerdict.Felt or LockVerdict.Clear)
         {
-            StartWindow();
+            StartWindow(evidence: true);
         }
 
         return (verdict, growth);
     }
 
-    private void StartWindow()
+    /// <summary>Starts a new window of looks, and with <paramref name="evidence"/> (by default) a new
+    /// gathering of evidence for growth too.</summary>
+    private void StartWindow(bool evidence = true)
     {
         _windowBlocked = 0;
         _windowLooks = 0;
         _windowSpan = TimeSpan.Zero;
+        if (evidence)
+        {
+            _evidenceBlocked = 0;
+            _evidenceSeen = 0;
+        }
     }
 
     /// <summary>The app's transactions per second: the counter's rise over the last 5 s of looks (at least
@@ -315,13 +378,17 @@ internal sealed class BackfillPacer
             // transactions show what larger ones would cost it (the looks before it came say nothing).
             StartWindow();
             _inFlight.Clear();
-            _light = false;
+            _sampledLight = false;
             _appTarget = _appWaited ? MinAppTarget : AppTargetCeiling;
             Duty = DutyCeiling;
         }
 
         _appSeen = Elapsed;
-        if (impact.Active is { } active)
+        var (locks, growth) = JudgeLocks(impact, m, took);
+        // A look at which the app's only statements wait on the batch's locks says nothing of how busy it
+        // is: they take no CPU and are not counted in flight (AppImpact), but only because the batch holds
+        // them (a busy writer waits on every long batch, a light one now and then); it is left out.
+        if (impact.Active is { } active && (active > 0 || impact.Blocked == 0))
         {
             _inFlight.Enqueue(active > 0);
             if (_inFlight.Count > LightWindow)
@@ -330,11 +397,11 @@ internal sealed class BackfillPacer
             }
 
             int busy = _inFlight.Count(f => f);
-            _light = _inFlight.Count == LightWindow ? busy <= 1 : _inFlight.Count >= LightFirstLooks && busy == 0;
-            Duty = Math.Min(Duty, DutyCeiling);
+            _sampledLight = _inFlight.Count == LightWindow ? busy <= 1 : _inFlight.Count >= LightFirstLooks && busy == 0;
         }
 
-        var (locks, growth) = JudgeLocks(impact, m, took);
+        _light = _sampledLight && !(_appRate >= LightRate);
+        Duty = Math.Min(Duty, DutyCeiling);
         if (impact.Blocked > 0 && !_appWaited && _options.TargetBatchDuration is not null)
         {
             // The first of the app's transactions to wait on a batch: the app writes the rows being

@@ -14,8 +14,10 @@ public sealed record ImpactSummary(int Blocked, int AppConnections, int Contende
     /// <summary>The database's committed and rolled-back transactions so far (pg_stat_database), or null.</summary>
     public long? Transactions { get; init; }
 
-    /// <summary>Other client connections in a statement at that moment (state active), or null when not
-    /// sampled: the pacing tells a light app (no statement in flight at nearly every look) from a busy one.</summary>
+    /// <summary>Other client connections in a statement at that moment (state active) and not waiting on a
+    /// lock, or null when not sampled: the pacing tells a light app (no statement in flight at nearly every
+    /// look) from a busy one. A statement waiting on a lock takes no CPU; one stuck behind a batch is in
+    /// <see cref="Blocked"/>.</summary>
     public int? Active { get; init; }
 
     /// <summary>The backfill's other workers (connections named <see cref="AppImpact.WorkerName"/>) that ran

@@ -58,14 +58,14 @@ public sealed class AppImpactPacerTests
         Assert.That(pacer.Duty, Is.EqualTo(BackfillPacer.MinDuty), "down to the floor");
         Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(20)), "the batches shrink to the least target");
 
-        for (int i = 0; i < 20; i++)
+        for (int i = 0; i < 80; i++)
         {
             transactions += 51;
             Step(pacer, time, new ImpactSummary(0, 1, 0) { Transactions = transactions });
         }
 
         Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "+0.05 per batch the app did not feel, up to the ceiling");
-        Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(150)));
+        Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(150)), "doubled at every 1 200 app transactions without a wait");
     }
 
     [Test]
@@ -105,7 +105,7 @@ public sealed class AppImpactPacerTests
         FirstWait(pacer, time);
         long transactions = 0, app = 0;
         var targets = new List<(long App, double Ms)>();
-        for (int i = 0; i < 30; i++)
+        for (int i = 0; i < 130; i++)
         {
             // 20 app transactions a batch (100 a second), none of them waiting.
             transactions += 21;
@@ -115,11 +115,36 @@ public sealed class AppImpactPacerTests
         }
 
         TestContext.Out.WriteLine(string.Join(", ", targets.Select(t => $"{t.App}: {t.Ms} ms")));
-        Assert.That(targets.Where(t => t.App < 1 / BackfillPacer.LockShareFor(2)).All(t => t.Ms == 20), Is.True,
-            "20 ms until 200 app transactions (1 / 0.5 %) can tell whether larger batches would be felt");
-        Assert.That(targets[^1].Ms, Is.GreaterThan(20), "then they grow");
+        Assert.That(targets.Where(t => t.App < 2 * 3 / BackfillPacer.LockShareFor(2)).All(t => t.Ms == 20), Is.True,
+            "20 ms until 1 200 app transactions without a wait (the share's upper bound 3 / n, times two, within 0.5 %) tell that batches twice as large would not be felt");
+        Assert.That(targets.First(t => t.Ms > 20).App, Is.EqualTo(1200));
+        Assert.That(targets.Where(t => t.App < 2 * 1200).Select(t => t.Ms), Is.All.LessThanOrEqualTo(40), "as many again for the next step");
+        Assert.That(targets[^1].Ms, Is.EqualTo(80));
         Assert.That(targets.Zip(targets.Skip(1)).All(p => p.Second.Ms == p.First.Ms || p.Second.Ms == Math.Min(150, 2 * p.First.Ms)), Is.True,
             "twice as large at each verdict with no wait at all");
+    }
+
+    [Test]
+    public void Waits_within_the_share_but_too_close_to_it_for_twice_as_large_keep_the_batches_from_doubling()
+    {
+        var (pacer, time) = Create(2);
+        FirstWait(pacer, time);
+        long transactions = 0;
+        var targets = new List<double>();
+        for (int i = 0; i < 100; i++)
+        {
+            // 100 app transactions a batch, one of them waiting on every third batch: 0.33 %, within the
+            // 0.5 % allowed, but batches twice as large would give about 0.67 %.
+            transactions += 101;
+            Step(pacer, time, new ImpactSummary(i % 3 == 2 ? 1 : 0, 1, 0) { Transactions = transactions });
+            Assert.That(pacer.LastFelt, Is.False, $"batch {i}: within the share");
+            targets.Add(pacer.Target!.Value.TotalMilliseconds);
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", targets.Distinct().Select(t => t.ToString("0.0"))));
+        Assert.That(targets.Zip(targets.Skip(1)).All(p => p.Second <= p.First * 1.25), Is.True, "never a step of a quarter or more");
+        Assert.That(targets[^1], Is.LessThan(25), "10 000 transactions later, still about the size that shows 0.33 %");
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "the duty grows all the same: the share is kept");
     }
 
     [Test]
@@ -143,7 +168,7 @@ public sealed class AppImpactPacerTests
         Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "the duty is not cut for it");
 
         var targets = new List<double>();
-        for (int i = 0; i < 15; i++)
+        for (int i = 0; i < 65; i++)
         {
             transactions += 21;
             Step(pacer, time, new ImpactSummary(0, 1, 0) { Transactions = transactions });
@@ -151,7 +176,7 @@ public sealed class AppImpactPacerTests
         }
 
         TestContext.Out.WriteLine(string.Join(", ", targets));
-        Assert.That(targets.Take(9), Is.All.EqualTo(20), "no verdict before 200 of its transactions since the wait");
+        Assert.That(targets.Take(59), Is.All.EqualTo(20), "no growth before 1 200 of its transactions since the wait");
         Assert.That(targets[^1], Is.EqualTo(40), "then twice as large");
     }
 
@@ -186,7 +211,7 @@ public sealed class AppImpactPacerTests
         FirstWait(pacer, time);
         long transactions = 0, app = 0;
         var targets = new List<(long App, double Ms)>();
-        for (int i = 0; i < 20; i++)
+        for (int i = 0; i < 70; i++)
         {
             transactions += 26;
             app += 20;
@@ -195,8 +220,8 @@ public sealed class AppImpactPacerTests
         }
 
         TestContext.Out.WriteLine(string.Join(", ", targets.Select(t => $"{t.App}: {t.Ms} ms")));
-        Assert.That(targets.Where(t => t.App < 1 / BackfillPacer.LockShareFor(2)).Select(t => t.Ms), Is.All.EqualTo(20),
-            "no verdict before 200 of the app's own transactions went by (counting the workers' would give one at 160)");
+        Assert.That(targets.Where(t => t.App < 2 * 3 / BackfillPacer.LockShareFor(2)).Select(t => t.Ms), Is.All.EqualTo(20),
+            "no growth before 1 200 of the app's own transactions went by (counting the workers' would give it at 940)");
         Assert.That(targets[^1].Ms, Is.GreaterThan(20));
     }
 
@@ -365,6 +390,48 @@ public sealed class AppImpactPacerTests
     }
 
     [Test]
+    public void A_busy_app_stuck_behind_every_batch_is_not_taken_for_a_light_one()
+    {
+        var (pacer, time) = Create(2);
+        // A writer as fast as it goes: at every commit of a long batch its one statement waits on the
+        // batch's locks (not in flight, AppImpact), and at the other looks it is running.
+        for (int i = 0; i < 3 * BackfillPacer.LightWindow; i++)
+        {
+            Step(pacer, time, new ImpactSummary(1, 1, 0) { Active = 0 });
+            Assert.That(pacer.AppLight, Is.False, $"look {i}: stuck behind the batch says nothing of how busy it is");
+        }
+
+        for (int i = 0; i < BackfillPacer.LightWindow; i++)
+        {
+            Step(pacer, time, new ImpactSummary(i % 2, 1, 0) { Active = 1 - (i % 2) });
+            Assert.That(pacer.AppLight, Is.False, $"look {i}");
+        }
+
+        Assert.That(pacer.DutyCeiling, Is.EqualTo(0.5));
+    }
+
+    [TestCase(200, true)]
+    [TestCase(5000, false)]
+    public void An_app_of_many_transactions_a_second_is_busy_whatever_its_looks_show(int perSecond, bool light)
+    {
+        var (pacer, time) = Create(2);
+        long transactions = 0;
+        var verdicts = new List<bool>();
+        for (int i = 0; i < 3 * BackfillPacer.LightWindow; i++)
+        {
+            // No statement in flight at any look (a fast writer's statements are too short to be seen).
+            transactions += 1 + (perSecond / 5);
+            Step(pacer, time, new ImpactSummary(0, 1, 0) { Active = 0, Transactions = transactions });
+            verdicts.Add(pacer.AppLight);
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", verdicts));
+        Assert.That(verdicts[^1], Is.EqualTo(light), $"{perSecond} transactions a second against {BackfillPacer.LightRate}");
+        Assert.That(verdicts.Skip(BackfillPacer.LightWindow), Is.All.EqualTo(light), "once the counter tells the rate");
+        Assert.That(pacer.DutyCeiling, Is.EqualTo(light ? 1 : 0.5));
+    }
+
+    [Test]
     public void Lock_waits_are_judged_for_a_light_app_as_for_any()
     {
         var (pacer, time) = Create(2);
@@ -376,17 +443,17 @@ public sealed class AppImpactPacerTests
         }
 
         Assert.That(pacer.Duty, Is.EqualTo(1).Within(1e-9));
-        // Of 50 app transactions a batch, 3 stuck behind it (a blocked backend is in a statement too).
+        // Of 50 app transactions a batch, 3 stuck behind it (waiting on a lock: not in flight, AppImpact).
         for (int i = 0; i < 3; i++)
         {
             transactions += 51;
-            Step(pacer, time, new ImpactSummary(3, 1, 0) { Active = 3, Transactions = transactions });
+            Step(pacer, time, new ImpactSummary(3, 1, 0) { Active = 0, Transactions = transactions });
         }
 
         Assert.That(pacer.LastFelt, Is.True);
-        Assert.That(pacer.AppLight, Is.False, "the stuck statements count as in flight");
-        Assert.That(pacer.Target, Is.LessThan(TimeSpan.FromMilliseconds(150)), "the batches shrink");
-        Assert.That(pacer.Duty, Is.LessThanOrEqualTo(0.5 + 1e-9));
+        Assert.That(pacer.AppLight, Is.True, "still light: its waits are judged by the lock rules");
+        Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(20)), "the batches shrink");
+        Assert.That(pacer.Duty, Is.LessThan(1), "and, as small as they go and still felt, the duty is cut");
     }
 
     [Test]

@@ -131,13 +131,14 @@ public sealed class AppImpactTests : BackfillTest
         TestContext.Out.WriteLine(string.Join("\n", progress.Select(p => $"size {p.BatchSize}, duty {p.Duty}, {p.Impact}")));
         Assert.That(progress[0].Impact, Is.Not.Null);
         Assert.That(progress[0].Impact!.Blocked, Is.EqualTo(3), "the stuck writes, counted just before the commit");
+        Assert.That(progress[0].Impact!.Active, Is.Zero, "waiting on the batch's locks, they are not statements in flight (no CPU)");
         Assert.That(progress[0].AppPresent, Is.True);
         Assert.That(progress.Skip(1).All(p => p.Impact!.Blocked == 0), Is.True, "later batches held nobody up");
         Assert.Multiple(() =>
         {
             Assert.That(progress[1].BatchSize, Is.EqualTo(500), "three stuck writes in a batch: the next batch is half as large");
             Assert.That(progress[0].Duty, Is.EqualTo(0.5), "the duty holds while the batches can still shrink");
-            // Growing back needs evidence: 200 app transactions without a wait (this app commits none), or
+            // Growing back needs evidence: 1 200 app transactions without a wait (this app commits none), or
             // 10 s without a single waiter, far longer than these few batches take.
             Assert.That(progress.Skip(1).Select(p => p.BatchSize), Is.All.EqualTo(500), "and they stay that small while nothing shows that larger ones would not be felt");
         });
