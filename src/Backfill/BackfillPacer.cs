@@ -118,8 +118,9 @@ internal sealed class BackfillPacer
 
     /// <summary>The share of time batches may run while the app is there: m/4, at most 1. (Chosen by
     /// measuring on 2 cores shared by a busy writer and the backfill, docs/benchmarks.md: half of the time
-    /// kept the writer's p99 at or under 2× its idle p99 in half or more of the points; three quarters
-    /// bought 0.40–0.55 of the single UPDATE's throughput for 2.0–4.5×.)</summary>
+    /// kept the writer's p99 at or under 2× its idle p99 in about half of the points (one to six of six a
+    /// run), at 1.2–2.9× in all; three quarters
+    /// bought 0.40–0.55 of the single UPDATE's throughput for 2.0–5.2×.)</summary>
     public static double DutyCeilingFor(double maxAppImpact) => Math.Min(1, maxAppImpact / 4);
 
     /// <summary>True when the app felt the last batch observed (its lock waits or its probe).</summary>
