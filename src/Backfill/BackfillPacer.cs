@@ -99,9 +99,7 @@ internal sealed class BackfillPacer
     /// as for any app. A busy app (a statement in flight at two looks or more of the last ten, or that
     /// many transactions) brings the ceiling back to m/4 at once.
     /// </summary>
-    public bool AppLight => AppPresent && _light;
-
-    private bool _light;
+    public bool AppLight => AppPresent && _sampledLight && !(_appRate >= LightRate);
 
     // Whether the looks alone (statements in flight) make the app light.
     private bool _sampledLight;
@@ -119,8 +117,8 @@ internal sealed class BackfillPacer
     /// <summary>The share of time batches may run while the app is there: m/4, at most 1. (Chosen by
     /// measuring on 2 cores shared by a busy writer and the backfill, docs/benchmarks.md: half of the time
     /// kept the writer's p99 at or under 2× its idle p99 in about half of the points (one to six of six a
-    /// run), at 1.2–2.9× in all; three quarters
-    /// bought 0.40–0.55 of the single UPDATE's throughput for 2.0–5.2×.)</summary>
+    /// run), at 1.2–2.9× in all; three quarters bought 0.40–0.55 of the single UPDATE's throughput for
+    /// 2.0–5.2×.)</summary>
     public static double DutyCeilingFor(double maxAppImpact) => Math.Min(1, maxAppImpact / 4);
 
     /// <summary>True when the app felt the last batch observed (its lock waits or its probe).</summary>
@@ -401,7 +399,6 @@ internal sealed class BackfillPacer
             _sampledLight = _inFlight.Count == LightWindow ? busy <= 1 : _inFlight.Count >= LightFirstLooks && busy == 0;
         }
 
-        _light = _sampledLight && !(_appRate >= LightRate);
         Duty = Math.Min(Duty, DutyCeiling);
         if (impact.Blocked > 0 && !_appWaited && _options.TargetBatchDuration is not null)
         {
