@@ -19,7 +19,7 @@ namespace Migrator.Bench;
 /// <c>doneRows</c>): the backfilled table, its pages, index and last pages shared, but no row the backfill
 /// updates.
 /// </summary>
-public sealed class AppWriter
+public sealed class AppWriter : IAppWriter
 {
     private const int WarmUp = 2000;
     private readonly Process _process;
@@ -31,9 +31,15 @@ public sealed class AppWriter
         _output = output;
     }
 
-    /// <summary>Starts the writer's process and returns once it is warm and its writes are counted.</summary>
-    public static async Task<AppWriter> StartAsync(string connectionString, long rows, string kind)
+    /// <summary>Starts the writer's process and returns once it is warm and its writes are counted (pgbench
+    /// for the kinds of <see cref="PgbenchWriter"/>).</summary>
+    public static async Task<IAppWriter> StartAsync(string connectionString, long rows, string kind)
     {
+        if (PgbenchWriter.Writes(kind))
+        {
+            return await PgbenchWriter.StartAsync(connectionString, rows, kind);
+        }
+
         var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
             RedirectStandardInput = true,

@@ -10,7 +10,8 @@ namespace Migrator.Bench;
 /// The impact-aware pacing's trade-off, measured in one run on one server: the single UPDATE's time
 /// alone (the throughput reference), our backfill alone at the default settings, an app writer's idle
 /// p99, then the backfill at several --max-app-impact settings (and off) while the writer runs, uniform
-/// (random keys) or hot (90 % of writes on 1 % of the keys); each point is the writer's p99 over its
+/// (random keys) or hot (90 % of writes on 1 % of the keys), each once in .NET (<see cref="AppWriter"/>)
+/// and once in C (<see cref="PgbenchWriter"/>, pgbench); each point is the writer's p99 over its
 /// idle p99 and the single UPDATE's time over the backfill's, with the writer's mean ratio and longest
 /// write (which count the time it spent stalled, where its p99 does not). Also two workers at the
 /// default, the writer on another table, a light writer, the single UPDATE under the writer, and a
@@ -61,7 +62,7 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         log.WriteLine(Invariant($"backfill alone with every batch in the SKIP LOCKED form {locking:0.00} s"));
 
         var points = new List<Point>();
-        foreach (string writer in new[] { "uniform", "hot" }.Where(Measured))
+        foreach (string writer in new[] { "uniform", "hot", "pgbench-uniform", "pgbench-hot" }.Where(Measured))
         {
             foreach (var m in settings)
             {
@@ -87,7 +88,7 @@ public sealed class PacingBench(string connectionString, TextWriter log)
             points.Add(await SingleUpdateUnderLoadAsync(rows, writer, single));
         }
 
-        foreach (string writer in new[] { "uniform", "hot" }.Where(Measured))
+        foreach (string writer in new[] { "uniform", "hot", "pgbench-uniform", "pgbench-hot" }.Where(Measured))
         {
             points.Add(await BusyCpuAsync(rows, writer));
         }
@@ -177,7 +178,7 @@ public sealed class PacingBench(string connectionString, TextWriter log)
     }
 
     /// <summary>A fresh table, the writer's idle p99 over 5 s, then the writer started again (warm).</summary>
-    private async Task<(Latencies Idle, AppWriter Writes)> IdleThenStartAsync(long rows, string writer)
+    private async Task<(Latencies Idle, IAppWriter Writes)> IdleThenStartAsync(long rows, string writer)
     {
         // The light-other-rows writer writes rows after the first `rows`, which are not pending.
         await BenchTable.CreateAsync(_setup, rows, doneRows: writer == "light-other-rows" ? rows : 0);

@@ -118,7 +118,8 @@ public sealed class PostgresCluster : IDisposable
         }
     }
 
-    private static string FindBinaries()
+    /// <summary>The directory of PostgreSQL's programs (initdb, pg_ctl, pgbench).</summary>
+    public static string FindBinaries()
     {
         var candidates = new List<string>();
         if (Environment.GetEnvironmentVariable("MIGRATOR_PG_BIN") is { Length: > 0 } bin)
