@@ -78,19 +78,19 @@ public sealed class PgbenchWriter : IAppWriter
         var latencies = new List<double>(1 << 20);
         foreach (string file in Directory.GetFiles(_directory, "log.*"))
         {
-            foreach (string line in await File.ReadAllLinesAsync(file))
+            // The kill may cut the last line short: what follows the last line break is left out.
+            string[] lines = (await File.ReadAllTextAsync(file)).Split('\n');
+            foreach (string line in lines[..^1])
             {
                 // client_id transaction_no time script_no time_epoch time_us: the latency and the end, in µs.
                 string[] fields = line.Split(' ');
-                if (fields.Length < 6)
+                if (fields.Length >= 6
+                    && long.TryParse(fields[2], CultureInfo.InvariantCulture, out long latency)
+                    && long.TryParse(fields[4], CultureInfo.InvariantCulture, out long seconds)
+                    && long.TryParse(fields[5], CultureInfo.InvariantCulture, out long micros)
+                    && (seconds * 1_000_000) + micros is var end && end >= _from && end <= to)
                 {
-                    continue;
-                }
-
-                long end = (long.Parse(fields[4], CultureInfo.InvariantCulture) * 1_000_000) + long.Parse(fields[5], CultureInfo.InvariantCulture);
-                if (end >= _from && end <= to)
-                {
-                    latencies.Add(long.Parse(fields[2], CultureInfo.InvariantCulture) / 1000.0);
+                    latencies.Add(latency / 1000.0);
                 }
             }
         }
