@@ -14,7 +14,7 @@ namespace Migrator.Bench;
 /// and once in C (<see cref="PgbenchWriter"/>, pgbench); each point is the writer's p99 over its
 /// idle p99 and the single UPDATE's time over the backfill's, with the writer's mean ratio and longest
 /// write (which count the time it spent stalled, where its p99 does not). Also two workers at the
-/// default, the writer on another table, a light writer, the single UPDATE under the writer, and a
+/// default, the writer on another table, a light writer (in .NET and in C), the single UPDATE under the writer, and a
 /// CPU-only control. Draws the curve with ScottPlot.
 /// </summary>
 public sealed class PacingBench(string connectionString, TextWriter log)
@@ -75,7 +75,7 @@ public sealed class PacingBench(string connectionString, TextWriter log)
             points.Add(await UnderLoadAsync(rows, "uniform", 2, workers: 2, single));
         }
 
-        foreach (string writer in new[] { "uniform-elsewhere", "light", "light-elsewhere", "light-other-rows" }.Where(Measured))
+        foreach (string writer in new[] { "uniform-elsewhere", "light", "pgbench-light", "light-elsewhere", "light-other-rows" }.Where(Measured))
         {
             foreach (var m in new double?[] { null, 2 })
             {

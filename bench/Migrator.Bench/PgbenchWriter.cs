@@ -6,10 +6,12 @@ using Npgsql;
 namespace Migrator.Bench;
 
 /// <summary>
-/// The uniform and hot app writers written in C: PostgreSQL's own <c>pgbench</c>, one client, one
+/// The uniform, hot and light app writers written in C: PostgreSQL's own <c>pgbench</c>, one client, one
 /// connection, prepared statements, the same single-row <c>UPDATE bench SET a = a WHERE id = $1</c> by
 /// random key (pgbench-uniform) or with 90 % of the writes on the first 1 % of keys (pgbench-hot), as fast
-/// as it goes, with each transaction's latency logged (<c>-l</c>). Beside the .NET writer of
+/// as it goes, or by random key at 190 writes a second (pgbench-light, <c>--rate</c>: writes scheduled at
+/// random times, each one's latency counted from its scheduled start, so a write held up behind another
+/// one counts its wait too), with each transaction's latency logged (<c>-l</c>). Beside the .NET writer of
 /// <see cref="AppWriter"/> it tells what the server does to the app's writes from what the client's own
 /// runtime does under a shared CPU: a .NET process has a garbage collector, a JIT and a thread pool that
 /// must be scheduled on the same 2 cores, a C client has none of them.
@@ -27,14 +29,17 @@ public sealed class PgbenchWriter : IAppWriter
         _from = from;
     }
 
-    public static bool Writes(string kind) => kind is "pgbench-uniform" or "pgbench-hot";
+    public static bool Writes(string kind) => kind is "pgbench-uniform" or "pgbench-hot" or "pgbench-light";
+
+    /// <summary>The light writer's rate, about that of <see cref="AppWriter"/>'s light writers.</summary>
+    public const int LightRate = 190;
 
     /// <summary>Starts pgbench; its writes from the moment this returns are counted.</summary>
     public static async Task<PgbenchWriter> StartAsync(string connectionString, long rows, string kind)
     {
         if (!Writes(kind))
         {
-            throw new ArgumentException($"unknown pgbench writer kind {kind}: pgbench-uniform or pgbench-hot", nameof(kind));
+            throw new ArgumentException($"unknown pgbench writer kind {kind}: pgbench-uniform, pgbench-hot or pgbench-light", nameof(kind));
         }
 
         var target = new NpgsqlConnectionStringBuilder(connectionString);
@@ -50,7 +55,8 @@ public sealed class PgbenchWriter : IAppWriter
             RedirectStandardError = true,
             WorkingDirectory = directory,
         };
-        foreach (string arg in new[] { "-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture), "-U", target.Username!, "-n", "-M", "prepared", "-c", "1", "-T", "3600", "-l", "--log-prefix", Path.Combine(directory, "log"), "-f", script, target.Database! })
+        string[] rate = kind == "pgbench-light" ? ["--rate", LightRate.ToString(CultureInfo.InvariantCulture)] : [];
+        foreach (string arg in (string[])["-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture), "-U", target.Username!, "-n", "-M", "prepared", "-c", "1", "-T", "3600", "-l", "--log-prefix", Path.Combine(directory, "log"), .. rate, "-f", script, target.Database!])
         {
             start.ArgumentList.Add(arg);
         }
@@ -82,7 +88,8 @@ public sealed class PgbenchWriter : IAppWriter
             string[] lines = (await File.ReadAllTextAsync(file)).Split('\n');
             foreach (string line in lines[..^1])
             {
-                // client_id transaction_no time script_no time_epoch time_us: the latency and the end, in µs.
+                // client_id transaction_no time script_no time_epoch time_us [schedule_lag]: the latency and
+                // the end, in µs.
                 string[] fields = line.Split(' ');
                 if (fields.Length >= 6
                     && long.TryParse(fields[2], CultureInfo.InvariantCulture, out long latency)
