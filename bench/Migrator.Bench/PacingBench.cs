@@ -14,8 +14,8 @@ namespace Migrator.Bench;
 /// and once in C (<see cref="PgbenchWriter"/>, pgbench); each point is the writer's p99 over its
 /// idle p99 and the single UPDATE's time over the backfill's, with the writer's mean ratio and longest
 /// write (which count the time it spent stalled, where its p99 does not). Also two workers at the
-/// default, the writer on another table, a light writer (in .NET and in C), the single UPDATE under the writer, and a
-/// CPU-only control. Draws the curve with ScottPlot.
+/// default, the writer on another table, a light writer (in .NET and in C), the single UPDATE under the
+/// writer, and a CPU-only control. Draws the curve with ScottPlot.
 /// </summary>
 public sealed class PacingBench(string connectionString, TextWriter log)
 {

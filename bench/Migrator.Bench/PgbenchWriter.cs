@@ -51,7 +51,8 @@ public sealed class PgbenchWriter : IAppWriter
         var start = new ProcessStartInfo(Path.Combine(PostgresCluster.FindBinaries(), "pgbench"))
         {
             UseShellExecute = false,
-            RedirectStandardOutput = true,
+            // Killed, pgbench prints no summary; its errors, if any, are read as they come, so that a full
+            // pipe never holds it up.
             RedirectStandardError = true,
             WorkingDirectory = directory,
         };
@@ -63,10 +64,11 @@ public sealed class PgbenchWriter : IAppWriter
 
         start.Environment["PGPASSWORD"] = target.Password;
         var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
         // The connection and the statement's preparation are over well within this.
         await Task.Delay(300);
         return process.HasExited
-            ? throw new InvalidOperationException($"pgbench exited with {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}")
+            ? throw new InvalidOperationException($"pgbench exited with {process.ExitCode}: {await errors}")
             : new PgbenchWriter(process, directory, Now());
     }
 
