@@ -75,7 +75,7 @@ public sealed class PacingBench(string connectionString, TextWriter log)
             points.Add(await UnderLoadAsync(rows, "uniform", 2, workers: 2, single));
         }
 
-        foreach (string writer in new[] { "uniform-elsewhere", "light", "pgbench-light", "light-elsewhere", "light-other-rows" }.Where(Measured))
+        foreach (string writer in new[] { "uniform-elsewhere", "light", "pgbench-light", "pgbench-light-pool", "light-elsewhere", "light-other-rows" }.Where(Measured))
         {
             foreach (var m in new double?[] { null, 2 })
             {

@@ -11,7 +11,9 @@ namespace Migrator.Bench;
 /// random key (pgbench-uniform) or with 90 % of the writes on the first 1 % of keys (pgbench-hot), as fast
 /// as it goes, or by random key at 190 writes a second (pgbench-light, <c>--rate</c>: writes scheduled at
 /// random times, each one's latency counted from its scheduled start, so a write held up behind another
-/// one counts its wait too), with each transaction's latency logged (<c>-l</c>). Beside the .NET writer of
+/// one counts its wait too; pgbench-light-pool: the same rate over 4 connections, each with its own
+/// schedule, as an app's pool, where a write held up holds up only those due on its own connection),
+/// with each transaction's latency logged (<c>-l</c>). Beside the .NET writer of
 /// <see cref="AppWriter"/> it tells what the server does to the app's writes from what the client's own
 /// runtime does under a shared CPU: a .NET process has a garbage collector, a JIT and a thread pool that
 /// must be scheduled on the same 2 cores, a C client has none of them.
@@ -29,7 +31,10 @@ public sealed class PgbenchWriter : IAppWriter
         _from = from;
     }
 
-    public static bool Writes(string kind) => kind is "pgbench-uniform" or "pgbench-hot" or "pgbench-light";
+    public static bool Writes(string kind) => kind is "pgbench-uniform" or "pgbench-hot" or "pgbench-light" or "pgbench-light-pool";
+
+    /// <summary>The connections of pgbench-light-pool.</summary>
+    public const int PoolConnections = 4;
 
     /// <summary>The light writer's rate, about that of <see cref="AppWriter"/>'s light writers.</summary>
     public const int LightRate = 190;
@@ -39,7 +44,7 @@ public sealed class PgbenchWriter : IAppWriter
     {
         if (!Writes(kind))
         {
-            throw new ArgumentException($"unknown pgbench writer kind {kind}: pgbench-uniform, pgbench-hot or pgbench-light", nameof(kind));
+            throw new ArgumentException($"unknown pgbench writer kind {kind}: pgbench-uniform, pgbench-hot, pgbench-light or pgbench-light-pool", nameof(kind));
         }
 
         var target = new NpgsqlConnectionStringBuilder(connectionString);
@@ -56,8 +61,9 @@ public sealed class PgbenchWriter : IAppWriter
             RedirectStandardError = true,
             WorkingDirectory = directory,
         };
-        string[] rate = kind == "pgbench-light" ? ["--rate", LightRate.ToString(CultureInfo.InvariantCulture)] : [];
-        foreach (string arg in (string[])["-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture), "-U", target.Username!, "-n", "-M", "prepared", "-c", "1", "-T", "3600", "-l", "--log-prefix", Path.Combine(directory, "log"), .. rate, "-f", script, target.Database!])
+        string[] rate = kind.StartsWith("pgbench-light", StringComparison.Ordinal) ? ["--rate", LightRate.ToString(CultureInfo.InvariantCulture)] : [];
+        string clients = (kind == "pgbench-light-pool" ? PoolConnections : 1).ToString(CultureInfo.InvariantCulture);
+        foreach (string arg in (string[])["-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture), "-U", target.Username!, "-n", "-M", "prepared", "-c", clients, "-T", "3600", "-l", "--log-prefix", Path.Combine(directory, "log"), .. rate, "-f", script, target.Database!])
         {
             start.ArgumentList.Add(arg);
         }
