@@ -17,7 +17,10 @@ namespace Migrator.Bench;
 /// default, the writer on another table, a light writer (in .NET and in C), the single UPDATE under the
 /// writer, and a CPU-only control. Draws the curve with ScottPlot.
 /// </summary>
-public sealed class PacingBench(string connectionString, TextWriter log)
+/// <param name="remote">An address of this machine other than a loopback one that the cluster listens on
+/// (<see cref="RemoteAddress"/>), for the writers the server must take for an app on another host
+/// (kinds ending in <c>-remote</c>); null leaves them out.</param>
+public sealed class PacingBench(string connectionString, TextWriter log, string? remote = null)
 {
     private const string Set = "b = upper(a)";
     private const string Pending = "b IS NULL";
@@ -73,6 +76,21 @@ public sealed class PacingBench(string connectionString, TextWriter log)
         if (Measured("uniform"))
         {
             points.Add(await UnderLoadAsync(rows, "uniform", 2, workers: 2, single));
+        }
+
+        // The busy writers as an app on another host, as the pacing sees it (RemoteAddress).
+        var remoteWriters = new[] { "uniform-remote", "pgbench-uniform-remote" }.Where(Measured).ToList();
+        if (remote is null && remoteWriters.Count > 0)
+        {
+            log.WriteLine("no address of this machine other than a loopback one: the -remote writers are left out");
+        }
+
+        foreach (string writer in remote is null ? [] : remoteWriters)
+        {
+            foreach (var m in new double?[] { null, 2 })
+            {
+                points.Add(await UnderLoadAsync(rows, writer, m, workers: 1, single));
+            }
         }
 
         foreach (string writer in new[] { "uniform-elsewhere", "light", "pgbench-light", "pgbench-light-pool", "light-elsewhere", "light-other-rows" }.Where(Measured))
@@ -182,8 +200,13 @@ public sealed class PacingBench(string connectionString, TextWriter log)
     {
         // The light-other-rows writer writes rows after the first `rows`, which are not pending.
         await BenchTable.CreateAsync(_setup, rows, doneRows: writer == "light-other-rows" ? rows : 0);
-        var idle = Latencies.Of(await AppWriter.RunAsync(connectionString, rows, writer, TimeSpan.FromSeconds(5)));
-        return (idle, await AppWriter.StartAsync(connectionString, rows, writer));
+        // A -remote writer connects by the machine's other address, as the writer of that kind.
+        const string Remote = "-remote";
+        var (target, kind) = writer.EndsWith(Remote, StringComparison.Ordinal)
+            ? (RemoteAddress.Via(connectionString, remote!), writer[..^Remote.Length])
+            : (connectionString, writer);
+        var idle = Latencies.Of(await AppWriter.RunAsync(target, rows, kind, TimeSpan.FromSeconds(5)));
+        return (idle, await AppWriter.StartAsync(target, rows, kind));
     }
 
     private async Task<Point> UnderLoadAsync(long rows, string writer, double? m, int workers, double single)

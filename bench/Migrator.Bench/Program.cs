@@ -97,13 +97,16 @@ if (args.FirstOrDefault() == "pacing")
     // --only light,uniform: a quicker look at some writers; the docs are left as they are.
     var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() is { } kinds ? kinds.Split(',').ToHashSet() : null;
     bool partial = only is not null || args.Contains("--settings");
-    using var pacingCluster = PostgresCluster.Start();
+    // The writers of the -remote kinds connect by another address of this machine, which the cluster
+    // listens on too (RemoteAddress).
+    string? remote = RemoteAddress.Find();
+    using var pacingCluster = PostgresCluster.Start(remote);
     string db = pacingCluster.CreateDatabase("bench");
     var all = new List<List<PacingBench.Point>>();
     string first = "";
     for (int run = 0; run < runs; run++)
     {
-        var (table, points) = await new PacingBench(db, Console.Out).RunAsync(rows, settings, only);
+        var (table, points) = await new PacingBench(db, Console.Out, remote).RunAsync(rows, settings, only);
         Console.WriteLine(table);
         first = run == 0 ? table : first;
         all.Add(points);

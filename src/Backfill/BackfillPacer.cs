@@ -11,7 +11,8 @@ namespace Migrator.Backfill;
 /// <item>Impact-aware pacing (<see cref="BackfillOptions.MaxAppImpact"/> = m), from what each batch saw
 /// of the app at its commit (<see cref="AppImpact"/>): until the app is seen, and once it has been away
 /// for 2 s, batches run back to back. While it is there the backfill runs m/4 of the time (m = 2: half;
-/// m ≥ 4: all of it), or all of the time while the app is light (<see cref="AppLight"/>). When it
+/// m ≥ 4: all of it), m/2 while all of its connections come from other hosts (<see cref="AppRemote"/>),
+/// or all of the time while the app is light (<see cref="AppLight"/>). When it
 /// arrives, batches keep the full target until one of its transactions waits on a batch (an app on other
 /// rows never meets the batches' locks); from its first wait on, and whenever it comes back after that, batches
 /// start from the smallest target (20 ms) and grow only on evidence: the target doubles once enough
@@ -74,8 +75,27 @@ internal sealed class BackfillPacer
     private TimeSpan AppTargetCeiling => _options.TargetBatchDuration ?? TimeSpan.FromMilliseconds(150);
 
     /// <summary>The share of time batches may run now: 1 without the pacing or while the app is light,
-    /// m/4 otherwise.</summary>
-    public double DutyCeiling => _options.MaxAppImpact is { } m && !AppLight ? DutyCeilingFor(m) : 1;
+    /// m/2 while it is busy on other hosts only (<see cref="AppRemote"/>), m/4 otherwise.</summary>
+    public double DutyCeiling => _options.MaxAppImpact is { } m && !AppLight ? DutyCeilingFor(m, RemoteSoFar) : 1;
+
+    /// <summary>
+    /// True while the app is there and every look since it arrived saw all of its connections come from
+    /// other hosts (<see cref="ImpactSummary.Local"/>: none on a Unix socket, a loopback address or the
+    /// database host's own address, and none whose address is hidden from the backfill's role). Its
+    /// clients then do not share the database's cores with the backfill, and the duty ceiling is m/2
+    /// (all of the time at the default m = 2): on the 2-core bench machine a writer whose client takes
+    /// little CPU (pgbench, in C) kept its p99 at 0.8–1.2× its idle p99 with the backfill running all of
+    /// the time, where a .NET writer on the same cores went to 2.7–5.6× (docs/benchmarks.md). One look
+    /// that sees a local connection makes the app local until it is away; so does a look without the
+    /// address (a fixed batch size without the pacing's sample).
+    /// </summary>
+    public bool AppRemote => AppPresent && RemoteSoFar;
+
+    private bool RemoteSoFar => _localitySampled && !_appLocal;
+
+    // Whether a look since the app arrived told where its clients are, and whether one saw a local one.
+    private bool _localitySampled;
+    private bool _appLocal;
 
     /// <summary>How many of the app's last looks decide whether it is light.</summary>
     public const int LightWindow = 10;
@@ -114,12 +134,14 @@ internal sealed class BackfillPacer
     // The app's transactions a second at the last look, when the counter tells (AppRate).
     private double? _appRate;
 
-    /// <summary>The share of time batches may run while the app is there: m/4, at most 1. (Chosen by
-    /// measuring on 2 cores shared by a busy writer and the backfill, docs/benchmarks.md: half of the time
-    /// kept the writer's p99 at or under 2× its idle p99 in about half of the points (one to six of six a
-    /// run), at 1.2–2.9× in all; three quarters bought 0.40–0.55 of the single UPDATE's throughput for
-    /// 2.0–5.2×.)</summary>
-    public static double DutyCeilingFor(double maxAppImpact) => Math.Min(1, maxAppImpact / 4);
+    /// <summary>The share of time batches may run while a busy app is there: m/4 when its clients may share
+    /// the database's cores, m/2 when they are all on other hosts (<paramref name="remote"/>), at most 1.
+    /// (m/4 was chosen by measuring on 2 cores shared by a busy .NET writer and the backfill,
+    /// docs/benchmarks.md: half of the time kept the writer's p99 at or under 2× its idle p99 in about
+    /// half of the points, at 1.2–2.9× in all; three quarters bought 0.40–0.55 of the single UPDATE's
+    /// throughput for 2.0–5.2×. A writer whose client takes little CPU stayed at 0.8–1.2× at every
+    /// setting, the pacing off included: what the duty protects is the client's CPU.)</summary>
+    public static double DutyCeilingFor(double maxAppImpact, bool remote = false) => Math.Min(1, maxAppImpact / (remote ? 2 : 4));
 
     /// <summary>True when the app felt the last batch observed (its lock waits or its probe).</summary>
     public bool LastFelt { get; private set; }
@@ -351,6 +373,19 @@ internal sealed class BackfillPacer
         return span < TimeSpan.FromSeconds(1) ? null : Math.Max(0, counter - before - own) / span.TotalSeconds;
     }
 
+    /// <summary>Notes where the app's clients are, from a look while it is there (<see cref="AppRemote"/>).</summary>
+    private void NoteLocality(ImpactSummary impact)
+    {
+        if (impact.Local is not { } local)
+        {
+            _appLocal = true;
+            return;
+        }
+
+        _localitySampled = true;
+        _appLocal |= local > 0;
+    }
+
     private void Pace(ImpactSummary impact, double m, TimeSpan took)
     {
         if (!impact.AppPresent && impact.Failed is null)
@@ -378,8 +413,15 @@ internal sealed class BackfillPacer
             StartWindow();
             _inFlight.Clear();
             _sampledLight = false;
+            _localitySampled = false;
+            _appLocal = false;
             _appTarget = _appWaited ? MinAppTarget : AppTargetCeiling;
+            NoteLocality(impact);
             Duty = DutyCeiling;
+        }
+        else
+        {
+            NoteLocality(impact);
         }
 
         _appSeen = Elapsed;

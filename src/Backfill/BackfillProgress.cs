@@ -27,6 +27,10 @@ public sealed record BackfillProgress(long RowsDone, long EstimatedTotal, long B
     /// flight at most once in the last ten looks): batches may run all of the time.</summary>
     public bool AppLight { get; init; }
 
+    /// <summary>True while the app is there and all of its connections come from other hosts
+    /// (<see cref="BackfillPacer.AppRemote"/>): a busy app's duty ceiling is m/2, not m/4.</summary>
+    public bool AppRemote { get; init; }
+
     /// <summary>True when the last batch ran as a plain key-range UPDATE (<see cref="KeyRangeStatement"/>);
     /// false when it locked its rows with SKIP LOCKED first (<see cref="BatchStatement"/>).</summary>
     public bool KeyRange { get; init; }

@@ -25,6 +25,11 @@ public sealed record ImpactSummary(int Blocked, int AppConnections, int Contende
     /// counter too, and are not the app's.</summary>
     public int? Workers { get; init; }
 
+    /// <summary>Of <see cref="AppConnections"/>, those whose client is on the database's host, or may be
+    /// (<see cref="AppImpact.LocalClient"/>), or null when not sampled: an app with none of them runs on
+    /// other machines, and its clients do not share the database's cores with the backfill.</summary>
+    public int? Local { get; init; }
+
     /// <summary>The app was there.</summary>
     public bool AppPresent => AppConnections > 0 || Blocked > 0;
 

@@ -39,6 +39,80 @@ public sealed class AppImpactPacerTests
         Assert.That(wait.TotalMilliseconds, Is.EqualTo(Batch.TotalMilliseconds * (1 - duty) / duty).Within(0.01), "rest = took × (1 − duty) / duty");
     }
 
+    [TestCase(1.0, 0.5)]
+    [TestCase(1.5, 0.75)]
+    [TestCase(2.0, 1.0)]
+    [TestCase(3.0, 1.0)]
+    public void A_busy_app_whose_connections_all_come_from_other_hosts_gets_m_halves_of_the_time(double m, double duty)
+    {
+        var (pacer, time) = Create(m);
+        var remote = new ImpactSummary(0, AppConnections: 3, 0) { Active = 2, Local = 0 };
+        var wait = Step(pacer, time, remote);
+        Assert.That(pacer.AppRemote, Is.True);
+        Assert.That(pacer.AppLight, Is.False, "busy: a statement in flight");
+        Assert.That(pacer.Duty, Is.EqualTo(duty).Within(1e-9), "m/2 from the first look, not grown to it");
+        Assert.That(wait.TotalMilliseconds, Is.EqualTo(Batch.TotalMilliseconds * (1 - duty) / duty).Within(0.01));
+    }
+
+    [Test]
+    public void One_local_connection_makes_the_app_local_until_it_is_away()
+    {
+        var (pacer, time) = Create(2);
+        var remote = new ImpactSummary(0, AppConnections: 3, 0) { Active = 2, Local = 0 };
+        Step(pacer, time, remote);
+        Assert.That(pacer.Duty, Is.EqualTo(1).Within(1e-9));
+
+        Step(pacer, time, remote with { Local = 1 });
+        Assert.That(pacer.AppRemote, Is.False, "a client on the database's host shares its cores");
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9), "down to m/4 at once");
+        for (int i = 0; i < 10; i++)
+        {
+            Step(pacer, time, remote);
+        }
+
+        Assert.That(pacer.AppRemote, Is.False, "local until the app is away, though the local connection left");
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9));
+
+        // Away for 2 s, then back from other hosts only.
+        for (int i = 0; i < 12; i++)
+        {
+            Step(pacer, time, new ImpactSummary(0, 0, 0) { Local = 0 });
+        }
+
+        Assert.That(pacer.AppPresent, Is.False);
+        Step(pacer, time, remote);
+        Assert.That(pacer.AppRemote, Is.True, "a new arrival is judged by its own looks");
+        Assert.That(pacer.Duty, Is.EqualTo(1).Within(1e-9));
+    }
+
+    [Test]
+    public void A_look_that_cannot_tell_where_the_app_is_keeps_it_local()
+    {
+        var (pacer, time) = Create(2);
+        Step(pacer, time, new ImpactSummary(0, AppConnections: 3, 0) { Active = 2 });
+        Assert.That(pacer.AppRemote, Is.False, "no address sampled: the app may share the cores");
+        Step(pacer, time, new ImpactSummary(0, AppConnections: 3, 0) { Active = 2, Local = 0 });
+        Assert.That(pacer.AppRemote, Is.False, "one look without the addresses is enough to stay local");
+        Assert.That(pacer.Duty, Is.EqualTo(0.5).Within(1e-9));
+    }
+
+    [Test]
+    public void Lock_waits_of_a_remote_app_shrink_the_batches_and_cut_the_duty_as_for_any()
+    {
+        var (pacer, time) = Create(2);
+        long transactions = 0;
+        var remote = new ImpactSummary(5, AppConnections: 1, 0) { Active = 1, Local = 0 };
+        for (int i = 0; i < 12; i++)
+        {
+            transactions += 51;
+            Step(pacer, time, remote with { Transactions = transactions });
+        }
+
+        Assert.That(pacer.AppRemote, Is.True);
+        Assert.That(pacer.Target, Is.EqualTo(TimeSpan.FromMilliseconds(20)), "the batches shrink to the least target");
+        Assert.That(pacer.Duty, Is.EqualTo(BackfillPacer.MinDuty), "then the duty is cut, down to the floor");
+    }
+
     [Test]
     public void Many_app_transactions_stuck_behind_batches_back_off_and_recover()
     {

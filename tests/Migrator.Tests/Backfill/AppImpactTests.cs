@@ -25,11 +25,12 @@ public sealed class AppImpactTests : BackfillTest
 
         // Fewer batches than the looks that make an app with nothing in flight light (the next test).
         var progress = await RunAsync(new BackfillOptions(BatchSize: 1000) { MaxAppImpact = 2 });
+        double busy = await BusyDutyAsync();
         Assert.That(progress, Has.Count.EqualTo(Rows / 1000).And.Count.LessThan(BackfillPacer.LightFirstLooks));
         Assert.Multiple(() =>
         {
             Assert.That(progress.All(p => p.Impact is { AppConnections: >= 1 }), Is.True, "the app's open transaction is seen at every batch");
-            Assert.That(progress.All(p => p.AppPresent && p.Duty == 0.5), Is.True, "m = 2: half of the time");
+            Assert.That(progress.All(p => p.AppPresent && p.Duty == busy), Is.True, "m = 2: half of the time (on the database's host)");
             Assert.That(progress.All(p => p.Pause == p.Took), Is.True, "a rest as long as the batch");
         });
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
@@ -42,13 +43,14 @@ public sealed class AppImpactTests : BackfillTest
         await using var app = await OpenAppTransactionAsync();
 
         var progress = await RunAsync(new BackfillOptions(BatchSize: 200) { MaxAppImpact = 2 });
+        double busy = await BusyDutyAsync();
         TestContext.Out.WriteLine(string.Join("\n", progress.Select(p => $"duty {p.Duty:0.00}, light {p.AppLight}, {p.Impact}")));
         int window = BackfillPacer.LightFirstLooks;
         Assert.That(progress, Has.Count.EqualTo(Rows / 200));
         Assert.Multiple(() =>
         {
             Assert.That(progress.All(p => p.AppPresent && p.Impact is { Active: 0 }), Is.True, "there, with nothing in flight");
-            Assert.That(progress.Take(window - 1).All(p => !p.AppLight && p.Duty == 0.5), Is.True, "a busy app's m/4 until five looks");
+            Assert.That(progress.Take(window - 1).All(p => !p.AppLight && p.Duty == busy), Is.True, "a busy app's m/4 until five looks");
             Assert.That(progress.Skip(window - 1).All(p => p.AppLight), Is.True, "light from the fifth look on");
             Assert.That(progress[^1].Duty, Is.GreaterThan(progress[window - 1].Duty), "the duty grows back toward 1");
         });
@@ -64,8 +66,9 @@ public sealed class AppImpactTests : BackfillTest
             progress = await RunAsync(new BackfillOptions(BatchSize: 200) { MaxAppImpact = 2 });
         }
 
+        double busy = await BusyDutyAsync();
         Assert.That(progress, Has.Count.EqualTo(Rows / 200));
-        Assert.That(progress.All(p => p.AppPresent && !p.AppLight && p.Duty == 0.5 && p.Impact is { Active: >= 1 }), Is.True,
+        Assert.That(progress.All(p => p.AppPresent && !p.AppLight && p.Duty == busy && p.Impact is { Active: >= 1 }), Is.True,
             string.Join("\n", progress.Select(p => $"duty {p.Duty:0.00}, light {p.AppLight}, {p.Impact}")));
     }
 
@@ -129,6 +132,7 @@ public sealed class AppImpactTests : BackfillTest
         }
 
         TestContext.Out.WriteLine(string.Join("\n", progress.Select(p => $"size {p.BatchSize}, duty {p.Duty}, {p.Impact}")));
+        double busy = await BusyDutyAsync();
         Assert.That(progress[0].Impact, Is.Not.Null);
         Assert.That(progress[0].Impact!.Blocked, Is.EqualTo(3), "the stuck writes, counted just before the commit");
         Assert.That(progress[0].Impact!.Active, Is.Zero, "waiting on the batch's locks, they are not statements in flight (no CPU)");
@@ -137,12 +141,57 @@ public sealed class AppImpactTests : BackfillTest
         Assert.Multiple(() =>
         {
             Assert.That(progress[1].BatchSize, Is.EqualTo(500), "three stuck writes in a batch: the next batch is half as large");
-            Assert.That(progress[0].Duty, Is.EqualTo(0.5), "the duty holds while the batches can still shrink");
+            Assert.That(progress[0].Duty, Is.EqualTo(busy), "the duty holds while the batches can still shrink");
             // Growing back needs evidence: 1 200 app transactions without a wait (this app commits none), or
             // 10 s without a single waiter, far longer than these few batches take.
             Assert.That(progress.Skip(1).Select(p => p.BatchSize), Is.All.EqualTo(500), "and they stay that small while nothing shows that larger ones would not be felt");
         });
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
+    }
+
+    [Test]
+    public async Task An_app_on_the_databases_host_is_local_and_keeps_a_busy_apps_duty()
+    {
+        List<BackfillProgress> progress;
+        await using (await StartBusyAppAsync())
+        {
+            progress = await RunAsync(new BackfillOptions(BatchSize: 200) { MaxAppImpact = 2 });
+        }
+
+        bool local = await OwnConnectionIsLocalAsync();
+        if (Environment.GetEnvironmentVariable("MIGRATOR_TEST_PG") is null or "")
+        {
+            Assert.That(local, Is.True, "the fixture's cluster is reached over 127.0.0.1");
+        }
+
+        TestContext.Out.WriteLine(string.Join("\n", progress.Select(p => $"duty {p.Duty:0.00}, remote {p.AppRemote}, {p.Impact}")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(progress.All(p => p.Impact is { } i && i.Local == (local ? i.AppConnections : 0)), Is.True, "every app connection counted where it is");
+            Assert.That(progress.All(p => p.AppRemote == !local), Is.True);
+            Assert.That(progress.All(p => p.Duty == BackfillPacer.DutyCeilingFor(2, remote: !local)), Is.True, local ? "m/4: the app's clients share the cores" : "m/2");
+        });
+    }
+
+    [TestCase(null, true)]
+    [TestCase("127.0.0.1", true)]
+    [TestCase("127.3.2.1", true)]
+    [TestCase("::1", true)]
+    [TestCase("::ffff:127.0.0.1", true)]
+    [TestCase("10.1.2.3", false)]
+    [TestCase("192.0.2.7", false)]
+    [TestCase("2001:db8::5", false)]
+    [TestCase("::ffff:10.1.2.3", false)]
+    public async Task A_client_address_is_on_the_databases_host_when_it_is_a_socket_a_loopback_or_the_servers_own(string? address, bool local)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand($"SELECT {AppImpact.LocalClient} FROM (SELECT $1::inet AS client_addr) a", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)address ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo(local));
+
+        // The address this connection reached the server at is the server's own (null over a socket).
+        await using var own = new NpgsqlCommand($"SELECT {AppImpact.LocalClient} FROM (SELECT inet_server_addr() AS client_addr) a", connection);
+        Assert.That(await own.ExecuteScalarAsync(), Is.True);
     }
 
     [Test]
@@ -165,6 +214,15 @@ public sealed class AppImpactTests : BackfillTest
         Assert.That(await ScalarAsync<bool>("SELECT app_seen_at IS NOT NULL FROM migrator.backfill_pacing WHERE change_id = 1"), Is.True);
         Assert.That(await ScalarAsync<long>("SELECT count(*) FROM things WHERE b IS DISTINCT FROM upper(a)"), Is.Zero);
     }
+
+    /// <summary>Whether the server sees this test's connections as on its own host (<see cref="AppImpact.LocalClient"/>):
+    /// the test's app connections come from where this one does.</summary>
+    private async Task<bool> OwnConnectionIsLocalAsync() =>
+        await ScalarAsync<bool>($"SELECT {AppImpact.LocalClient} FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()");
+
+    /// <summary>A busy app's duty at m = 2 for this test's connections: m/4 on the database's host (the
+    /// fixture's cluster), m/2 from another host (a MIGRATOR_TEST_PG elsewhere).</summary>
+    private async Task<double> BusyDutyAsync() => BackfillPacer.DutyCeilingFor(2, remote: !await OwnConnectionIsLocalAsync());
 
     [Test]
     public async Task Workers_share_one_probe_and_refuse_a_bad_one_before_any_batch()

@@ -31,7 +31,10 @@ public sealed class PostgresCluster : IDisposable
     /// <summary>Connection string of a superuser on the server's postgres database.</summary>
     public string AdminConnectionString { get; }
 
-    public static PostgresCluster Start()
+    /// <param name="alsoListenOn">An address of this host the cluster listens on besides 127.0.0.1, with
+    /// password authentication for clients from that address (the pacing bench's writers that the server
+    /// must see as on another host); ignored with MIGRATOR_TEST_PG.</param>
+    public static PostgresCluster Start(string? alsoListenOn = null)
     {
         string? external = Environment.GetEnvironmentVariable("MIGRATOR_TEST_PG");
         if (!string.IsNullOrWhiteSpace(external))
@@ -53,7 +56,14 @@ public sealed class PostgresCluster : IDisposable
         string passwordFile = Path.Combine(directory, "pw");
         File.WriteAllText(passwordFile, Password);
         Run(Path.Combine(binaries, "initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", $"--pwfile={passwordFile}", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"], root, binaries);
-        string options = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+        if (alsoListenOn is not null)
+        {
+            string width = alsoListenOn.Contains(':', StringComparison.Ordinal) ? "128" : "32";
+            File.AppendAllText(Path.Combine(data, "pg_hba.conf"), $"\nhost all all {alsoListenOn}/{width} scram-sha-256\n");
+        }
+
+        string listen = alsoListenOn is null ? "127.0.0.1" : $"127.0.0.1,{alsoListenOn}";
+        string options = $"-p {port} -k {directory} -c listen_addresses={listen} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
         Run(Path.Combine(binaries, "pg_ctl"), ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "-o", options, "start"], root, binaries);
         var cluster = new PostgresCluster($"Host=127.0.0.1;Port={port};Username=postgres;Password={Password};Database=postgres;Pooling=false", directory, binaries, root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();

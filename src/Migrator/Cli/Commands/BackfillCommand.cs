@@ -298,6 +298,7 @@ public static class BackfillCommand
                     checkpoint = value.LastKey,
                     app_present = value.AppPresent,
                     app_light = value.AppLight,
+                    app_remote = value.AppRemote,
                     duty = Math.Round(value.Duty, 3),
                     pause_ms = Math.Round(value.Pause.TotalMilliseconds),
                 }));
@@ -305,7 +306,7 @@ public static class BackfillCommand
             }
 
             string text = eta is { } seconds ? TimeSpan.FromSeconds(seconds).ToString(@"hh\:mm\:ss") : "-";
-            string pacing = value.AppPresent ? $", app {(value.AppLight ? "light" : "active")}: running {value.Duty:P0} of the time" : "";
+            string pacing = value.AppPresent ? $", app {(value.AppLight ? "light" : "active")}{(value.AppRemote ? " on other hosts" : "")}: running {value.Duty:P0} of the time" : "";
             session.Cli.Line($"  {value.RowsDone}/~{value.EstimatedTotal} rows, {rate:0} rows/s, ETA {text}, batch {value.BatchSize}{pacing}, checkpoint {value.LastKey}");
         }
     }
