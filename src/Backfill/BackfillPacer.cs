@@ -117,7 +117,7 @@ internal sealed class BackfillPacer
     /// take no CPU, and would not wait without the batch). An app of <see cref="LightRate"/> transactions a
     /// second or more, by the database's counter, is busy whatever its looks show. Lock waits are judged
     /// as for any app. A busy app (a statement in flight at two looks or more of the last ten, or that
-    /// many transactions) brings the ceiling back to m/4 at once.
+    /// many transactions) brings the ceiling back to a busy app's (m/4, or m/2 on other hosts) at once.
     /// </summary>
     public bool AppLight => AppPresent && _sampledLight && !(_appRate >= LightRate);
 

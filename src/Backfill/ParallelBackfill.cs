@@ -245,8 +245,8 @@ public sealed class ParallelBackfill(Func<CancellationToken, Task<System.Data.Co
     /// The one pacing budget all workers share, in the ledger (backfill_pacing): the share of time batches
     /// may run, summed over the workers. Every worker's verdict on its last batch moves it as
     /// <see cref="BackfillPacer"/> moves a single runner's duty (the duty cut: × 0.7; the app felt it
-    /// otherwise, or its waits await a verdict: held; the app is there: + 0.05 up to the ceiling, which is the worker's pacer's (m/4, or 1
-    /// while the app is light); the app away for 2 s: no limit), so N workers together weigh on the app as
+    /// otherwise, or its waits await a verdict: held; the app is there: + 0.05 up to the ceiling, which is the worker's pacer's (m/4, m/2
+    /// while the app is on other hosts only, 1 while it is light); the app away for 2 s: no limit), so N workers together weigh on the app as
     /// one paced runner does. Returns this worker's share: the budget over the workers holding a range.
     /// </summary>
     private async Task<double> ShareAsync(NpgsqlConnection connection, long changeId, string table, bool present, bool held, bool cut, double ceiling)
