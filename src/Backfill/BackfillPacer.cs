@@ -84,10 +84,10 @@ internal sealed class BackfillPacer
     /// database host's own address, and none whose address is hidden from the backfill's role). Its
     /// clients then do not share the database's cores with the backfill, and the duty ceiling is m/2
     /// (all of the time at the default m = 2): on the 2-core bench machine a writer whose client takes
-    /// little CPU (pgbench, in C) kept its p99 at 0.8–1.2× its idle p99 with the backfill running all of
-    /// the time, where a .NET writer on the same cores went to 2.7–5.6× (docs/benchmarks.md). One look
-    /// that sees a local connection makes the app local until it is away; so does a look without the
-    /// address (a fixed batch size without the pacing's sample).
+    /// little CPU (pgbench, in C) kept its p99 at 0.7–2.0× its idle p99 with the backfill running all of
+    /// the time (the runs of 2026-12-05), where a .NET writer on the same cores went to 2.7–6.8×
+    /// (docs/benchmarks.md). One look that sees a local connection makes the app local until it is away;
+    /// so does a look that does not tell (<see cref="ImpactSummary.Local"/> null).
     /// </summary>
     public bool AppRemote => AppPresent && RemoteSoFar;
 
@@ -139,7 +139,7 @@ internal sealed class BackfillPacer
     /// (m/4 was chosen by measuring on 2 cores shared by a busy .NET writer and the backfill,
     /// docs/benchmarks.md: half of the time kept the writer's p99 at or under 2× its idle p99 in about
     /// half of the points, at 1.2–2.9× in all; three quarters bought 0.40–0.55 of the single UPDATE's
-    /// throughput for 2.0–5.2×. A writer whose client takes little CPU stayed at 0.8–1.2× at every
+    /// throughput for 2.0–5.2×. A writer whose client takes little CPU stayed at 0.7–1.8× at every
     /// setting, the pacing off included: what the duty protects is the client's CPU.)</summary>
     public static double DutyCeilingFor(double maxAppImpact, bool remote = false) => Math.Min(1, maxAppImpact / (remote ? 2 : 4));
 
