@@ -31,14 +31,15 @@ internal static class AppImpact
 
     private const string Sql = $$"""
         SELECT count(*) FILTER (WHERE a.wait_event_type = 'Lock' AND pg_backend_pid() = ANY (pg_blocking_pids(a.pid))),
-               count(*) FILTER (WHERE x.app AND (a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second')),
+               count(*) FILTER (WHERE x.app AND x.seen),
                count(*) FILTER (WHERE x.app AND a.state = 'active' AND a.wait_event_type IN ('LWLock', 'BufferPin', 'IO')),
                (SELECT d.xact_commit + d.xact_rollback FROM pg_stat_database d WHERE d.datname = current_database()),
                count(*) FILTER (WHERE x.app AND a.state = 'active' AND a.wait_event_type IS DISTINCT FROM 'Lock'),
-               count(*) FILTER (WHERE a.application_name = $2 AND (a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second')),
-               count(*) FILTER (WHERE x.app AND (a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second') AND {{LocalClient}})
+               count(*) FILTER (WHERE a.application_name = $2 AND x.seen),
+               count(*) FILTER (WHERE x.app AND x.seen AND {{LocalClient}})
         FROM pg_stat_activity a
-        CROSS JOIN LATERAL (SELECT NOT a.pid = ANY ($1) AND a.application_name IS DISTINCT FROM $2 AS app) x
+        CROSS JOIN LATERAL (SELECT NOT a.pid = ANY ($1) AND a.application_name IS DISTINCT FROM $2 AS app,
+                                   a.state <> 'idle' OR a.state_change > clock_timestamp() - interval '1 second' AS seen) x
         WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
         """;
 

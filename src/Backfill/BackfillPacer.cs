@@ -91,11 +91,11 @@ internal sealed class BackfillPacer
     /// </summary>
     public bool AppRemote => AppPresent && RemoteSoFar;
 
-    private bool RemoteSoFar => _localitySampled && !_appLocal;
+    private bool RemoteSoFar => _appLocal == false;
 
-    // Whether a look since the app arrived told where its clients are, and whether one saw a local one.
-    private bool _localitySampled;
-    private bool _appLocal;
+    // Whether a look since the app arrived saw a local connection of its (or could not tell); null before
+    // any look told.
+    private bool? _appLocal;
 
     /// <summary>How many of the app's last looks decide whether it is light.</summary>
     public const int LightWindow = 10;
@@ -374,17 +374,8 @@ internal sealed class BackfillPacer
     }
 
     /// <summary>Notes where the app's clients are, from a look while it is there (<see cref="AppRemote"/>).</summary>
-    private void NoteLocality(ImpactSummary impact)
-    {
-        if (impact.Local is not { } local)
-        {
-            _appLocal = true;
-            return;
-        }
-
-        _localitySampled = true;
-        _appLocal |= local > 0;
-    }
+    private void NoteLocality(ImpactSummary impact) =>
+        _appLocal = impact.Local is not { } local || local > 0 || _appLocal == true;
 
     private void Pace(ImpactSummary impact, double m, TimeSpan took)
     {
@@ -405,7 +396,8 @@ internal sealed class BackfillPacer
             return;
         }
 
-        if (!AppPresent)
+        bool arrived = !AppPresent;
+        if (arrived)
         {
             // The app just arrived: the duty ceiling of a busy app, and batches of the full target until
             // one of its transactions waits on a batch; after that, the smallest batches until its
@@ -413,15 +405,14 @@ internal sealed class BackfillPacer
             StartWindow();
             _inFlight.Clear();
             _sampledLight = false;
-            _localitySampled = false;
-            _appLocal = false;
+            _appLocal = null;
             _appTarget = _appWaited ? MinAppTarget : AppTargetCeiling;
-            NoteLocality(impact);
-            Duty = DutyCeiling;
         }
-        else
+
+        NoteLocality(impact);
+        if (arrived)
         {
-            NoteLocality(impact);
+            Duty = DutyCeiling;
         }
 
         _appSeen = Elapsed;
